@@ -1,0 +1,65 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layout follows ../shared/DESIGN.md. Dependencies point down:
+// executables → controllers → API / runtime → client → core. The API test server depends on
+// KubeCore only, so that it never shares the client's code paths.
+let package = Package(
+    name: "modelops",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "modelops", targets: ["modelops"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // API machinery values shared by every module: the JSON value type, YAML → JSON,
+        // GroupVersionKind, metav1.Status.
+        .target(
+            name: "KubeCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // The API test server's semantics without any networking: storage, resourceVersions,
+        // watch fan-out, schema validation, CEL, patches, server-side apply, garbage collection,
+        // the workload simulator. Kept free of NIO so it builds and tests in seconds.
+        .target(
+            name: "KubeTestServerCore",
+            dependencies: ["KubeCore"]
+        ),
+        // The HTTPS front (HTTP/1.1 and HTTP/2 by ALPN), certificates, authentication, kubeconfigs.
+        .target(
+            name: "KubeTestServer",
+            dependencies: [
+                "KubeCore",
+                "KubeTestServerCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .executableTarget(
+            name: "modelops",
+            dependencies: [
+                "KubeCore",
+                "KubeTestServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
+        .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
+        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeTestServerCore", "KubeCore"]),
+    ]
+)

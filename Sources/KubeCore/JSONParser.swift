@@ -1,0 +1,311 @@
+/// Why parsing failed, worded as Go's encoding/json words it, because the API server quotes
+/// that text in its 400 answers (`json parse error: invalid character 'n' looking for beginning
+/// of object key string`).
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    /// Byte offset of the offending character.
+    public var offset: Int
+    public var description: String { message }
+}
+
+extension JSON {
+    /// Parses one JSON document. Trailing whitespace is allowed, anything else after the value is
+    /// an error.
+    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSON {
+        let array = bytes as? [UInt8] ?? Array(bytes)
+        let result: Result<JSON, JSONParseError> = array.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer)
+            do {
+                let value = try parser.parseDocument()
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    public static func parse(_ string: String) throws(JSONParseError) -> JSON {
+        try parse(Array(string.utf8))
+    }
+}
+
+/// A recursive-descent parser over bytes. Strings without escapes are decoded straight from the
+/// buffer; numbers become `int` when they have no fraction or exponent and fit in Int64.
+struct JSONParser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+    var depth = 0
+    static let maxDepth = 10_000
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    mutating func parseDocument() throws(JSONParseError) -> JSON {
+        skipWhitespace()
+        let value = try parseValue(context: "looking for beginning of value")
+        skipWhitespace()
+        if index < bytes.count {
+            throw invalid(bytes[index], "after top-level value")
+        }
+        return value
+    }
+
+    private func describe(_ byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "'"): return "'\\''"
+        case UInt8(ascii: "\""): return "'\"'"
+        case 0x20...0x7e: return "'\(Character(UnicodeScalar(byte)))'"
+        default:
+            let hex = String(byte, radix: 16)
+            return "'\\x\(hex.count == 1 ? "0" + hex : hex)'"
+        }
+    }
+
+    private func invalid(_ byte: UInt8, _ context: String) -> JSONParseError {
+        JSONParseError(message: "invalid character \(describe(byte)) \(context)", offset: index)
+    }
+
+    private func endOfInput() -> JSONParseError {
+        JSONParseError(message: "unexpected end of JSON input", offset: index)
+    }
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0a, 0x0d, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue(context: String) throws(JSONParseError) -> JSON {
+        guard index < bytes.count else { throw endOfInput() }
+        let byte = bytes[index]
+        switch byte {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw invalid(byte, context)
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+        let text = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        for (offset, expected) in text.enumerated() {
+            guard index + offset < bytes.count else {
+                index += offset
+                throw endOfInput()
+            }
+            if bytes[index + offset] != expected {
+                index += offset
+                throw invalid(bytes[index], "in literal \(literal) (expecting \(describe(expected)))")
+            }
+        }
+        index += text.count
+    }
+
+    private mutating func enter() throws(JSONParseError) {
+        depth += 1
+        if depth > Self.maxDepth {
+            throw JSONParseError(message: "exceeded max depth", offset: index)
+        }
+    }
+
+    private mutating func parseObject() throws(JSONParseError) -> JSON {
+        try enter()
+        defer { depth -= 1 }
+        index += 1  // {
+        var object: [String: JSON] = [:]
+        skipWhitespace()
+        guard index < bytes.count else { throw endOfInput() }
+        if bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(object)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw endOfInput() }
+            guard bytes[index] == UInt8(ascii: "\"") else {
+                throw invalid(bytes[index], "looking for beginning of object key string")
+            }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count else { throw endOfInput() }
+            guard bytes[index] == UInt8(ascii: ":") else { throw invalid(bytes[index], "after object key") }
+            index += 1
+            skipWhitespace()
+            object[key] = try parseValue(context: "looking for beginning of value")
+            skipWhitespace()
+            guard index < bytes.count else { throw endOfInput() }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(object)
+            default: throw invalid(bytes[index], "after object key:value pair")
+            }
+        }
+    }
+
+    private mutating func parseArray() throws(JSONParseError) -> JSON {
+        try enter()
+        defer { depth -= 1 }
+        index += 1  // [
+        var array: [JSON] = []
+        skipWhitespace()
+        guard index < bytes.count else { throw endOfInput() }
+        if bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(array)
+        }
+        while true {
+            skipWhitespace()
+            array.append(try parseValue(context: "looking for beginning of value"))
+            skipWhitespace()
+            guard index < bytes.count else { throw endOfInput() }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(array)
+            default: throw invalid(bytes[index], "after array element")
+            }
+        }
+    }
+
+    private mutating func parseString() throws(JSONParseError) -> String {
+        index += 1  // opening quote
+        let start = index
+        // Fast path: no escapes.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                index += 1
+                return s
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw invalid(byte, "in string literal") }
+            index += 1
+        }
+        guard index < bytes.count else { throw endOfInput() }
+        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return String(decoding: buffer, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { throw endOfInput() }
+                let escaped = bytes[index]
+                index += 1
+                switch escaped {
+                case UInt8(ascii: "\""): buffer.append(0x22)
+                case UInt8(ascii: "\\"): buffer.append(0x5c)
+                case UInt8(ascii: "/"): buffer.append(0x2f)
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0c)
+                case UInt8(ascii: "n"): buffer.append(0x0a)
+                case UInt8(ascii: "r"): buffer.append(0x0d)
+                case UInt8(ascii: "t"): buffer.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try parseHex4()
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        // A high surrogate wants a low one next; alone it becomes U+FFFD, as in Go.
+                        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                            let save = index
+                            index += 2
+                            let low = try parseHex4()
+                            if (0xDC00..<0xE000).contains(low) {
+                                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                index = save
+                                scalar = 0xFFFD
+                            }
+                        } else {
+                            scalar = 0xFFFD
+                        }
+                    } else if (0xDC00..<0xE000).contains(scalar) {
+                        scalar = 0xFFFD
+                    }
+                    buffer.append(contentsOf: String(Character(UnicodeScalar(scalar)!)).utf8)
+                default:
+                    index -= 1
+                    throw invalid(escaped, "in string escape code")
+                }
+            default:
+                if byte < 0x20 { throw invalid(byte, "in string literal") }
+                buffer.append(byte)
+                index += 1
+            }
+        }
+        throw endOfInput()
+    }
+
+    private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard index < bytes.count else { throw endOfInput() }
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw invalid(byte, "in \\u hexadecimal character escape")
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(JSONParseError) -> JSON {
+        let start = index
+        var isInteger = true
+        if bytes[index] == UInt8(ascii: "-") {
+            index += 1
+            guard index < bytes.count else { throw endOfInput() }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else {
+                throw invalid(bytes[index], "in numeric literal")
+            }
+        }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            guard index < bytes.count else { throw endOfInput() }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else {
+                throw invalid(bytes[index], "after decimal point in numeric literal")
+            }
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count else { throw endOfInput() }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else {
+                throw invalid(bytes[index], "in exponent of numeric literal")
+            }
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        if isInteger, let value = Int64(text) { return .int(value) }
+        guard let value = Double(text) else {
+            throw JSONParseError(message: "invalid number \(text)", offset: start)
+        }
+        return .double(value)
+    }
+}

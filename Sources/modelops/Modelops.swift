@@ -1,0 +1,5 @@
+// placeholder until the playground command lands
+@main
+struct Modelops {
+    static func main() {}
+}
