@@ -15,9 +15,8 @@ extension JSON {
         let array = bytes as? [UInt8] ?? Array(bytes)
         let result: Result<JSON, JSONParseError> = array.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer)
-            do {
-                let value = try parser.parseDocument()
-                return .success(value)
+            do throws(JSONParseError) {
+                return .success(try parser.parseDocument())
             } catch {
                 return .failure(error)
             }

@@ -9,7 +9,7 @@ public struct YAMLError: Error, Sendable, CustomStringConvertible {
 extension JSON {
     /// The YAML resolver the API machinery behaves like (sigs.k8s.io/yaml over YAML 1.1):
     /// booleans, integers, floats and null are typed; timestamps stay strings.
-    nonisolated(unsafe) private static let resolver = Resolver([.bool, .int, .float, .merge, .null])
+    nonisolated(unsafe) private static let resolver = Resolver.default.removing(.timestamp).removing(.value)
 
     /// Parses every document of a YAML stream (`---` separated) into JSON values. Empty
     /// documents are skipped, as kubectl skips them.
@@ -45,7 +45,7 @@ extension JSON {
     init(yaml node: Node) throws {
         switch node {
         case let .scalar(scalar):
-            switch scalar.tag.name {
+            switch Tag.Name(rawValue: scalar.tag.rawValue) {
             case .null: self = .null
             case .bool: self = node.bool.map(JSON.bool) ?? .string(scalar.string)
             case .int:
@@ -58,7 +58,7 @@ extension JSON {
         case let .mapping(mapping):
             var object: [String: JSON] = [:]
             for (key, value) in mapping {
-                if key.tag.name == .merge, case let .mapping(merged) = value {
+                if key.tag.rawValue == Tag.Name.merge.rawValue, case let .mapping(merged) = value {
                     for (mk, mv) in merged where object[mk.string ?? ""] == nil {
                         object[mk.string ?? ""] = try JSON(yaml: mv)
                     }
