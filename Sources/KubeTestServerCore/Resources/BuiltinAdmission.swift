@@ -1,0 +1,196 @@
+import KubeCore
+
+/// Defaulting and validation of the built-in kinds, to the extent an operator and its tests can
+/// observe: the defaults the real server fills (so desired-vs-live comparisons converge) and the
+/// validation errors an operator can provoke.
+enum BuiltinAdmission {
+    static func applyDefaults(_ object: inout JSON, resource: ResourceType, isCreate: Bool) {
+        switch (resource.group, resource.kind) {
+        case ("apps", "Deployment"):
+            defaultIfMissing(&object, ["spec", "replicas"], 1)
+            defaultIfMissing(&object, ["spec", "strategy"], ["type": "RollingUpdate", "rollingUpdate": ["maxUnavailable": "25%", "maxSurge": "25%"]])
+            if object[path: ["spec", "strategy", "type"]]?.stringValue == "RollingUpdate" {
+                defaultIfMissing(&object, ["spec", "strategy", "rollingUpdate"], ["maxUnavailable": "25%", "maxSurge": "25%"])
+            }
+            defaultIfMissing(&object, ["spec", "revisionHistoryLimit"], 10)
+            defaultIfMissing(&object, ["spec", "progressDeadlineSeconds"], 600)
+            defaultPodSpec(&object, at: ["spec", "template", "spec"], isPod: false)
+            if isCreate, object["status"] == nil { object["status"] = [:] }
+        case ("batch", "Job"):
+            defaultIfMissing(&object, ["spec", "parallelism"], 1)
+            defaultIfMissing(&object, ["spec", "completions"], 1)
+            defaultIfMissing(&object, ["spec", "backoffLimit"], 6)
+            defaultIfMissing(&object, ["spec", "completionMode"], "NonIndexed")
+            defaultIfMissing(&object, ["spec", "suspend"], false)
+            defaultIfMissing(&object, ["spec", "podReplacementPolicy"], "TerminatingOrFailed")
+            if isCreate, let uid = object[path: ["metadata", "uid"]]?.stringValue, object[path: ["spec", "manualSelector"]]?.boolValue != true {
+                let name = object[path: ["metadata", "name"]] ?? ""
+                let labels: [String: JSON] = ["batch.kubernetes.io/controller-uid": .string(uid), "batch.kubernetes.io/job-name": name,
+                                              "controller-uid": .string(uid), "job-name": name]
+                object[path: ["spec", "selector"]] = ["matchLabels": ["batch.kubernetes.io/controller-uid": .string(uid)]]
+                object[path: ["spec", "manualSelector"]] = false
+                var templateLabels = object[path: ["spec", "template", "metadata", "labels"]]?.objectValue ?? [:]
+                templateLabels.merge(labels) { _, new in new }
+                object[path: ["spec", "template", "metadata", "labels"]] = .object(templateLabels)
+                var jobLabels = object[path: ["metadata", "labels"]]?.objectValue ?? [:]
+                if jobLabels.isEmpty { jobLabels = labels }
+                object[path: ["metadata", "labels"]] = .object(jobLabels)
+            }
+            defaultPodSpec(&object, at: ["spec", "template", "spec"], isPod: false)
+            if isCreate, object["status"] == nil { object["status"] = [:] }
+        case ("", "Pod"):
+            defaultPodSpec(&object, at: ["spec"], isPod: true)
+            if isCreate, object["status"] == nil { object["status"] = ["phase": "Pending", "qosClass": "BestEffort"] }
+        case ("", "Service"):
+            defaultIfMissing(&object, ["spec", "type"], "ClusterIP")
+            defaultIfMissing(&object, ["spec", "sessionAffinity"], "None")
+            if object[path: ["spec", "clusterIP"]] == nil, object[path: ["spec", "type"]]?.stringValue != "ExternalName" {
+                let ip = "10.96.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
+                object[path: ["spec", "clusterIP"]] = .string(ip)
+                object[path: ["spec", "clusterIPs"]] = [.string(ip)]
+            }
+            defaultIfMissing(&object, ["spec", "ipFamilies"], ["IPv4"])
+            defaultIfMissing(&object, ["spec", "ipFamilyPolicy"], "SingleStack")
+            defaultIfMissing(&object, ["spec", "internalTrafficPolicy"], "Cluster")
+            if var ports = object[path: ["spec", "ports"]]?.arrayValue {
+                for i in ports.indices {
+                    if ports[i]["protocol"] == nil { ports[i]["protocol"] = "TCP" }
+                    if ports[i]["targetPort"] == nil { ports[i]["targetPort"] = ports[i]["port"] }
+                }
+                object[path: ["spec", "ports"]] = .array(ports)
+            }
+            if isCreate, object["status"] == nil { object["status"] = ["loadBalancer": [:]] }
+        case ("", "Namespace"):
+            defaultIfMissing(&object, ["spec", "finalizers"], ["kubernetes"])
+            if object[path: ["status", "phase"]] == nil { object[path: ["status", "phase"]] = "Active" }
+            var labels = object[path: ["metadata", "labels"]]?.objectValue ?? [:]
+            labels["kubernetes.io/metadata.name"] = object[path: ["metadata", "name"]]
+            object[path: ["metadata", "labels"]] = .object(labels)
+        case ("", "Secret"):
+            defaultIfMissing(&object, ["type"], "Opaque")
+        case ("", "Event"), ("events.k8s.io", "Event"):
+            if object["involvedObject"]?.objectValue != nil, object[path: ["involvedObject", "namespace"]] == nil,
+               let ns = object[path: ["metadata", "namespace"]] {
+                if resource.group == "" { object[path: ["involvedObject", "namespace"]] = ns }
+            }
+        default:
+            break
+        }
+    }
+
+    static func defaultIfMissing(_ object: inout JSON, _ path: [String], _ value: JSON) {
+        if object[path: path] == nil || object[path: path]?.isNull == true { object[path: path] = value }
+    }
+
+    static func defaultPodSpec(_ object: inout JSON, at path: [String], isPod: Bool) {
+        guard var spec = object[path: path], spec.objectValue != nil else { return }
+        for list in ["containers", "initContainers"] {
+            guard var containers = spec[list]?.arrayValue else { continue }
+            for i in containers.indices {
+                var c = containers[i]
+                if c["terminationMessagePath"] == nil { c["terminationMessagePath"] = "/dev/termination-log" }
+                if c["terminationMessagePolicy"] == nil { c["terminationMessagePolicy"] = "File" }
+                if c["resources"] == nil { c["resources"] = [:] }
+                if c["imagePullPolicy"] == nil {
+                    let image = c["image"]?.stringValue ?? ""
+                    let lastComponent = image.split(separator: "/").last ?? ""
+                    let tagged = lastComponent.contains(":") || image.contains("@")
+                    c["imagePullPolicy"] = (!tagged || image.hasSuffix(":latest")) ? "Always" : "IfNotPresent"
+                }
+                if var ports = c["ports"]?.arrayValue {
+                    for p in ports.indices where ports[p]["protocol"] == nil { ports[p]["protocol"] = "TCP" }
+                    c["ports"] = .array(ports)
+                }
+                containers[i] = c
+            }
+            spec[list] = .array(containers)
+        }
+        if spec["restartPolicy"] == nil { spec["restartPolicy"] = "Always" }
+        if spec["terminationGracePeriodSeconds"] == nil { spec["terminationGracePeriodSeconds"] = 30 }
+        if spec["dnsPolicy"] == nil { spec["dnsPolicy"] = "ClusterFirst" }
+        if spec["securityContext"] == nil { spec["securityContext"] = [:] }
+        if spec["schedulerName"] == nil { spec["schedulerName"] = "default-scheduler" }
+        if isPod {
+            if spec["priority"] == nil { spec["priority"] = 0 }
+            if spec["enableServiceLinks"] == nil { spec["enableServiceLinks"] = true }
+            if spec["preemptionPolicy"] == nil { spec["preemptionPolicy"] = "PreemptLowerPriority" }
+        }
+        object[path: path] = spec
+    }
+
+    static func validate(_ object: JSON, old: JSON?, resource: ResourceType) -> [FieldError] {
+        var errors: [FieldError] = []
+        switch (resource.group, resource.kind) {
+        case ("apps", "Deployment"):
+            if object[path: ["spec", "selector"]] == nil {
+                errors.append(.required("spec.selector"))
+            } else if let match = object[path: ["spec", "selector", "matchLabels"]]?.objectValue {
+                let labels = object[path: ["spec", "template", "metadata", "labels"]]?.objectValue ?? [:]
+                if !match.allSatisfy({ labels[$0.key] == $0.value }) {
+                    errors.append(.invalid("spec.template.metadata.labels", object[path: ["spec", "template", "metadata", "labels"]] ?? [:],
+                                           "`selector` does not match template `labels`"))
+                }
+            }
+            if let r = object[path: ["spec", "replicas"]]?.intValue, r < 0 {
+                errors.append(.invalid("spec.replicas", .int(r), "must be greater than or equal to 0"))
+            }
+            errors += validatePodSpec(object[path: ["spec", "template", "spec"]], path: "spec.template.spec")
+        case ("batch", "Job"):
+            let policy = object[path: ["spec", "template", "spec", "restartPolicy"]]?.stringValue ?? ""
+            if policy != "Never", policy != "OnFailure" {
+                errors.append(.required("spec.template.spec.restartPolicy", "valid values: \"OnFailure\", \"Never\""))
+            }
+            if let old, old[path: ["spec", "template"]] != object[path: ["spec", "template"]] {
+                errors.append(.invalid("spec.template", object[path: ["spec", "template"]] ?? .null, "field is immutable"))
+            }
+            errors += validatePodSpec(object[path: ["spec", "template", "spec"]], path: "spec.template.spec")
+        case ("", "Pod"):
+            errors += validatePodSpec(object["spec"], path: "spec")
+        case ("events.k8s.io", "Event"):
+            let ns = object[path: ["metadata", "namespace"]]?.stringValue ?? ""
+            let involvedNS = object[path: ["involvedObject", "namespace"]]?.stringValue ?? ""
+            if involvedNS != ns, !involvedNS.isEmpty || !ns.isEmpty {
+                errors.append(.invalid("involvedObject.namespace", .string(involvedNS), "does not match event.namespace"))
+            }
+            if object["eventTime"] == nil || object["eventTime"]?.isNull == true { errors.append(.required("eventTime")) }
+            let type = object["type"]?.stringValue ?? ""
+            if type != "Normal", type != "Warning" {
+                errors.append(.invalid("type", .string(""), "has invalid value: \(type)"))
+            }
+            for field in ["reportingComponent", "reportingInstance", "action", "reason"] {
+                let value = object[field]?.stringValue ?? ""
+                let display = field == "reportingComponent" ? "reportingController" : field
+                if value.isEmpty, !(errors.count >= 3) { errors.append(.required(display)) }
+                if value.count > 128 { errors.append(.invalid(display, .string(""), "can have at most 128 characters")) }
+            }
+            if (object["message"]?.stringValue ?? "").utf8.count > 1024 {
+                errors.append(.invalid("note", .string(""), "can have at most 1024 characters"))
+            }
+            if let count = object[path: ["series", "count"]]?.intValue, count < 2 {
+                errors.append(.invalid("series.count", .string(""), "should be at least 2"))
+            }
+        case ("coordination.k8s.io", "Lease"):
+            if let d = object[path: ["spec", "leaseDurationSeconds"]]?.intValue, d <= 0 {
+                errors.append(.invalid("spec.leaseDurationSeconds", .int(d), "must be greater than 0"))
+            }
+        default:
+            break
+        }
+        return errors
+    }
+
+    static func validatePodSpec(_ spec: JSON?, path: String) -> [FieldError] {
+        guard let spec else { return [.required(path)] }
+        var errors: [FieldError] = []
+        let containers = spec["containers"]?.arrayValue ?? []
+        if containers.isEmpty { errors.append(.required("\(path).containers")) }
+        var names = Set<String>()
+        for (i, c) in containers.enumerated() {
+            let name = c["name"]?.stringValue ?? ""
+            if name.isEmpty { errors.append(.required("\(path).containers[\(i)].name")) }
+            else if !names.insert(name).inserted { errors.append(.duplicate("\(path).containers[\(i)].name", .string(name))) }
+            if (c["image"]?.stringValue ?? "").isEmpty { errors.append(.required("\(path).containers[\(i)].image")) }
+        }
+        return errors
+    }
+}

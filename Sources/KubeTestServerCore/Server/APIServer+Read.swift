@@ -1,0 +1,203 @@
+import Foundation
+import KubeCore
+
+extension APIServer {
+    /// How the client wants objects: plain JSON or a meta.k8s.io Table.
+    enum OutputFormat {
+        case json
+        case table(includeObject: String)
+    }
+
+    func outputFormat(_ request: APIRequest) throws -> OutputFormat {
+        let accept = request.headers["accept"] ?? "application/json"
+        var jsonAcceptable = accept.isEmpty
+        for part in accept.split(separator: ",") {
+            let fields = part.split(separator: ";").map { String($0).trimmingSpaces }
+            guard let media = fields.first else { continue }
+            let params = Dictionary(fields.dropFirst().compactMap { field -> (String, String)? in
+                let kv = field.split(separator: "=", maxSplits: 1)
+                return kv.count == 2 ? (String(kv[0]), String(kv[1])) : nil
+            }, uniquingKeysWith: { a, _ in a })
+            if media == "application/json" || media == "*/*" || media == "application/*" {
+                if params["as"] == "Table" {
+                    return .table(includeObject: request.query["includeObject"] ?? "Metadata")
+                }
+                if params["as"] == nil { jsonAcceptable = true }
+            }
+            if media == "application/yaml" { jsonAcceptable = true }
+        }
+        guard jsonAcceptable else {
+            throw APIError.notAcceptable(["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"])
+        }
+        return .json
+    }
+
+    /// The object as this resource's API shows it (events.k8s.io sees core Events converted).
+    func present(_ object: JSON, as resource: ResourceType) -> JSON {
+        if resource.group == "events.k8s.io" { return EventConversion.toEventsV1(object) }
+        return object
+    }
+
+    func presentBytes(_ stored: StoredObject, as resource: ResourceType) -> [UInt8] {
+        if resource.group == "events.k8s.io" { return EventConversion.toEventsV1(stored.object).serialized() }
+        return stored.bytes
+    }
+
+    func get(_ request: APIRequest, target: ResourceTarget, name: String) throws -> APIResponse {
+        let resource = target.resource
+        guard let stored = store.withState({ $0.get(resource.storageKey, target.key(name)) }) else {
+            throw APIError.notFound(resource: resource.plural, group: resource.group, name: name)
+        }
+        switch try outputFormat(request) {
+        case let .table(include):
+            let table = TableBuilder(resource: resource, now: configuration.now())
+                .table(objects: [present(stored.object, as: resource)], listMeta: ["resourceVersion": .string(String(stored.resourceVersion))], includeObject: include)
+            return .json(200, table)
+        case .json:
+            if target.subresource == "scale", let scale = resource.scale {
+                return .json(200, scaleObject(stored.object, resource: resource, scale: scale))
+            }
+            return .full(status: 200, headers: [("Content-Type", "application/json")], body: presentBytes(stored, as: resource))
+        }
+    }
+
+    func scaleObject(_ object: JSON, resource: ResourceType, scale: ScaleSubresource) -> JSON {
+        var meta: JSON = [:]
+        for key in ["name", "namespace", "uid", "resourceVersion", "creationTimestamp"] {
+            meta[key] = object[path: ["metadata", key]]
+        }
+        var result: JSON = ["kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": meta,
+                            "spec": [:], "status": ["replicas": 0]]
+        result[path: ["spec", "replicas"]] = object[dotted: String(scale.specReplicasPath.dropFirst())] ?? .int(0)
+        result[path: ["status", "replicas"]] = object[dotted: String(scale.statusReplicasPath.dropFirst())] ?? .int(0)
+        if let path = scale.labelSelectorPath, let selector = object[dotted: String(path.dropFirst())] {
+            result[path: ["status", "selector"]] = selector
+        }
+        return result
+    }
+
+    func filter(_ request: APIRequest, target: ResourceTarget) throws -> ObjectFilter {
+        var filter = ObjectFilter(namespace: target.resource.namespaced ? target.namespace : nil)
+        if let text = request.query["labelSelector"], !text.isEmpty {
+            do {
+                filter.labels = try LabelSelector.parse(text)
+            } catch {
+                throw APIError.badRequest(error.message)
+            }
+        }
+        if let text = request.query["fieldSelector"], !text.isEmpty {
+            let allowed = FieldSelector.selectableFields(kind: target.resource.kind, group: target.resource.group)
+            filter.fields = try FieldSelector.parse(text, allowed: allowed)
+        }
+        return filter
+    }
+
+    func list(_ request: APIRequest, target: ResourceTarget) async throws -> APIResponse {
+        let resource = target.resource
+        let filter = try filter(request, target: target)
+        let limit = request.query["limit"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+        var start: ContinueToken? = nil
+        if let token = request.query["continue"], !token.isEmpty {
+            start = try ContinueToken.decode(token)
+        }
+        if let requested = request.query["resourceVersion"], let rv = Int64(requested), rv > 0, start == nil {
+            try await waitForResourceVersion(rv)
+        }
+        let (snapshot, currentRV, compacted) = store.withState { state in
+            (state.all(resource.storageKey), state.resourceVersion, state.compactedRevision)
+        }
+        if let start, start.resourceVersion < compacted {
+            throw APIError.gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+        }
+        var matching = snapshot.filter { filter.matches($0.value) }.sorted { $0.key < $1.key }
+        if let start {
+            matching = matching.filter { $0.key.tokenKey > start.startAfter }
+        }
+        let listRV = start?.resourceVersion ?? currentRV
+        var listMeta: JSON = ["resourceVersion": .string(String(listRV))]
+        var page = matching[...]
+        if let limit, matching.count > limit {
+            page = matching.prefix(limit)
+            let last = page.last!.key
+            listMeta["continue"] = .string(ContinueToken(resourceVersion: listRV, startAfter: last.tokenKey).encoded)
+            let selectorsUsed = !filter.labels.requirements.isEmpty || !filter.fields.requirements.isEmpty
+            if !selectorsUsed {
+                listMeta["remainingItemCount"] = .int(Int64(matching.count - limit))
+            }
+        }
+        switch try outputFormat(request) {
+        case let .table(include):
+            let table = TableBuilder(resource: resource, now: configuration.now())
+                .table(objects: page.map { present($0.value.object, as: resource) }, listMeta: listMeta, includeObject: include)
+            return .json(200, table)
+        case .json:
+            // Assemble the list from each object's stored bytes: no re-encoding of thousands of objects.
+            var body: [UInt8] = []
+            body.reserveCapacity(page.reduce(64) { $0 + $1.value.bytes.count + 1 })
+            body.append(contentsOf: "{\"apiVersion\":".utf8)
+            JSON.string(resource.apiVersion).write(into: &body)
+            body.append(contentsOf: ",\"items\":[".utf8)
+            var first = true
+            for (_, stored) in page {
+                if !first { body.append(UInt8(ascii: ",")) }
+                first = false
+                body.append(contentsOf: presentBytes(stored, as: resource))
+            }
+            body.append(contentsOf: "],\"kind\":".utf8)
+            JSON.string(resource.listKind).write(into: &body)
+            body.append(contentsOf: ",\"metadata\":".utf8)
+            listMeta.write(into: &body)
+            body.append(UInt8(ascii: "}"))
+            return .full(status: 200, headers: [("Content-Type", "application/json")], body: body)
+        }
+    }
+
+    /// A list "not older than" a future resourceVersion waits for it, then answers 504 as the real server does.
+    func waitForResourceVersion(_ rv: Int64) async throws {
+        let deadline = ContinuousClock.now + .seconds(3)
+        while store.resourceVersion < rv {
+            if ContinuousClock.now >= deadline {
+                throw APIError(code: 504, reason: "Timeout",
+                               message: "Too large resource version: \(rv), current: \(store.resourceVersion)",
+                               details: ["causes": [["reason": "ResourceVersionTooLarge", "message": "Too large resource version"]], "retryAfterSeconds": 1],
+                               retryAfterSeconds: 1)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+/// The opaque `continue` token of a paged list, in the real server's format
+/// (base64url of `{"v":"meta.k8s.io/v1","rv":N,"start":"<key>\u0000"}`).
+struct ContinueToken {
+    var resourceVersion: Int64
+    var startAfter: String
+
+    var encoded: String {
+        let json: JSON = ["v": "meta.k8s.io/v1", "rv": .int(resourceVersion), "start": .string(startAfter + "\u{0}")]
+        return Data(json.serialized()).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ token: String) throws -> ContinueToken {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64) else {
+            throw APIError.badRequest("invalid continue token: illegal base64 data at input byte 4")
+        }
+        let json: JSON
+        do {
+            json = try JSON.parse(Array(data))
+        } catch {
+            throw APIError.badRequest("invalid continue token: continue key is not valid: \(error.message)")
+        }
+        guard json["v"]?.stringValue == "meta.k8s.io/v1", let rv = json["rv"]?.intValue,
+              var start = json["start"]?.stringValue else {
+            throw APIError.badRequest("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+        }
+        if start.hasSuffix("\u{0}") { start.removeLast() }
+        // The key sorts strictly after the last item returned.
+        return ContinueToken(resourceVersion: rv, startAfter: start)
+    }
+}

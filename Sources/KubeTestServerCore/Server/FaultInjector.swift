@@ -1,0 +1,94 @@
+import Synchronization
+
+/// Faults other modules' tests inject: fail the next N matching requests with a status, add
+/// latency to every call.
+public final class FaultInjector: Sendable {
+    public struct Rule: Sendable {
+        public var verb: String?
+        public var resource: String?
+        public var remaining: Int
+        public var error: APIError
+        /// Fail only every n-th matching request (1 = every one).
+        public var every: Int
+        var seen: Int = 0
+    }
+
+    struct State {
+        var rules: [Rule] = []
+        var latency: Duration? = nil
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Fails the next `count` requests matching `verb` (get, list, watch, create, update, patch,
+    /// delete) and `resource` (plural, or `plural/status`); nil matches any.
+    public func failNext(_ count: Int, verb: String? = nil, resource: String? = nil, status: Int,
+                         retryAfterSeconds: Int? = nil, every: Int = 1) {
+        let error: APIError
+        switch status {
+        case 409: error = APIError(code: 409, reason: "Conflict", message: "Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again (injected)")
+        case 410: error = .gone("too old resource version (injected)")
+        case 429: error = .tooManyRequests(retryAfter: retryAfterSeconds ?? 1)
+        case 500: error = .internalError("injected fault")
+        case 503: error = APIError(code: 503, reason: "ServiceUnavailable", message: "the server is currently unable to handle the request (injected)", retryAfterSeconds: retryAfterSeconds)
+        case 504: error = APIError(code: 504, reason: "Timeout", message: "the server was unable to return a response in the time allotted, but may still be processing the request (injected)")
+        default: error = APIError(code: status, reason: "InternalError", message: "injected fault \(status)")
+        }
+        state.withLock { $0.rules.append(Rule(verb: verb, resource: resource, remaining: count, error: error, every: max(1, every))) }
+    }
+
+    public var latency: Duration? {
+        get { state.withLock { $0.latency } }
+        set { state.withLock { $0.latency = newValue } }
+    }
+
+    public func clear() {
+        state.withLock { $0 = State() }
+    }
+
+    func take(verb: String, resource: String) -> APIError? {
+        state.withLock { state in
+            for i in state.rules.indices {
+                let rule = state.rules[i]
+                guard rule.remaining > 0,
+                      rule.verb == nil || rule.verb == verb,
+                      rule.resource == nil || rule.resource == resource else { continue }
+                state.rules[i].seen += 1
+                guard state.rules[i].seen % rule.every == 0 else { continue }
+                state.rules[i].remaining -= 1
+                return rule.error
+            }
+            state.rules.removeAll { $0.remaining <= 0 }
+            return nil
+        }
+    }
+}
+
+/// Requests counted by verb and resource, so tests can assert "zero writes in steady state".
+public final class RequestCounter: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    public init() {}
+
+    func count(verb: String, resource: String) {
+        counts.withLock { $0["\(verb) \(resource)", default: 0] += 1 }
+    }
+
+    /// Counts keyed `"<verb> <resource>"`, e.g. `"patch deployments"`.
+    public var snapshot: [String: Int] { counts.withLock { $0 } }
+
+    public func total(verbs: Set<String>, resource: String? = nil) -> Int {
+        snapshot.reduce(0) { sum, entry in
+            let parts = entry.key.split(separator: " ", maxSplits: 1).map(String.init)
+            guard verbs.contains(parts[0]), resource == nil || parts.count > 1 && parts[1] == resource else { return sum }
+            return sum + entry.value
+        }
+    }
+
+    /// create, update, patch, delete, deletecollection.
+    public var writes: Int { total(verbs: ["create", "update", "patch", "delete", "deletecollection"]) }
+
+    public func reset() { counts.withLock { $0 = [:] } }
+}

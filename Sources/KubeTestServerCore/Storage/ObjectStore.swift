@@ -1,0 +1,217 @@
+import KubeCore
+import Synchronization
+
+/// All objects of the server behind one lock, with one resourceVersion counter for the whole
+/// store (as etcd has), a bounded per-resource history for watches, and the open watches.
+///
+/// Writes and watch notifications happen under the same lock, so every watcher sees the events of
+/// one resource in resourceVersion order with no gap between its replay and its live events.
+public final class ObjectStore: Sendable {
+    public struct Watcher: Sendable {
+        public var storageKey: String
+        public var filter: ObjectFilter
+        /// Called under the store's lock with each event as this watcher should see it
+        /// (a MODIFIED that leaves the filter arrives as DELETED). Must not block.
+        public var deliver: @Sendable (WatchEvent.Kind, StoredObject) -> Void
+        /// Called once when the server ends the watch (restart, dropped watches).
+        public var close: @Sendable () -> Void
+    }
+
+    public struct State: Sendable {
+        public internal(set) var resourceVersion: Int64 = 1
+        var objects: [String: [ObjectKey: StoredObject]] = [:]
+        var history: [String: HistoryBuffer] = [:]
+        /// Per resource, the newest resourceVersion whose events may be missing from history:
+        /// a watch must start at or after it.
+        var historyFloor: [String: Int64] = [:]
+        /// Lists continued with a token older than this are 410 Expired (compaction).
+        var compactedRevision: Int64 = 0
+        var watchers: [Int: Watcher] = [:]
+        var nextWatcherID = 0
+        let historyLimit: Int
+        var uidIndex: [String: (String, ObjectKey)] = [:]
+
+        init(historyLimit: Int) { self.historyLimit = historyLimit }
+
+        public func get(_ storageKey: String, _ key: ObjectKey) -> StoredObject? {
+            objects[storageKey]?[key]
+        }
+
+        public func all(_ storageKey: String) -> [ObjectKey: StoredObject] {
+            objects[storageKey] ?? [:]
+        }
+
+        public var storageKeys: [String] { Array(objects.keys) }
+
+        /// Where the object with this uid lives, if it exists.
+        public func locate(uid: String) -> (storageKey: String, key: ObjectKey)? {
+            uidIndex[uid].map { ($0.0, $0.1) }
+        }
+
+        /// Stores `object` under a new resourceVersion (written into its metadata), records the
+        /// event and tells the watchers.
+        @discardableResult
+        public mutating func put(_ storageKey: String, _ key: ObjectKey, _ object: JSON) -> StoredObject {
+            resourceVersion += 1
+            var object = object
+            object[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
+            let stored = StoredObject(object, resourceVersion: resourceVersion)
+            let previous = objects[storageKey]?[key]
+            objects[storageKey, default: [:]][key] = stored
+            if let previous, previous.uid != stored.uid { uidIndex[previous.uid] = nil }
+            uidIndex[stored.uid] = (storageKey, key)
+            record(WatchEvent(kind: previous == nil ? .added : .modified, storageKey: storageKey,
+                              object: stored, previous: previous))
+            return stored
+        }
+
+        /// Removes the object; the DELETED event carries `finalState` at a new resourceVersion.
+        @discardableResult
+        public mutating func remove(_ storageKey: String, _ key: ObjectKey, finalState: JSON? = nil) -> StoredObject? {
+            guard let previous = objects[storageKey]?[key] else { return nil }
+            resourceVersion += 1
+            var object = finalState ?? previous.object
+            object[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
+            let stored = StoredObject(object, resourceVersion: resourceVersion)
+            objects[storageKey]?[key] = nil
+            uidIndex[previous.uid] = nil
+            record(WatchEvent(kind: .deleted, storageKey: storageKey, object: stored, previous: previous))
+            return stored
+        }
+
+        private mutating func record(_ event: WatchEvent) {
+            var buffer = history[event.storageKey] ?? HistoryBuffer(capacity: historyLimit)
+            if let evicted = buffer.append(event) {
+                historyFloor[event.storageKey] = max(historyFloor[event.storageKey] ?? 0, evicted.resourceVersion)
+            }
+            history[event.storageKey] = buffer
+            for watcher in watchers.values where watcher.storageKey == event.storageKey {
+                Self.dispatch(event, to: watcher)
+            }
+        }
+
+        static func dispatch(_ event: WatchEvent, to watcher: Watcher) {
+            let now = watcher.filter.matches(event.object)
+            switch event.kind {
+            case .added:
+                if now { watcher.deliver(.added, event.object) }
+            case .deleted:
+                if watcher.filter.matches(event.previous ?? event.object) { watcher.deliver(.deleted, event.object) }
+            case .modified:
+                let before = event.previous.map(watcher.filter.matches) ?? false
+                switch (before, now) {
+                case (true, true): watcher.deliver(.modified, event.object)
+                case (false, true): watcher.deliver(.added, event.object)
+                case (true, false): watcher.deliver(.deleted, event.object)
+                case (false, false): break
+                }
+            }
+        }
+    }
+
+    let state: Mutex<State>
+
+    public init(historyLimit: Int = 1000) {
+        state = Mutex(State(historyLimit: historyLimit))
+    }
+
+    /// Runs `body` with exclusive access to the store: a transaction.
+    public func withState<R>(_ body: (inout State) throws -> R) rethrows -> R {
+        try state.withLock { try body(&$0) }
+    }
+
+    public var resourceVersion: Int64 { state.withLock { $0.resourceVersion } }
+
+    public enum WatchStart: Sendable {
+        /// Synthetic ADDED events for every current object first (resourceVersion unset or "0").
+        case currentState
+        /// Only changes after this resourceVersion.
+        case after(Int64)
+    }
+
+    /// Why a watch could not start.
+    public enum WatchStartError: Error, Sendable {
+        case tooOld(requested: Int64, oldest: Int64)
+    }
+
+    /// Opens a watch atomically with its replay, so no event falls between the two. Returns the
+    /// watcher id, used to cancel.
+    public func watch(_ watcher: Watcher, from start: WatchStart) throws(WatchStartError) -> Int {
+        try state.withLock { (state: inout State) throws(WatchStartError) -> Int in
+            switch start {
+            case .currentState:
+                for (_, object) in (state.objects[watcher.storageKey] ?? [:]).sorted(by: { $0.key < $1.key })
+                where watcher.filter.matches(object) {
+                    watcher.deliver(.added, object)
+                }
+            case let .after(rv):
+                let floor = max(state.historyFloor[watcher.storageKey] ?? 0, state.compactedRevision)
+                if rv < floor {
+                    throw .tooOld(requested: rv, oldest: floor + 1)
+                }
+                for event in state.history[watcher.storageKey]?.events(after: rv) ?? [] {
+                    State.dispatch(event, to: watcher)
+                }
+            }
+            let id = state.nextWatcherID
+            state.nextWatcherID += 1
+            state.watchers[id] = watcher
+            return id
+        }
+    }
+
+    public func cancelWatch(_ id: Int) {
+        _ = state.withLock { $0.watchers.removeValue(forKey: id) }
+    }
+
+    public var openWatchCount: Int { state.withLock { $0.watchers.count } }
+
+    /// Ends every open watch (their clients must reconnect).
+    public func dropAllWatches() {
+        let dropped = state.withLock { state -> [Watcher] in
+            let all = Array(state.watchers.values)
+            state.watchers.removeAll()
+            return all
+        }
+        for watcher in dropped { watcher.close() }
+    }
+
+    /// Forgets the watch history as a restarted API server does: storage is kept, but watches and
+    /// continue tokens from before now get 410 Gone.
+    public func forgetHistory() {
+        state.withLock { state in
+            state.history.removeAll()
+            state.compactedRevision = state.resourceVersion
+        }
+    }
+}
+
+/// A fixed-capacity ring of the most recent events of one resource.
+struct HistoryBuffer: Sendable {
+    private var storage: [WatchEvent] = []
+    private var start = 0
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// Appends, returning the event that fell out of the window, if any.
+    mutating func append(_ event: WatchEvent) -> WatchEvent? {
+        if storage.count < capacity {
+            storage.append(event)
+            return nil
+        }
+        let evicted = storage[start]
+        storage[start] = event
+        start = (start + 1) % capacity
+        return evicted
+    }
+
+    func events(after rv: Int64) -> [WatchEvent] {
+        var result: [WatchEvent] = []
+        for i in 0..<storage.count {
+            let event = storage[(start + i) % storage.count]
+            if event.resourceVersion > rv { result.append(event) }
+        }
+        return result
+    }
+}
