@@ -8,8 +8,8 @@
 /// @monthly, @weekly, @daily, @midnight, @hourly.
 ///
 /// Refused where robfig is lenient: `*-5` (robfig silently reads it as `*`), `?` outside the day
-/// fields, a zero step (robfig loops or misbehaves), `@every` (not a calendar schedule), and `TZ=` /
-/// `CRON_TZ=` prefixes, which Kubernetes refuses in favour of `spec.timeZone`.
+/// fields (robfig accepts it anywhere), and `@every` (not a calendar schedule). Refused as robfig and
+/// Kubernetes do: a zero step, and `TZ=` / `CRON_TZ=` prefixes (Kubernetes wants `spec.timeZone`).
 enum CronParser {
     private struct Bounds {
         let field: CronError.Field
@@ -98,7 +98,9 @@ enum CronParser {
                 guard s >= 1 else {
                     throw .inField(b.field, text, "step must be at least 1 in \"\(item)\"")
                 }
-                step = s
+                // Any step wider than the field selects just the first value; clamping keeps
+                // `low + step` from overflowing on absurd input.
+                step = min(s, 64)
             }
             let range = parts[0]
             var low: Int

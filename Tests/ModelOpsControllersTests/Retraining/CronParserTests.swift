@@ -28,6 +28,7 @@ struct CronParserTests {
         Valid(expression: "1-30/5 * * * *", minutes: [1, 6, 11, 16, 21, 26]),
         Valid(expression: "0,30 8-10 * * *", minutes: [0, 30], hours: [8, 9, 10]),
         Valid(expression: "*/90 * * * *", minutes: [0]),  // a step wider than the field keeps the first value
+        Valid(expression: "5/9223372036854775807 * * * *", minutes: [5]),
         Valid(expression: "0 0 1 JAN,jul *", months: [1, 7]),
         Valid(expression: "0 0 * Mar-May *", months: [3, 4, 5]),
         Valid(expression: "0 0 * * MON-FRI", daysOfWeek: [1, 2, 3, 4, 5], domStar: true, dowStar: false),
