@@ -50,6 +50,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // The three reconcilers and their pure planning logic (cron schedules so far).
+        .target(name: "ModelOpsControllers"),
         .executableTarget(
             name: "modelops",
             dependencies: [
@@ -59,6 +61,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
+        .testTarget(name: "ModelOpsControllersTests", dependencies: ["ModelOpsControllers"]),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeTestServerCore", "KubeCore"]),
     ]
