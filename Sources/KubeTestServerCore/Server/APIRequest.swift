@@ -70,11 +70,11 @@ public enum APIResponse: Sendable {
     case full(status: Int, headers: [(String, String)], body: [UInt8])
     case watch(WatchStream)
 
-    static func json(_ status: Int, _ body: JSON, headers: [(String, String)] = []) -> APIResponse {
+    public static func json(_ status: Int, _ body: JSON, headers: [(String, String)] = []) -> APIResponse {
         .full(status: status, headers: [("Content-Type", "application/json")] + headers, body: body.serialized())
     }
 
-    static func error(_ error: APIError) -> APIResponse {
+    public static func error(_ error: APIError) -> APIResponse {
         var headers: [(String, String)] = [("Content-Type", "application/json")]
         if let retry = error.retryAfterSeconds { headers.append(("Retry-After", String(retry))) }
         return .full(status: error.code, headers: headers, body: error.status.serialized())

@@ -1,0 +1,180 @@
+import Foundation
+import KubeCore
+import KubeTestServerCore
+import NIOCore
+import NIOHTTP1
+import NIOHTTP2
+import NIOPosix
+import NIOSSL
+
+/// The Kubernetes API test server over HTTPS on loopback: the in-process `APIServer` semantics
+/// behind TLS (HTTP/1.1 and HTTP/2 by ALPN), bearer-token and client-certificate authentication,
+/// and kubeconfigs for each identity it knows.
+public final class TestAPIServer: Sendable {
+    public struct Options: Sendable {
+        public var host = "127.0.0.1"
+        /// 0 picks a free port.
+        public var port = 0
+        public var api = APIServer.Configuration()
+
+        public init() {}
+    }
+
+    /// An identity the server knows, for kubeconfigs.
+    public enum Identity: Sendable, Equatable {
+        /// `kubernetes-admin` in `system:masters`, by client certificate.
+        case admin
+        /// `kubernetes-admin` by bearer token.
+        case adminToken
+        /// A service account by bearer token.
+        case serviceAccount(namespace: String, name: String)
+    }
+
+    public let api: APIServer
+    public let ca: CertificateAuthority
+    public let port: Int
+    public let host: String
+    let authenticator: Authenticator
+    let channel: any Channel
+    let group: MultiThreadedEventLoopGroup
+    let adminCertificate: CertificateAuthority.Issued
+    public let adminToken: String
+
+    public var url: String { "https://\(host):\(port)" }
+
+    public static func start(_ options: Options = Options()) async throws -> TestAPIServer {
+        let ca = try CertificateAuthority()
+        let serving = try ca.issueServer()
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(serving.certificatePEM.utf8), format: .pem))],
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(serving.privateKeyPEM.utf8), format: .pem)))
+        tls.applicationProtocols = ["h2", "http/1.1"]
+        tls.certificateVerification = .optionalVerification
+        tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: Array(ca.certificatePEM.utf8), format: .pem)])
+        let sslContext = try NIOSSLContext(configuration: tls)
+        let api = APIServer(configuration: options.api)
+        let authenticator = Authenticator()
+        let adminToken = "admin-" + UUID().uuidString.lowercased()
+        authenticator.add(token: adminToken, user: UserInfo(name: "kubernetes-admin", groups: ["system:masters"]))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                }.flatMap {
+                    channel.configureHTTP2SecureUpgrade(
+                        h2ChannelConfigurator: { channel in
+                            channel.configureHTTP2Pipeline(mode: .server) { stream in
+                                stream.eventLoop.makeCompletedFuture {
+                                    try stream.pipeline.syncOperations.addHandlers([
+                                        HTTP2FramePayloadToHTTP1ServerCodec(),
+                                        HTTPHandler(api: api, authenticator: authenticator, isHTTP2: true),
+                                    ])
+                                }
+                            }.map { _ in }
+                        },
+                        http1ChannelConfigurator: { channel in
+                            channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
+                                channel.eventLoop.makeCompletedFuture {
+                                    try channel.pipeline.syncOperations.addHandler(
+                                        HTTPHandler(api: api, authenticator: authenticator, isHTTP2: false))
+                                }
+                            }
+                        })
+                }
+            }
+        let channel = try await bootstrap.bind(host: options.host, port: options.port).get()
+        let port = channel.localAddress?.port ?? options.port
+        return TestAPIServer(api: api, ca: ca, port: port, host: options.host, authenticator: authenticator,
+                             channel: channel, group: group, adminCertificate: try ca.issueClient(user: "kubernetes-admin", groups: ["system:masters"]),
+                             adminToken: adminToken)
+    }
+
+    private init(api: APIServer, ca: CertificateAuthority, port: Int, host: String, authenticator: Authenticator,
+                 channel: any Channel, group: MultiThreadedEventLoopGroup, adminCertificate: CertificateAuthority.Issued,
+                 adminToken: String) {
+        self.api = api
+        self.ca = ca
+        self.port = port
+        self.host = host
+        self.authenticator = authenticator
+        self.channel = channel
+        self.group = group
+        self.adminCertificate = adminCertificate
+        self.adminToken = adminToken
+    }
+
+    /// Stops listening and ends every watch.
+    public func stop() async {
+        api.shutdown()
+        try? await channel.close()
+        try? await group.shutdownGracefully()
+    }
+
+    /// "Restarts" the API server: storage is kept, open watches end, and resourceVersions from
+    /// before now are too old for watches and continue tokens (410), as after a real restart.
+    public func restart() {
+        api.store.forgetHistory()
+        api.store.dropAllWatches()
+    }
+
+    /// A bearer token for a service account (user `system:serviceaccount:<ns>:<name>`).
+    @discardableResult
+    public func serviceAccountToken(namespace: String, name: String) -> String {
+        let token = "sa-\(namespace)-\(name)-" + UUID().uuidString.lowercased().prefix(8)
+        authenticator.add(token: token, user: UserInfo(
+            name: "system:serviceaccount:\(namespace):\(name)",
+            groups: ["system:serviceaccounts", "system:serviceaccounts:\(namespace)"]))
+        return token
+    }
+
+    /// A kubeconfig for the identity, with the CA inlined.
+    public func kubeconfig(for identity: Identity = .admin, namespace: String? = nil) -> String {
+        func b64(_ s: String) -> String { Data(s.utf8).base64EncodedString() }
+        let userName: String
+        var user: [String] = []
+        switch identity {
+        case .admin:
+            userName = "kubernetes-admin"
+            user = ["    client-certificate-data: \(b64(adminCertificate.certificatePEM))",
+                    "    client-key-data: \(b64(adminCertificate.privateKeyPEM))"]
+        case .adminToken:
+            userName = "kubernetes-admin-token"
+            user = ["    token: \(adminToken)"]
+        case let .serviceAccount(ns, name):
+            userName = "\(ns)-\(name)"
+            user = ["    token: \(serviceAccountToken(namespace: ns, name: name))"]
+        }
+        var context = ["    cluster: modelops-test", "    user: \(userName)"]
+        if let namespace { context.append("    namespace: \(namespace)") }
+        return ([
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- name: modelops-test",
+            "  cluster:",
+            "    server: \(url)",
+            "    certificate-authority-data: \(b64(ca.certificatePEM))",
+            "users:",
+            "- name: \(userName)",
+            "  user:",
+        ] + user + [
+            "contexts:",
+            "- name: modelops-test",
+            "  context:",
+        ] + context + [
+            "current-context: modelops-test",
+        ]).joined(separator: "\n") + "\n"
+    }
+
+    /// Writes `kubeconfig(for:)` to `path` with mode 0600.
+    public func writeKubeconfig(to path: String, for identity: Identity = .admin, namespace: String? = nil) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(kubeconfig(for: identity, namespace: namespace).utf8).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+}
