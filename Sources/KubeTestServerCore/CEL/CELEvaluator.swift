@@ -5,6 +5,13 @@
 /// are built from them. Everything else is strict, as in cel-go.
 struct CELEvaluator {
     var bindings: [String: CELValue]
+    /// Shared by the copies made for macro scopes, so the limit covers the whole evaluation.
+    let budget: CELBudget
+
+    init(bindings: [String: CELValue], budget: CELBudget = CELBudget()) {
+        self.bindings = bindings
+        self.budget = budget
+    }
 
     /// Type names usable as values (`type(x) == string`) unless a variable shadows them.
     static let typeNames: Set<String> = [
@@ -130,6 +137,7 @@ struct CELEvaluator {
                 leftError = .noSuchOverload
             }
         } catch {
+            if budget.exhausted { throw error }
             leftError = error
         }
         let r: CELValue
@@ -156,9 +164,9 @@ struct CELEvaluator {
         case let .map(m): items = m.entries.map { ($0.key, $0.value) }
         default: throw .noSuchOverload
         }
-        let twoVariables = c.valueVariable != nil
         var scope = self
-        func bind(_ item: (CELValue, CELValue)) {
+        func bind(_ item: (CELValue, CELValue)) throws(CELError) {
+            try budget.spend(1)
             if let valueVariable = c.valueVariable {
                 scope.bindings[c.variable] = item.0
                 scope.bindings[valueVariable] = item.1
@@ -178,10 +186,11 @@ struct CELEvaluator {
             let absorbing = c.kind == .exists
             var firstError: CELError?
             for item in items {
-                bind(item)
+                try bind(item)
                 do {
                     if try test(c.body) == absorbing { return .bool(absorbing) }
                 } catch {
+                    if budget.exhausted { throw error }
                     if firstError == nil { firstError = error }
                 }
             }
@@ -191,7 +200,7 @@ struct CELEvaluator {
         case .existsOne:
             var count = 0
             for item in items {
-                bind(item)
+                try bind(item)
                 if try test(c.body) { count += 1 }
             }
             return .bool(count == 1)
@@ -199,7 +208,7 @@ struct CELEvaluator {
         case .filter:
             var out: [CELValue] = []
             for item in items {
-                bind(item)
+                try bind(item)
                 if try test(c.body) {
                     if case .list = range { out.append(item.1) } else { out.append(item.0) }
                 }
@@ -209,17 +218,16 @@ struct CELEvaluator {
         case .map, .transformList:
             var out: [CELValue] = []
             for item in items {
-                bind(item)
+                try bind(item)
                 if let predicate = c.predicate, try !test(predicate) { continue }
                 out.append(try scope.evaluate(c.body))
             }
-            _ = twoVariables
             return .list(out)
 
         case .transformMap:
             var out = CELMap()
             for item in items {
-                bind(item)
+                try bind(item)
                 if let predicate = c.predicate, try !test(predicate) { continue }
                 out.insert(item.0, try scope.evaluate(c.body))
             }

@@ -42,10 +42,10 @@ public struct CELExpression: Sendable {
         return b
     }
 
-    func evaluateValue(_ bindings: [String: JSON]) throws(CELError) -> CELValue {
+    func evaluateValue(_ bindings: [String: JSON], budget: CELBudget = CELBudget()) throws(CELError) -> CELValue {
         var values: [String: CELValue] = [:]
         for (name, json) in bindings { values[name] = CELValue(json: json) }
-        return try CELEvaluator(bindings: values).evaluate(root)
+        return try CELEvaluator(bindings: values, budget: budget).evaluate(root)
     }
 
     private static func collectVariables(_ node: CELNode, bound: Set<String>, into free: inout Set<String>) {

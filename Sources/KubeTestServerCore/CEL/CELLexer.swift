@@ -127,9 +127,6 @@ struct CELLexer {
             pos += 1
             return CELToken(kind: .punct(String(Character(c))), offset: start, text: String(Character(c)))
         }
-        if c == "=" || c == "&" || c == "|" {
-            throw error("token recognition error at: '\(Character(c))'", at: start)
-        }
         throw error("token recognition error at: '\(Character(c))'", at: start)
     }
 

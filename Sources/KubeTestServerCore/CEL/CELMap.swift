@@ -23,11 +23,6 @@ struct CELMap: Sendable {
         entries.append((key, value))
         return true
     }
-
-    /// Adds an entry known to have a fresh, valid key (JSON object members).
-    mutating func insertUnchecked(_ key: CELValue, _ value: CELValue) {
-        insert(key, value)
-    }
 }
 
 /// The hashable identity of a map key. Only bool, int, uint and string may be keys; a uint that

@@ -53,7 +53,7 @@ final class CELRegex: @unchecked Sendable {
         var out = ""
         var inClass = false
         var escaped = false
-        var chars = Array(pattern)
+        let chars = Array(pattern)
         var i = 0
         while i < chars.count {
             let c = chars[i]
@@ -91,7 +91,6 @@ final class CELRegex: @unchecked Sendable {
             }
             i += 1
         }
-        chars.removeAll()
         return out
     }
 }

@@ -24,6 +24,7 @@ struct CELTimestamp: Sendable, Equatable, Comparable {
         s = sum
         n = rest
         if n < 0 {
+            guard s > Int64.min else { throw CELError("timestamp overflow") }
             s -= 1
             n += 1_000_000_000
         }

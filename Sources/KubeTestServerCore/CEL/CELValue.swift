@@ -79,8 +79,8 @@ extension CELValue {
         case let .array(a): self = .list(a.map(CELValue.init(json:)))
         case let .object(o):
             var map = CELMap()
-            for key in o.keys.sorted() {
-                if let v = o[key] { map.insertUnchecked(.string(key), CELValue(json: v)) }
+            for (key, value) in o.sorted(by: { $0.key < $1.key }) {
+                map.insert(.string(key), CELValue(json: value))
             }
             self = .map(map)
         }

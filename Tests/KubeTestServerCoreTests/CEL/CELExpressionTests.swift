@@ -83,6 +83,32 @@ struct CELExpressionTests {
         #expect(try CELExpression(conjunction).evaluate([:]) == true)
     }
 
+    /// The deepest expression the parser accepts must evaluate without exhausting a task's stack.
+    @Test func deepestAcceptedExpressionEvaluatesOffTheMainThread() async throws {
+        let source = String(repeating: "-(", count: 240) + "1" + String(repeating: ")", count: 240)
+        let result = try await Task.detached { try CELExpression(source).evaluate([:]) }.value
+        #expect(result == 1)
+        let lists = String(repeating: "[", count: 120) + "1" + String(repeating: "]", count: 120)
+        let size = try await Task.detached { try CELExpression(lists + " == " + lists).evaluate([:]) }.value
+        #expect(size == true)
+    }
+
+    @Test func runawayEvaluationIsCutOff() throws {
+        // A small budget keeps the test fast; the default allows a million macro iterations.
+        let twenty = JSON.array((0..<20).map { .int(Int64($0)) })
+        let cubic = try CELExpression("self.map(a, self.map(b, self.map(c, 0)))")
+        #expect(throws: CELError("operation cancelled: actual cost limit exceeded")) {
+            try cubic.evaluateValue(["self": twenty], budget: CELBudget(limit: 5_000))
+        }
+        // Exhaustion is not absorbed by && / all, even where an error otherwise would be.
+        let absorbing = try CELExpression("self.all(a, self.map(b, self.map(c, 0)).size() != 0) || true")
+        #expect(throws: CELError("operation cancelled: actual cost limit exceeded")) {
+            try absorbing.evaluateValue(["self": twenty], budget: CELBudget(limit: 5_000))
+        }
+        let quadratic = try CELExpression("self.all(a, self.exists(b, b == a))")
+        #expect(try quadratic.evaluateValue(["self": twenty], budget: CELBudget(limit: 5_000)).toJSON() == true)
+    }
+
     @Test func rejectsOversizedSource() {
         let huge = "'" + String(repeating: "a", count: 100_001) + "'"
         #expect(throws: CELError("expression code point size exceeds limit: size: 100003, limit 100000")) {
