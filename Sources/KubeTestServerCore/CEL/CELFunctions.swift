@@ -115,7 +115,7 @@ enum CELFunctions {
 
     private static let knownMethods: Set<String> = [
         "size", "contains", "startsWith", "endsWith", "matches", "lowerAscii", "upperAscii", "trim", "split", "join",
-        "indexOf", "lastIndexOf", "replace", "substring", "charAt", "reverse", "find", "findAll", "isSorted", "sum",
+        "indexOf", "lastIndexOf", "replace", "substring", "charAt", "reverse", "format", "find", "findAll", "isSorted", "sum",
         "min", "max", "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear",
         "getHours", "getMinutes", "getSeconds", "getMilliseconds", "hasValue", "value", "orValue", "or",
     ]

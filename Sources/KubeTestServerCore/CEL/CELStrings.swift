@@ -18,6 +18,9 @@ enum CELStrings {
         case ("findAll", 2):
             let regex = try CELRegex(try string(args[0], name, s))
             return .list(regex.findAll(s, limit: Int(clamping: try int(args[1], name, s))).map(CELValue.string))
+        case ("format", 1):
+            guard case let .list(items) = args[0] else { throw .noSuchOverload(name, [.string(s)] + args) }
+            return .string(try CELStringFormat.format(s, items))
         case ("lowerAscii", 0): return .string(mapASCII(s, lower: true))
         case ("upperAscii", 0): return .string(mapASCII(s, lower: false))
         case ("trim", 0): return .string(trim(s))
