@@ -72,18 +72,20 @@ public enum FieldManager {
         let diff = StructuredMerge.compare(scope.tracked(current), scope.tracked(object), schema.root)
         let changed = clean(diff.modified.union(diff.added))
         let removed = clean(diff.removed)
-        var conflicts: [ApplyConflict.Conflict] = []
+        var conflicts: [(manager: String, fields: [String])] = []
         var lost: [Int: FieldSet] = [:]
         for i in owners.items.indices where i != mine {
             let clash = owners.items[i].set.intersection(changed)
             if !clash.isEmpty {
                 lost[i] = clash
-                let name = owners.items[i].entry.conflictName
-                conflicts += clash.paths.map { ApplyConflict.Conflict(manager: name, field: $0.display) }
+                conflicts.append((owners.items[i].entry.conflictName, clash.paths.map(\.display)))
             }
         }
         if !force, !conflicts.isEmpty {
-            throw ApplyConflict(conflicts: conflicts.sorted { ($0.manager, $0.field) < ($1.manager, $1.field) })
+            // Managers sorted (Go iterates a map here); each one's paths in field-set order.
+            throw ApplyConflict(conflicts: conflicts.sorted { $0.manager < $1.manager }.flatMap { c in
+                c.fields.map { ApplyConflict.Conflict(manager: c.manager, field: $0) }
+            })
         }
         for i in owners.items.indices where i != mine {
             owners.items[i].set = owners.items[i].set.subtracting(lost[i] ?? FieldSet()).subtracting(removed)
