@@ -55,7 +55,7 @@ struct CELRuleRunner {
         let usesOldSelf = rule.usesOldSelf
         if usesOldSelf && old == nil && !rule.optionalOldSelf { return }
         let typeValue = JSON.string(s.type ?? "")
-        switch evaluate(rule.rule, value, usesOldSelf ? old : nil) {
+        switch evaluate(rule.rule, value, usesOldSelf ? old : Optional<JSON>.none) {
         case .success(true):
             return
         case let .failure(failure):
@@ -73,11 +73,11 @@ struct CELRuleRunner {
             }
             var detail = Self.messageOrDefault(rule)
             if let expression = rule.messageExpression, let evaluateMessage,
-               case let .success(text) = evaluateMessage(expression, value, usesOldSelf ? old : nil) {
+               case let .success(text) = evaluateMessage(expression, value, usesOldSelf ? old : Optional<JSON>.none) {
                 let trimmed = text.trimmingSpaces
                 if !trimmed.isEmpty && !trimmed.contains("\n") { detail = trimmed }
             }
-            let shown: JSON? = (s.type == "object" || s.type == "array") ? nil : value
+            let shown: JSON? = (s.type == "object" || s.type == "array") ? Optional<JSON>.none : .some(value)
             let error = Self.fieldError(FieldPath.display(target), shown, detail, reason: rule.reason)
             if !usesOldSelf && ratchet {
                 warnings.append(error.summary)
