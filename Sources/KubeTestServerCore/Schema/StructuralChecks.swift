@@ -131,10 +131,7 @@ enum StructuralChecks {
         }
         func forbid(_ key: String, _ detail: String) { errs.append(.forbidden(FieldPath.child(path, key), detail)) }
         if v.type != nil { forbid("type", "must be empty to be structural") }
-        if let additional = v.additionalProperties {
-            forbid("additionalProperties", "must be undefined to be structural")
-            _ = additional
-        }
+        if v.additionalProperties != nil { forbid("additionalProperties", "must be undefined to be structural") }
         if v.defaultValue != nil { forbid("default", "must be undefined to be structural") }
         if v.title != nil { forbid("title", "must be empty to be structural") }
         if v.description != nil { forbid("description", "must be empty to be structural") }
