@@ -33,15 +33,11 @@ public struct FieldError: Error, Sendable, Equatable {
     /// `field: message`, the form joined into the Status message.
     public var summary: String { "\(field): \(message)" }
 
-    /// How Go's `%#v`-like rendering in apimachinery shows a value: strings quoted, numbers
-    /// and booleans bare, null as `null`.
+    /// How apimachinery's `field.Error` shows a value: strings as Go's `%q` (no JSON HTML
+    /// escaping: `"a<b"`), numbers and booleans as `%v` (`1e+06` for a float million), null as
+    /// `null`, maps and lists as `%#v` (`map[string]interface {}{"a":1}`).
     public static func render(_ value: JSON) -> String {
-        switch value {
-        case .null: return "null"
-        case let .string(s): return JSON.string(s).serializedString()
-        case .int, .double, .bool: return value.serializedString()
-        case .array, .object: return value.serializedString()
-        }
+        ValueRendering.render(value)
     }
 
     /// `Invalid value: <value>: <detail>`; a nil value omits itself (`Invalid value: <detail>`),
