@@ -45,7 +45,9 @@ extension JSON {
     init(yaml node: Node) throws {
         switch node {
         case let .scalar(scalar):
-            switch Tag.Name(rawValue: scalar.tag.rawValue) {
+            // `node.tag` resolves implicit (plain) scalars through the resolver; `scalar.tag` is
+            // still the unresolved "?" tag and would turn every number and boolean into a string.
+            switch Tag.Name(rawValue: node.tag.rawValue) {
             case .null: self = .null
             case .bool: self = node.bool.map(JSON.bool) ?? .string(scalar.string)
             case .int:
