@@ -9,7 +9,7 @@ public struct YAMLError: Error, Sendable, CustomStringConvertible {
 extension JSON {
     /// The YAML resolver the API machinery behaves like (sigs.k8s.io/yaml over YAML 1.1):
     /// booleans, integers, floats and null are typed; timestamps stay strings.
-    nonisolated(unsafe) private static let resolver = Resolver.default.removing(.timestamp).removing(.value)
+    private static let resolver = Resolver.default.removing(.timestamp).removing(.value)
 
     /// Parses every document of a YAML stream (`---` separated) into JSON values. Empty
     /// documents are skipped, as kubectl skips them.
