@@ -9,7 +9,7 @@ public struct YAMLError: Error, Sendable, CustomStringConvertible {
 extension JSON {
     /// The YAML resolver the API machinery behaves like (sigs.k8s.io/yaml over YAML 1.1):
     /// booleans, integers, floats and null are typed; timestamps stay strings.
-    nonisolated(unsafe) private static let resolver = Resolver.default.removing(.timestamp).removing(.value)
+    private static let resolver = Resolver.default.removing(.timestamp).removing(.value)
 
     /// Parses every document of a YAML stream (`---` separated) into JSON values. Empty
     /// documents are skipped, as kubectl skips them.
@@ -45,7 +45,9 @@ extension JSON {
     init(yaml node: Node) throws {
         switch node {
         case let .scalar(scalar):
-            switch Tag.Name(rawValue: scalar.tag.rawValue) {
+            // `node.tag` resolves implicit (plain) scalars through the resolver; `scalar.tag` is
+            // still the unresolved "?" tag and would turn every number and boolean into a string.
+            switch Tag.Name(rawValue: node.tag.rawValue) {
             case .null: self = .null
             case .bool: self = node.bool.map(JSON.bool) ?? .string(scalar.string)
             case .int:
