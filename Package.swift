@@ -50,6 +50,12 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // The public API: Codable types of the three kinds.
+        .target(name: "ModelOpsAPI", dependencies: ["KubeCore"]),
+        // The CRD YAML of crds/, embedded at build time (no second copy in the repository).
+        .executableTarget(name: "EmbedCRDsTool", path: "Plugins/EmbedCRDsTool"),
+        .plugin(name: "EmbedCRDs", capability: .buildTool(), dependencies: ["EmbedCRDsTool"]),
+        .target(name: "ModelOpsCRDs", plugins: ["EmbedCRDs"]),
         // The three reconcilers and their pure planning logic (cron schedules so far).
         .target(name: "ModelOpsControllers"),
         .executableTarget(
@@ -57,10 +63,12 @@ let package = Package(
             dependencies: [
                 "KubeCore",
                 "KubeTestServer",
+                "ModelOpsCRDs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
+        .testTarget(name: "ModelOpsAPITests", dependencies: ["ModelOpsAPI", "ModelOpsCRDs", "KubeCore"]),
         .testTarget(name: "ModelOpsControllersTests", dependencies: ["ModelOpsControllers"]),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeTestServerCore", "KubeCore"]),

@@ -1,4 +1,5 @@
 import KubeCore
+import Synchronization
 
 /// Schema-driven processing of one custom resource version: pruning, defaulting, validation
 /// (structural schema + CEL), and how its lists merge for patches and server-side apply.
@@ -9,4 +10,43 @@ public struct CustomResourceProcessor: Sendable {
     /// Validates the new object against the old one (nil on create).
     public var validate: @Sendable (JSON, JSON?) -> [FieldError]
     public var mergeSchema: MergeSchema
+}
+
+extension CustomResourceProcessor {
+    /// The real thing: a structural schema with CEL rules, compiled once per CRD version.
+    /// Returns nil (no processing) for a schema the server cannot read, as a real server would
+    /// have refused such a CRD.
+    public static func make(openAPIV3Schema: JSON) -> CustomResourceProcessor? {
+        guard let schema = try? StructuralSchema(openAPIV3Schema) else { return nil }
+        let cache = CELCache()
+        let cel: CELRuleEvaluator = { rule, value, old in
+            do {
+                let expression = try cache.expression(rule)
+                var bindings: [String: JSON] = ["self": value]
+                if let old { bindings["oldSelf"] = old }
+                return .success(try expression.evaluateBool(bindings))
+            } catch let error as CELError {
+                return .failure(CELRuleFailure(message: error.message))
+            } catch {
+                return .failure(CELRuleFailure(message: "\(error)"))
+            }
+        }
+        return CustomResourceProcessor(
+            prune: { schema.prune(&$0) },
+            applyDefaults: { schema.applyDefaults(&$0) },
+            validate: { schema.validate($0, old: $1, cel: cel) },
+            mergeSchema: MergeSchema(openAPIV3Schema: openAPIV3Schema))
+    }
+}
+
+/// Compiled CEL rules by source text.
+final class CELCache: Sendable {
+    private let compiled = Mutex<[String: CELExpression]>([:])
+
+    func expression(_ source: String) throws(CELError) -> CELExpression {
+        if let hit = compiled.withLock({ $0[source] }) { return hit }
+        let expression = try CELExpression(source)
+        compiled.withLock { $0[source] = expression }
+        return expression
+    }
 }

@@ -27,7 +27,7 @@ struct CELRuleRunner {
             let itemsCorrelate = s.listType == "map" && !s.listMapKeys.isEmpty
             for (i, item) in items.enumerated() {
                 let oldItem = correlator.old(for: item)
-                run(item, itemSchema, path: FieldPath.index(path, i), old: oldItem,
+                run(item, itemSchema, path: SchemaFieldPath.index(path, i), old: oldItem,
                     correlated: itemsCorrelate && oldItem != nil, unchangedAncestor: unchanged)
             }
         case let .object(o):
@@ -36,14 +36,14 @@ struct CELRuleRunner {
             if let additional = s.additionalProperties?.schema {
                 for key in keys where s.properties[key] == nil {
                     let oldValue = oldObject?[key]
-                    run(o[key] ?? .null, additional, path: FieldPath.key(path, key), old: oldValue,
+                    run(o[key] ?? .null, additional, path: SchemaFieldPath.key(path, key), old: oldValue,
                         correlated: oldValue != nil, unchangedAncestor: unchanged)
                 }
             }
             for key in keys {
                 guard let property = s.properties[key], let child = o[key] else { continue }
                 let oldValue = oldObject?[key]
-                run(child, property, path: FieldPath.child(path, key), old: oldValue,
+                run(child, property, path: SchemaFieldPath.child(path, key), old: oldValue,
                     correlated: oldValue != nil, unchangedAncestor: unchanged)
             }
         default:
@@ -65,11 +65,11 @@ struct CELRuleRunner {
             } else {
                 detail = "\(failure.message) evaluating rule: \(Self.ruleErrorString(rule))"
             }
-            errors.append(.invalid(FieldPath.display(path), typeValue, detail))
+            errors.append(.invalid(SchemaFieldPath.display(path), typeValue, detail))
         case .success(false):
             var target = path
             if let fieldPath = rule.fieldPath, let normalized = Self.normalizedFieldPath(fieldPath, schema: s) {
-                target = FieldPath.child(path, normalized)
+                target = SchemaFieldPath.child(path, normalized)
             }
             var detail = Self.messageOrDefault(rule)
             if let expression = rule.messageExpression, let evaluateMessage,
@@ -78,7 +78,7 @@ struct CELRuleRunner {
                 if !trimmed.isEmpty && !trimmed.contains("\n") { detail = trimmed }
             }
             let shown: JSON? = (s.type == "object" || s.type == "array") ? Optional<JSON>.none : .some(value)
-            let error = Self.fieldError(FieldPath.display(target), shown, detail, reason: rule.reason)
+            let error = Self.fieldError(SchemaFieldPath.display(target), shown, detail, reason: rule.reason)
             if !usesOldSelf && ratchet {
                 warnings.append(error.summary)
             } else {
@@ -122,12 +122,12 @@ struct CELRuleRunner {
         func append(_ name: String) -> Bool {
             guard let current = s else { return false }
             if let property = current.properties[name] {
-                out = FieldPath.child(out, name)
+                out = SchemaFieldPath.child(out, name)
                 s = property
                 return true
             }
             if let additional = current.additionalProperties?.schema, current.properties.isEmpty {
-                out = FieldPath.key(out, name)
+                out = SchemaFieldPath.key(out, name)
                 s = additional
                 return true
             }

@@ -44,7 +44,7 @@ struct OpenAPIResult: Sendable {
             if !f.name.isEmpty && f.name != "." {
                 path = f.name.hasPrefix(".") ? String(f.name.dropFirst()) : f.name
             }
-            let field = FieldPath.display(path)
+            let field = SchemaFieldPath.display(path)
             let shown = ValueRendering.render(f.value ?? .string(""))
             switch f.code {
             case .required:

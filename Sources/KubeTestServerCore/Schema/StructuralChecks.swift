@@ -10,33 +10,33 @@ enum StructuralChecks {
     static func invariants(_ s: StructuralSchema, level: Level, path: String) -> [FieldError] {
         var errs: [FieldError] = []
         if s.type == "array" && s.items == nil {
-            errs.append(.required(FieldPath.child(path, "items"), "must be specified"))
+            errs.append(.required(SchemaFieldPath.child(path, "items"), "must be specified"))
         }
         if let items = s.items {
-            errs += invariants(items, level: .item, path: FieldPath.child(path, "items"))
+            errs += invariants(items, level: .item, path: SchemaFieldPath.child(path, "items"))
         }
         for name in s.properties.keys.sorted() {
             if let property = s.properties[name] {
-                errs += invariants(property, level: .field, path: FieldPath.key(FieldPath.child(path, "properties"), name))
+                errs += invariants(property, level: .field, path: SchemaFieldPath.key(SchemaFieldPath.child(path, "properties"), name))
             }
         }
         if let additional = s.additionalProperties {
             if level == .root {
-                errs.append(.forbidden(FieldPath.child(path, "additionalProperties"), "must not be used at the root"))
+                errs.append(.forbidden(SchemaFieldPath.child(path, "additionalProperties"), "must not be used at the root"))
             }
             if let schema = additional.schema {
-                errs += invariants(schema, level: .field, path: FieldPath.child(path, "additionalProperties"))
+                errs += invariants(schema, level: .field, path: SchemaFieldPath.child(path, "additionalProperties"))
             }
         }
         if s.intOrString && s.preserveUnknownFields {
-            errs.append(.invalid(FieldPath.child(path, "x-kubernetes-preserve-unknown-fields"), .bool(true), "must be false if x-kubernetes-int-or-string is true"))
+            errs.append(.invalid(SchemaFieldPath.child(path, "x-kubernetes-preserve-unknown-fields"), .bool(true), "must be false if x-kubernetes-int-or-string is true"))
         }
         if s.intOrString && s.embeddedResource {
-            errs.append(.invalid(FieldPath.child(path, "x-kubernetes-embedded-resource"), .bool(true), "must be false if x-kubernetes-int-or-string is true"))
+            errs.append(.invalid(SchemaFieldPath.child(path, "x-kubernetes-embedded-resource"), .bool(true), "must be false if x-kubernetes-int-or-string is true"))
         }
         errs += valueValidations(s, path: path, skipIntOrStringPatterns: true)
 
-        let typePath = FieldPath.child(path, "type")
+        let typePath = SchemaFieldPath.child(path, "type")
         if s.embeddedResource && s.type != "object" {
             if let t = s.type {
                 errs.append(.invalid(typePath, .string(t), "must be object if x-kubernetes-embedded-resource is true"))
@@ -51,22 +51,22 @@ enum StructuralChecks {
             }
         }
         if s.embeddedResource && s.additionalProperties != nil {
-            errs.append(.forbidden(FieldPath.child(path, "additionalProperties"), "must not be used if x-kubernetes-embedded-resource is set"))
+            errs.append(.forbidden(SchemaFieldPath.child(path, "additionalProperties"), "must not be used if x-kubernetes-embedded-resource is set"))
         }
         if level == .root, let t = s.type, t != "object" {
             errs.append(.invalid(typePath, .string(t), "must be object at the root"))
         }
         let checkMetadata = level == .root || s.embeddedResource
-        let propertiesPath = FieldPath.child(path, "properties")
+        let propertiesPath = SchemaFieldPath.child(path, "properties")
         for name in ["kind", "apiVersion"] where checkMetadata {
             if let p = s.properties[name], p.type != "string" {
-                errs.append(.invalid(FieldPath.child(FieldPath.key(propertiesPath, name), "type"), .string(p.type ?? ""), "must be string"))
+                errs.append(.invalid(SchemaFieldPath.child(SchemaFieldPath.key(propertiesPath, name), "type"), .string(p.type ?? ""), "must be string"))
             }
         }
         if let metadata = s.properties["metadata"] {
-            let metadataPath = FieldPath.key(propertiesPath, "metadata")
+            let metadataPath = SchemaFieldPath.key(propertiesPath, "metadata")
             if checkMetadata && metadata.type != "object" {
-                errs.append(.invalid(FieldPath.child(metadataPath, "type"), .string(metadata.type ?? ""), "must be object"))
+                errs.append(.invalid(SchemaFieldPath.child(metadataPath, "type"), .string(metadata.type ?? ""), "must be object"))
             }
             if level == .root {
                 let extra = Set(metadata.properties.keys).subtracting(["name", "generateName"])
@@ -76,7 +76,7 @@ enum StructuralChecks {
             }
         }
         if s.embeddedResource && !s.preserveUnknownFields && s.properties.isEmpty {
-            errs.append(.required(FieldPath.child(path, "properties"), "must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields"))
+            errs.append(.required(SchemaFieldPath.child(path, "properties"), "must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields"))
         }
         return errs
     }
@@ -88,13 +88,13 @@ enum StructuralChecks {
         let skipAnyOf = skipIntOrStringPatterns && isIntOrStringAnyOf(s.anyOf)
         let skipFirstAllOfAnyOf = skipIntOrStringPatterns && (s.allOf.first.map { isIntOrStringAnyOf($0.anyOf) } ?? false)
         if !skipAnyOf {
-            for (i, n) in s.anyOf.enumerated() { errs += nested(n, path: FieldPath.index(FieldPath.child(path, "anyOf"), i), skipAnyOf: false) }
+            for (i, n) in s.anyOf.enumerated() { errs += nested(n, path: SchemaFieldPath.index(SchemaFieldPath.child(path, "anyOf"), i), skipAnyOf: false) }
         }
         for (i, n) in s.allOf.enumerated() {
-            errs += nested(n, path: FieldPath.index(FieldPath.child(path, "allOf"), i), skipAnyOf: skipFirstAllOfAnyOf && i == 0)
+            errs += nested(n, path: SchemaFieldPath.index(SchemaFieldPath.child(path, "allOf"), i), skipAnyOf: skipFirstAllOfAnyOf && i == 0)
         }
-        for (i, n) in s.oneOf.enumerated() { errs += nested(n, path: FieldPath.index(FieldPath.child(path, "oneOf"), i), skipAnyOf: false) }
-        if let n = s.not { errs += nested(n, path: FieldPath.child(path, "not"), skipAnyOf: false) }
+        for (i, n) in s.oneOf.enumerated() { errs += nested(n, path: SchemaFieldPath.index(SchemaFieldPath.child(path, "oneOf"), i), skipAnyOf: false) }
+        if let n = s.not { errs += nested(n, path: SchemaFieldPath.child(path, "not"), skipAnyOf: false) }
         return errs
     }
 
@@ -123,13 +123,13 @@ enum StructuralChecks {
     private static func nested(_ v: StructuralSchema, path: String, skipAnyOf: Bool) -> [FieldError] {
         var errs: [FieldError] = []
         errs += valueValidations(v, path: path, skipIntOrStringPatterns: skipAnyOf)
-        if let items = v.items { errs += nested(items, path: FieldPath.child(path, "items"), skipAnyOf: false) }
+        if let items = v.items { errs += nested(items, path: SchemaFieldPath.child(path, "items"), skipAnyOf: false) }
         for name in v.properties.keys.sorted() {
             if let p = v.properties[name] {
-                errs += nested(p, path: FieldPath.key(FieldPath.child(path, "properties"), name), skipAnyOf: false)
+                errs += nested(p, path: SchemaFieldPath.key(SchemaFieldPath.child(path, "properties"), name), skipAnyOf: false)
             }
         }
-        func forbid(_ key: String, _ detail: String) { errs.append(.forbidden(FieldPath.child(path, key), detail)) }
+        func forbid(_ key: String, _ detail: String) { errs.append(.forbidden(SchemaFieldPath.child(path, key), detail)) }
         if v.type != nil { forbid("type", "must be empty to be structural") }
         if v.additionalProperties != nil { forbid("additionalProperties", "must be undefined to be structural") }
         if v.defaultValue != nil { forbid("default", "must be undefined to be structural") }
@@ -144,7 +144,7 @@ enum StructuralChecks {
         if v.mapType != nil { forbid("x-kubernetes-map-type", "must be undefined to be structural") }
         if !v.validations.isEmpty { forbid("x-kubernetes-validations", "must be empty to be structural") }
         if v.properties["metadata"] != nil {
-            errs.append(.forbidden(FieldPath.key(FieldPath.child(path, "properties"), "metadata"), "must not be specified in a nested context"))
+            errs.append(.forbidden(SchemaFieldPath.key(SchemaFieldPath.child(path, "properties"), "metadata"), "must not be specified in a nested context"))
         }
         return errs
     }
@@ -156,41 +156,41 @@ enum StructuralChecks {
         func check(_ v: StructuralSchema, against spine: StructuralSchema?, vPath: String, spinePath: String) {
             if v.items != nil {
                 if let items = spine?.items, let vItems = v.items {
-                    check(vItems, against: items, vPath: FieldPath.child(vPath, "items"), spinePath: FieldPath.child(spinePath, "items"))
+                    check(vItems, against: items, vPath: SchemaFieldPath.child(vPath, "items"), spinePath: SchemaFieldPath.child(spinePath, "items"))
                 } else {
-                    errs.append(.required(FieldPath.child(spinePath, "items"), "because it is defined in \(FieldPath.child(vPath, "items"))"))
+                    errs.append(.required(SchemaFieldPath.child(spinePath, "items"), "because it is defined in \(SchemaFieldPath.child(vPath, "items"))"))
                 }
             }
             for name in v.properties.keys.sorted() {
                 guard let vp = v.properties[name] else { continue }
                 let specified = spine?.properties[name] ?? spine?.additionalProperties?.schema
                 if let sp = specified {
-                    check(vp, against: sp, vPath: FieldPath.key(FieldPath.child(vPath, "properties"), name),
-                          spinePath: FieldPath.key(FieldPath.child(spinePath, "properties"), name))
+                    check(vp, against: sp, vPath: SchemaFieldPath.key(SchemaFieldPath.child(vPath, "properties"), name),
+                          spinePath: SchemaFieldPath.key(SchemaFieldPath.child(spinePath, "properties"), name))
                 } else if spine?.preserveUnknownFields != true {
-                    errs.append(.required(FieldPath.key(FieldPath.child(spinePath, "properties"), name),
-                                          "because it is defined in \(FieldPath.key(FieldPath.child(vPath, "properties"), name))"))
+                    errs.append(.required(SchemaFieldPath.key(SchemaFieldPath.child(spinePath, "properties"), name),
+                                          "because it is defined in \(SchemaFieldPath.key(SchemaFieldPath.child(vPath, "properties"), name))"))
                 }
             }
             for (key, list) in [("allOf", v.allOf), ("anyOf", v.anyOf), ("oneOf", v.oneOf)] {
                 for (i, n) in list.enumerated() {
-                    check(n, against: spine, vPath: FieldPath.index(FieldPath.child(vPath, key), i), spinePath: spinePath)
+                    check(n, against: spine, vPath: SchemaFieldPath.index(SchemaFieldPath.child(vPath, key), i), spinePath: spinePath)
                 }
             }
-            if let n = v.not { check(n, against: spine, vPath: FieldPath.child(vPath, "not"), spinePath: spinePath) }
+            if let n = v.not { check(n, against: spine, vPath: SchemaFieldPath.child(vPath, "not"), spinePath: spinePath) }
         }
         func walk(_ node: StructuralSchema, _ p: String) {
             for (key, list) in [("allOf", node.allOf), ("anyOf", node.anyOf), ("oneOf", node.oneOf)] {
                 for (i, n) in list.enumerated() {
-                    check(n, against: node, vPath: FieldPath.index(FieldPath.child(p, key), i), spinePath: p)
+                    check(n, against: node, vPath: SchemaFieldPath.index(SchemaFieldPath.child(p, key), i), spinePath: p)
                 }
             }
-            if let n = node.not { check(n, against: node, vPath: FieldPath.child(p, "not"), spinePath: p) }
-            if let items = node.items { walk(items, FieldPath.child(p, "items")) }
+            if let n = node.not { check(n, against: node, vPath: SchemaFieldPath.child(p, "not"), spinePath: p) }
+            if let items = node.items { walk(items, SchemaFieldPath.child(p, "items")) }
             for name in node.properties.keys.sorted() {
-                if let child = node.properties[name] { walk(child, FieldPath.key(FieldPath.child(p, "properties"), name)) }
+                if let child = node.properties[name] { walk(child, SchemaFieldPath.key(SchemaFieldPath.child(p, "properties"), name)) }
             }
-            if let additional = node.additionalProperties?.schema { walk(additional, FieldPath.child(p, "additionalProperties")) }
+            if let additional = node.additionalProperties?.schema { walk(additional, SchemaFieldPath.child(p, "additionalProperties")) }
         }
         walk(s, path)
         return errs
@@ -200,8 +200,8 @@ enum StructuralChecks {
     static func kubernetesExtensions(_ s: StructuralSchema, path: String) -> [FieldError] {
         var errs: [FieldError] = []
         func walk(_ node: StructuralSchema, _ p: String) {
-            let listTypePath = FieldPath.child(p, "x-kubernetes-list-type")
-            let keysPath = FieldPath.child(p, "x-kubernetes-list-map-keys")
+            let listTypePath = SchemaFieldPath.child(p, "x-kubernetes-list-type")
+            let keysPath = SchemaFieldPath.child(p, "x-kubernetes-list-map-keys")
             if let listType = node.listType {
                 if !["atomic", "set", "map"].contains(listType) {
                     errs.append(.notSupported(listTypePath, .string(listType), supported: ["atomic", "set", "map"]))
@@ -213,28 +213,28 @@ enum StructuralChecks {
                         errs.append(.required(keysPath, "must not be empty if x-kubernetes-list-type is map"))
                     }
                     if let items = node.items, items.type != "object" || items.embeddedResource {
-                        errs.append(.invalid(FieldPath.child(FieldPath.child(p, "items"), "type"), .string(items.type ?? ""),
+                        errs.append(.invalid(SchemaFieldPath.child(SchemaFieldPath.child(p, "items"), "type"), .string(items.type ?? ""),
                                              "must be object if parent array's x-kubernetes-list-type is map"))
                     } else if let items = node.items {
                         for key in node.listMapKeys {
                             guard let keySchema = items.properties[key] else {
-                                errs.append(.required(FieldPath.child(FieldPath.child(p, "items"), "properties"),
+                                errs.append(.required(SchemaFieldPath.child(SchemaFieldPath.child(p, "items"), "properties"),
                                                       "entries for all x-kubernetes-list-map-keys are required"))
                                 break
                             }
                             if !["string", "integer", "number", "boolean"].contains(keySchema.type ?? "") {
-                                errs.append(.invalid(FieldPath.child(FieldPath.key(FieldPath.child(FieldPath.child(p, "items"), "properties"), key), "type"),
+                                errs.append(.invalid(SchemaFieldPath.child(SchemaFieldPath.key(SchemaFieldPath.child(SchemaFieldPath.child(p, "items"), "properties"), key), "type"),
                                                      .string(keySchema.type ?? ""), "must be a scalar type if parent array's x-kubernetes-list-type is map"))
                             }
                             if !items.required.contains(key) && keySchema.defaultValue == nil {
-                                errs.append(.required(FieldPath.child(FieldPath.child(p, "items"), "required"),
+                                errs.append(.required(SchemaFieldPath.child(SchemaFieldPath.child(p, "items"), "required"),
                                                       "all map keys must be required or have a default value"))
                             }
                         }
                     }
                 }
                 if listType == "set", let items = node.items, items.type == "object" && items.mapType != "atomic" {
-                    errs.append(.invalid(FieldPath.child(FieldPath.child(p, "items"), "x-kubernetes-map-type"), .string(items.mapType ?? ""),
+                    errs.append(.invalid(SchemaFieldPath.child(SchemaFieldPath.child(p, "items"), "x-kubernetes-map-type"), .string(items.mapType ?? ""),
                                          "must be atomic as item of a list with x-kubernetes-list-type=set"))
                 }
             }
@@ -244,16 +244,16 @@ enum StructuralChecks {
             }
             if let mapType = node.mapType {
                 if !["granular", "atomic"].contains(mapType) {
-                    errs.append(.notSupported(FieldPath.child(p, "x-kubernetes-map-type"), .string(mapType), supported: ["atomic", "granular"]))
+                    errs.append(.notSupported(SchemaFieldPath.child(p, "x-kubernetes-map-type"), .string(mapType), supported: ["atomic", "granular"]))
                 } else if node.type != "object" {
-                    errs.append(.invalid(FieldPath.child(p, "x-kubernetes-map-type"), .string(mapType), "must only be used for type == object"))
+                    errs.append(.invalid(SchemaFieldPath.child(p, "x-kubernetes-map-type"), .string(mapType), "must only be used for type == object"))
                 }
             }
-            if let items = node.items { walk(items, FieldPath.child(p, "items")) }
+            if let items = node.items { walk(items, SchemaFieldPath.child(p, "items")) }
             for name in node.properties.keys.sorted() {
-                if let child = node.properties[name] { walk(child, FieldPath.key(FieldPath.child(p, "properties"), name)) }
+                if let child = node.properties[name] { walk(child, SchemaFieldPath.key(SchemaFieldPath.child(p, "properties"), name)) }
             }
-            if let additional = node.additionalProperties?.schema { walk(additional, FieldPath.child(p, "additionalProperties")) }
+            if let additional = node.additionalProperties?.schema { walk(additional, SchemaFieldPath.child(p, "additionalProperties")) }
         }
         walk(s, path)
         return errs

@@ -58,18 +58,18 @@ extension StructuralSchema {
         case let .object(o):
             let keys = o.keys.sorted()
             if let additional = s.additionalProperties?.schema {
-                for key in keys { errs += listErrors(o[key] ?? .null, schema: additional, path: FieldPath.key(path, key)) }
+                for key in keys { errs += listErrors(o[key] ?? .null, schema: additional, path: SchemaFieldPath.key(path, key)) }
             }
             for key in keys {
                 if let property = s.properties[key] {
-                    errs += listErrors(o[key] ?? .null, schema: property, path: FieldPath.child(path, key))
+                    errs += listErrors(o[key] ?? .null, schema: property, path: SchemaFieldPath.child(path, key))
                 }
             }
         case let .array(items):
             switch s.listType {
             case "set":
                 for i in duplicateIndices(items) {
-                    errs.append(.init(reason: .duplicate, field: FieldPath.index(path, i),
+                    errs.append(.init(reason: .duplicate, field: SchemaFieldPath.index(path, i),
                                       message: "Duplicate value: \(ValueRendering.render(items[i]))"))
                 }
             case "map":
@@ -78,7 +78,7 @@ extension StructuralSchema {
                 break
             }
             for (i, item) in items.enumerated() {
-                errs += listErrors(item, schema: s.items, path: FieldPath.index(path, i))
+                errs += listErrors(item, schema: s.items, path: SchemaFieldPath.index(path, i))
             }
         default:
             break
@@ -109,7 +109,7 @@ extension StructuralSchema {
             switch item {
             case .object, .null: continue
             default:
-                return [.invalid(FieldPath.index(path, i), item, "must be an object for an array of list-type map")]
+                return [.invalid(SchemaFieldPath.index(path, i), item, "must be an object for an array of list-type map")]
             }
         }
         guard items.count > 1 else { return [] }
@@ -117,7 +117,7 @@ extension StructuralSchema {
             let keyValues: [JSON?] = items.map { $0[keyField] }
             return duplicateIndices(keyValues).map { i in
                 let shown: JSON = keyValues[i].map { .object([keyField: $0]) } ?? .object([:])
-                return FieldError(reason: .duplicate, field: FieldPath.index(path, i), message: "Duplicate value: \(ValueRendering.render(shown))")
+                return FieldError(reason: .duplicate, field: SchemaFieldPath.index(path, i), message: "Duplicate value: \(ValueRendering.render(shown))")
             }
         }
         let keyObjects: [JSON] = items.map { item in
@@ -126,7 +126,7 @@ extension StructuralSchema {
             return .object(key)
         }
         return duplicateIndices(keyObjects).map { i in
-            FieldError(reason: .duplicate, field: FieldPath.index(path, i), message: "Duplicate value: \(ValueRendering.render(keyObjects[i]))")
+            FieldError(reason: .duplicate, field: SchemaFieldPath.index(path, i), message: "Duplicate value: \(ValueRendering.render(keyObjects[i]))")
         }
     }
 }

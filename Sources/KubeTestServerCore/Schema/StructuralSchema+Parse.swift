@@ -39,7 +39,7 @@ struct SchemaParser {
         }
         for key in o.keys.sorted() {
             let value = o[key] ?? .null
-            let p = FieldPath.child(path, key)
+            let p = SchemaFieldPath.child(path, key)
             switch key {
             case "type":
                 s.type = string(value, p)
@@ -55,7 +55,7 @@ struct SchemaParser {
             case "properties":
                 guard case let .object(props) = value else { invalid(p, value, "must be an object"); continue }
                 for name in props.keys.sorted() {
-                    s.properties[name] = parse(props[name] ?? .null, path: FieldPath.key(p, name), nested: nested)
+                    s.properties[name] = parse(props[name] ?? .null, path: SchemaFieldPath.key(p, name), nested: nested)
                 }
             case "items":
                 if case .array = value {
@@ -105,7 +105,7 @@ struct SchemaParser {
                 }
             case "allOf", "anyOf", "oneOf":
                 guard case let .array(list) = value else { invalid(p, value, "must be an array"); continue }
-                let parsed = list.enumerated().map { parse($0.element, path: FieldPath.index(p, $0.offset), nested: true) }
+                let parsed = list.enumerated().map { parse($0.element, path: SchemaFieldPath.index(p, $0.offset), nested: true) }
                 switch key {
                 case "allOf": s.allOf = parsed
                 case "anyOf": s.anyOf = parsed
@@ -134,7 +134,7 @@ struct SchemaParser {
             }
         }
         if s.properties.count > 0, let additional = s.additionalProperties, case .schema = additional {
-            errors.append(.forbidden(FieldPath.child(path, "additionalProperties"), "additionalProperties and properties are mutual exclusive"))
+            errors.append(.forbidden(SchemaFieldPath.child(path, "additionalProperties"), "additionalProperties and properties are mutual exclusive"))
         }
         return s
     }
@@ -176,7 +176,7 @@ struct SchemaParser {
         }
         var out: [String] = []
         for (i, element) in list.enumerated() {
-            if let s = string(element, FieldPath.index(path, i)) { out.append(s) }
+            if let s = string(element, SchemaFieldPath.index(path, i)) { out.append(s) }
         }
         return out
     }
@@ -188,24 +188,24 @@ struct SchemaParser {
         }
         var out: [ValidationRule] = []
         for (i, element) in list.enumerated() {
-            let p = FieldPath.index(path, i)
+            let p = SchemaFieldPath.index(path, i)
             guard case let .object(o) = element else { invalid(p, element, "must be an object"); continue }
             guard case let .string(rule)? = o["rule"], !rule.isEmpty else {
-                errors.append(.required(FieldPath.child(p, "rule"), ""))
+                errors.append(.required(SchemaFieldPath.child(p, "rule"), ""))
                 continue
             }
             var r = ValidationRule(rule: rule)
-            if let m = o["message"] { r.message = string(m, FieldPath.child(p, "message")) }
-            if let m = o["messageExpression"] { r.messageExpression = string(m, FieldPath.child(p, "messageExpression")) }
-            if let f = o["fieldPath"] { r.fieldPath = string(f, FieldPath.child(p, "fieldPath")) }
+            if let m = o["message"] { r.message = string(m, SchemaFieldPath.child(p, "message")) }
+            if let m = o["messageExpression"] { r.messageExpression = string(m, SchemaFieldPath.child(p, "messageExpression")) }
+            if let f = o["fieldPath"] { r.fieldPath = string(f, SchemaFieldPath.child(p, "fieldPath")) }
             if let reason = o["reason"] {
-                r.reason = string(reason, FieldPath.child(p, "reason"))
+                r.reason = string(reason, SchemaFieldPath.child(p, "reason"))
                 let allowed = ["FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate"]
                 if let v = r.reason, !allowed.contains(v) {
-                    errors.append(.notSupported(FieldPath.child(p, "reason"), .string(v), supported: allowed.map { .string($0) }))
+                    errors.append(.notSupported(SchemaFieldPath.child(p, "reason"), .string(v), supported: allowed.map { .string($0) }))
                 }
             }
-            if let opt = o["optionalOldSelf"] { r.optionalOldSelf = bool(opt, FieldPath.child(p, "optionalOldSelf")) }
+            if let opt = o["optionalOldSelf"] { r.optionalOldSelf = bool(opt, SchemaFieldPath.child(p, "optionalOldSelf")) }
             out.append(r)
         }
         return out
@@ -213,7 +213,7 @@ struct SchemaParser {
 }
 
 /// `field.Path` spelling: `a.b`, `a[key]`, `a[0]`; the empty string is the root.
-enum FieldPath {
+enum SchemaFieldPath {
     static func child(_ parent: String, _ name: String) -> String {
         parent.isEmpty ? name : parent + "." + name
     }

@@ -56,14 +56,14 @@ enum EmbeddedResourceChecks {
             for key in o.keys.sorted() {
                 guard let child = o[key] else { continue }
                 if let property = s.properties[key] {
-                    errs += validate(child, property, path: FieldPath.child(path, key), isRoot: false)
+                    errs += validate(child, property, path: SchemaFieldPath.child(path, key), isRoot: false)
                 } else if let additional = s.additionalProperties?.schema {
-                    errs += validate(child, additional, path: FieldPath.key(path, key), isRoot: false)
+                    errs += validate(child, additional, path: SchemaFieldPath.key(path, key), isRoot: false)
                 }
             }
         case let .array(items):
             for (i, item) in items.enumerated() {
-                errs += validate(item, s.items, path: FieldPath.index(path, i), isRoot: false)
+                errs += validate(item, s.items, path: SchemaFieldPath.index(path, i), isRoot: false)
             }
         default:
             break
@@ -73,8 +73,8 @@ enum EmbeddedResourceChecks {
 
     private static func embedded(_ o: [String: JSON], path: String) -> [FieldError] {
         var errs: [FieldError] = []
-        let apiVersionPath = FieldPath.child(path, "apiVersion")
-        let kindPath = FieldPath.child(path, "kind")
+        let apiVersionPath = SchemaFieldPath.child(path, "apiVersion")
+        let kindPath = SchemaFieldPath.child(path, "kind")
         if o["apiVersion"] == nil { errs.append(.required(apiVersionPath, "must not be empty")) }
         if o["kind"] == nil { errs.append(.required(kindPath, "must not be empty")) }
         if let v = o["apiVersion"] {

@@ -88,8 +88,8 @@ public struct FieldSelector: Sendable, Equatable {
 extension String {
     var trimmingSpaces: String {
         var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
+        while s.first?.isWhitespace == true { s = s.dropFirst() }
+        while s.last?.isWhitespace == true { s = s.dropLast() }
         return String(s)
     }
 }

@@ -150,6 +150,8 @@ extension APIServer {
             case "application/json-patch+json":
                 do {
                     patched = try JSONPatch.apply(patchBody, to: base)
+                } catch let error as PatchError where error.kind == .badRequest {
+                    throw APIError.badRequest(error.message)
                 } catch {
                     throw APIError(code: 422, reason: "Invalid", message: "the server rejected our request due to an error in our request", details: [:])
                 }
@@ -215,7 +217,7 @@ extension APIServer {
                 return Proposed(object: object, managedFields: managed)
             } catch let conflict as ApplyConflict {
                 let causes: [JSON] = conflict.conflicts.map {
-                    ["reason": "FieldManagerConflict", "message": .string("conflict with \"\($0.manager)\""), "field": .string($0.field)]
+                    ["reason": "FieldManagerConflict", "message": .string($0.causeMessage), "field": .string($0.field)]
                 }
                 throw APIError(code: 409, reason: "Conflict", message: conflict.message, details: ["causes": .array(causes)])
             }

@@ -19,7 +19,7 @@ public final class APIServer: Sendable {
         public var now: @Sendable () -> Date = { Date() }
         public var gitVersion: String = "v1.32.4"
         /// Builds schema processing for CRD versions (pruning, defaulting, validation, CEL).
-        public var processorFactory: CustomResourceDefinitions.ProcessorFactory = { _ in nil }
+        public var processorFactory: CustomResourceDefinitions.ProcessorFactory = { CustomResourceProcessor.make(openAPIV3Schema: $0) }
 
         public init() {}
     }
