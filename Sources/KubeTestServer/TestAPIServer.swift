@@ -178,3 +178,35 @@ public final class TestAPIServer: Sendable {
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
 }
+
+extension TestAPIServer {
+    /// Creates (or replaces) every object of a YAML stream as the admin, through the API.
+    /// Used to install CRDs before anything else runs.
+    public func apply(yaml: String) async throws {
+        for document in try JSON.parseYAMLDocuments(yaml) {
+            try await create(document)
+        }
+    }
+
+    /// Creates one object as the admin; an existing one is left as it is.
+    public func create(_ object: JSON) async throws {
+        let apiVersion = object["apiVersion"]?.stringValue ?? ""
+        let kind = object["kind"]?.stringValue ?? ""
+        guard let resource = api.registry.resource(apiVersion: apiVersion, kind: kind) else {
+            throw APIError.badRequest("no resource for \(apiVersion) \(kind)")
+        }
+        var path = apiVersion.contains("/") ? "/apis/\(apiVersion)" : "/api/\(apiVersion)"
+        if resource.namespaced {
+            path += "/namespaces/\(object[path: ["metadata", "namespace"]]?.stringValue ?? "default")"
+        }
+        path += "/\(resource.plural)"
+        let response = await api.handle(APIRequest(
+            method: "POST", path: path, headers: ["content-type": "application/json", "user-agent": "modelops/playground"],
+            body: object.serialized(), user: UserInfo(name: "kubernetes-admin", groups: ["system:masters"])))
+        guard response.status == 201 || response.status == 409 else {
+            let status = (try? JSON.parse(response.body)) ?? .null
+            throw APIError(code: response.status, reason: status["reason"]?.stringValue ?? "",
+                           message: status["message"]?.stringValue ?? "create failed")
+        }
+    }
+}

@@ -38,7 +38,7 @@ extension APIServer {
                 throw APIError.badRequest("the object provided is unrecognized (must be of type \(resource.kind)): \(error.message)")
             }
         default:
-            throw APIError.unsupportedMediaType(["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"])
+            throw APIError.unsupportedMediaType(["application/json", "application/yaml"])
         }
     }
 
