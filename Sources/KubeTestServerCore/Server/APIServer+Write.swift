@@ -375,8 +375,9 @@ extension APIServer {
                 headers.append(("Warning", "299 - \(JSON.string(warning).serializedString())"))
             }
 
-            // A write that changes nothing keeps the resourceVersion and emits no event.
-            if let current, let currentStored, Self.sameIgnoringManagedFields(object, current) {
+            // A write that changes nothing (managedFields included: a new owner is a change) keeps
+            // the resourceVersion and emits no event.
+            if let current, let currentStored, Self.sameIgnoringResourceVersion(object, current) {
                 return .full(status: 200, headers: headers, body: presentBytes(currentStored, as: resource))
             }
 
@@ -408,10 +409,8 @@ extension APIServer {
         return ["Deployment", "Job", "Pod", "CustomResourceDefinition"].contains(resource.kind)
     }
 
-    static func sameIgnoringManagedFields(_ a: JSON, _ b: JSON) -> Bool {
+    static func sameIgnoringResourceVersion(_ a: JSON, _ b: JSON) -> Bool {
         var a = a, b = b
-        a[path: ["metadata", "managedFields"]] = nil
-        b[path: ["metadata", "managedFields"]] = nil
         a[path: ["metadata", "resourceVersion"]] = nil
         b[path: ["metadata", "resourceVersion"]] = nil
         return a == b
