@@ -24,8 +24,10 @@ public final class ObjectStore: Sendable {
         /// Per resource, the newest resourceVersion whose events may be missing from history:
         /// a watch must start at or after it.
         var historyFloor: [String: Int64] = [:]
-        /// Lists continued with a token older than this are 410 Expired (compaction).
+        /// Lists continued with a token older than this are 410 Expired (etcd compaction).
         var compactedRevision: Int64 = 0
+        /// Watches must start at or after this (raised when the server "restarts").
+        var watchFloor: Int64 = 0
         var watchers: [Int: Watcher] = [:]
         var nextWatcherID = 0
         let historyLimit: Int
@@ -145,7 +147,7 @@ public final class ObjectStore: Sendable {
                     watcher.deliver(.added, object)
                 }
             case let .after(rv):
-                let floor = max(state.historyFloor[watcher.storageKey] ?? 0, state.compactedRevision)
+                let floor = max(state.historyFloor[watcher.storageKey] ?? 0, state.watchFloor, state.compactedRevision)
                 if rv < floor {
                     throw .tooOld(requested: rv, oldest: floor + 1)
                 }
@@ -176,12 +178,20 @@ public final class ObjectStore: Sendable {
         for watcher in dropped { watcher.close() }
     }
 
-    /// Forgets the watch history as a restarted API server does: storage is kept, but watches and
-    /// continue tokens from before now get 410 Gone.
+    /// Forgets the watch history as a restarted API server does: storage is kept, but watches
+    /// from resourceVersions before now get 410 Gone.
     public func forgetHistory() {
         state.withLock { state in
             state.history.removeAll()
-            state.compactedRevision = state.resourceVersion
+            state.watchFloor = state.resourceVersion
+        }
+    }
+
+    /// Compacts storage as etcd does: continue tokens (and watches) from before now get 410 Gone.
+    public func compact() {
+        state.withLock { state in
+            state.history.removeAll()
+            state.compactedRevision = state.resourceVersion + 1
         }
     }
 }
