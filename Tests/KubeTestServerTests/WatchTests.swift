@@ -7,7 +7,6 @@ struct WatchTests {
     /// Reads a watch stream with curl (`-N`, no buffering) until it ends.
     func watchLines(_ cluster: TestCluster, _ query: String, whileRunning: @Sendable () async throws -> Void) async throws -> [JSON] {
         async let stream = cluster.curl("/apis/golden.example.com/v1/namespaces/golden/gizmos?watch=1&" + query, extra: ["-N"])
-        try await Task.sleep(for: .milliseconds(300))
         try await whileRunning()
         let result = try await stream
         #expect(result.status == 200)
@@ -18,11 +17,12 @@ struct WatchTests {
     @Test("from a resourceVersion: ADDED, MODIFIED, DELETED in order, then the stream ends at timeoutSeconds")
     func fromResourceVersion() async throws {
         try await withCluster { cluster in
-            let rv = try await cluster.kubectlOK("get", "gz", "-n", "golden", "-o", "jsonpath={.metadata.resourceVersion}")
+            let rv = try await cluster.curl("/apis/golden.example.com/v1/namespaces/golden/gizmos").body.json[path: ["metadata", "resourceVersion"]]?.stringValue ?? "" 
             let events = try await watchLines(cluster, "resourceVersion=\(rv)&timeoutSeconds=2") {
-                try await cluster.kubectlOK("apply", "-f", "-", stdin: gizmo("delta"))
-                try await cluster.kubectlOK("patch", "gz", "delta", "-n", "golden", "--type=merge", "-p", #"{"spec":{"replicas":2}}"#)
-                try await cluster.kubectlOK("delete", "gz", "delta", "-n", "golden")
+                let path = "/apis/golden.example.com/v1/namespaces/golden/gizmos"
+                await cluster.direct("POST", path, #"{"apiVersion":"golden.example.com/v1","kind":"Gizmo","metadata":{"name":"delta"},"spec":{"replicas":1}}"#)
+                await cluster.direct("PATCH", path + "/delta", #"{"spec":{"replicas":2}}"#, contentType: "application/merge-patch+json")
+                await cluster.direct("DELETE", path + "/delta")
             }
             #expect(events.compactMap { $0["type"]?.stringValue } == ["ADDED", "MODIFIED", "DELETED"])
             let rvs = events.compactMap { $0[path: ["object", "metadata", "resourceVersion"]]?.stringValue.flatMap { Int($0) } }
@@ -55,10 +55,11 @@ struct WatchTests {
     func selectorTransitions() async throws {
         try await withCluster { cluster in
             try await cluster.kubectlOK("apply", "-f", "-", stdin: gizmo("beta"))
-            let rv = try await cluster.kubectlOK("get", "gz", "-n", "golden", "-o", "jsonpath={.metadata.resourceVersion}")
+            let rv = try await cluster.curl("/apis/golden.example.com/v1/namespaces/golden/gizmos").body.json[path: ["metadata", "resourceVersion"]]?.stringValue ?? "" 
             let events = try await watchLines(cluster, "labelSelector=team%3Dml&resourceVersion=\(rv)&timeoutSeconds=2") {
-                try await cluster.kubectlOK("label", "gz", "beta", "-n", "golden", "team=ml")
-                try await cluster.kubectlOK("label", "gz", "beta", "-n", "golden", "team=ops", "--overwrite")
+                let path = "/apis/golden.example.com/v1/namespaces/golden/gizmos/beta"
+                await cluster.direct("PATCH", path, #"{"metadata":{"labels":{"team":"ml"}}}"#, contentType: "application/merge-patch+json")
+                await cluster.direct("PATCH", path, #"{"metadata":{"labels":{"team":"ops"}}}"#, contentType: "application/merge-patch+json")
             }
             #expect(events.compactMap { $0["type"]?.stringValue } == ["ADDED", "DELETED"])
         }
@@ -84,8 +85,9 @@ struct WatchTests {
         try await withCluster { cluster in
             try await cluster.kubectlOK("apply", "-f", "-", stdin: gizmo("alpha"))
             async let watch = cluster.kubectl("get", "gz", "-n", "golden", "-w", "--request-timeout=3s")
-            try await Task.sleep(for: .milliseconds(700))
-            try await cluster.kubectlOK("patch", "gz", "alpha", "-n", "golden", "--type=merge", "-p", #"{"spec":{"replicas":7}}"#)
+            try await eventually("kubectl's watch open") { cluster.api.store.openWatchCount > 0 }
+            await cluster.direct("PATCH", "/apis/golden.example.com/v1/namespaces/golden/gizmos/alpha", #"{"spec":{"replicas":7}}"#,
+                                 contentType: "application/merge-patch+json")
             let out = try await watch.stdout
             #expect(out.contains("REPLICAS"))
             #expect(out.split(separator: "\n").contains { $0.contains("alpha") && $0.contains(" 7 ") })

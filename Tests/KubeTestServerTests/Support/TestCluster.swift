@@ -101,3 +101,14 @@ extension String {
     /// Parses this as JSON (test convenience).
     var json: JSON { (try? JSON.parse(self)) ?? .null }
 }
+
+extension TestCluster {
+    /// A request straight into the server's semantics as the admin (no kubectl start-up time), for
+    /// tests whose subject is what another client (curl, kubectl) sees.
+    @discardableResult
+    func direct(_ method: String, _ path: String, _ body: String = "", contentType: String = "application/json") async -> JSON {
+        let response = await api.handle(.init(method: method, path: path, headers: ["content-type": contentType],
+                                              body: Array(body.utf8), user: .init(name: "kubernetes-admin", groups: ["system:masters"])))
+        return (try? JSON.parse(response.body)) ?? .null
+    }
+}
