@@ -67,6 +67,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "modelops-bench",
+            dependencies: [
+                "KubeCore", "KubeTestServer", "KubeTestServerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
         .testTarget(name: "ModelOpsAPITests", dependencies: ["ModelOpsAPI", "ModelOpsCRDs", "KubeCore"]),
         .testTarget(name: "ModelOpsControllersTests", dependencies: ["ModelOpsControllers"]),
