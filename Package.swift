@@ -75,9 +75,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
-        .testTarget(name: "ModelOpsAPITests", dependencies: ["ModelOpsAPI", "ModelOpsCRDs", "KubeCore"]),
+        .testTarget(name: "ModelOpsAPITests", dependencies: ["ModelOpsAPI", "ModelOpsCRDs", "KubeCore", "KubeTestServer", "TestSupport"]),
         .testTarget(name: "ModelOpsControllersTests", dependencies: ["ModelOpsControllers"]),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
-        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeTestServerCore", "KubeCore"]),
+        // Shared by the test targets: running kubectl and curl against an API test server.
+        .target(name: "TestSupport", dependencies: ["KubeTestServer", "KubeTestServerCore", "KubeCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeTestServerCore", "KubeCore", "TestSupport"]),
     ]
 )

@@ -5,14 +5,14 @@ import KubeTestServerCore
 
 /// An API test server on loopback plus what a test needs to drive it with the real `kubectl`
 /// and `curl`: kubeconfigs, a private kubectl cache, client-certificate files.
-final class TestCluster: Sendable {
-    let server: TestAPIServer
-    let dir: URL
-    let kubeconfig: String
+public final class TestCluster: Sendable {
+    public let server: TestAPIServer
+    public let dir: URL
+    public let kubeconfig: String
 
-    var api: APIServer { server.api }
+    public var api: APIServer { server.api }
 
-    static func start(rbac: Bool = false, configure: (inout APIServer.Configuration) -> Void = { _ in }) async throws -> TestCluster {
+    public static func start(rbac: Bool = false, configure: (inout APIServer.Configuration) -> Void = { _ in }) async throws -> TestCluster {
         var options = TestAPIServer.Options()
         options.api.rbac = rbac
         configure(&options.api)
@@ -31,16 +31,16 @@ final class TestCluster: Sendable {
         self.kubeconfig = kubeconfig
     }
 
-    func stop() async {
+    public func stop() async {
         await server.stop()
         try? FileManager.default.removeItem(at: dir)
     }
 
-    static var kubectlPath: String { Command.which("kubectl") ?? "/usr/bin/kubectl" }
-    static var curlPath: String { Command.which("curl") ?? "/usr/bin/curl" }
+    public static var kubectlPath: String { Command.which("kubectl") ?? "/usr/bin/kubectl" }
+    public static var curlPath: String { Command.which("curl") ?? "/usr/bin/curl" }
 
     /// Runs kubectl as the admin (or with another kubeconfig).
-    func kubectl(_ arguments: String..., stdin: String? = nil, kubeconfig: String? = nil) async throws -> CommandResult {
+    public func kubectl(_ arguments: String..., stdin: String? = nil, kubeconfig: String? = nil) async throws -> CommandResult {
         try await Command.run(Self.kubectlPath,
                               ["--kubeconfig", kubeconfig ?? self.kubeconfig, "--cache-dir", dir.appendingPathComponent("cache").path]
                                   + arguments, stdin: stdin)
@@ -48,7 +48,7 @@ final class TestCluster: Sendable {
 
     /// Runs kubectl and fails the test (by throwing) unless it exits 0.
     @discardableResult
-    func kubectlOK(_ arguments: String..., stdin: String? = nil) async throws -> String {
+    public func kubectlOK(_ arguments: String..., stdin: String? = nil) async throws -> String {
         let result = try await Command.run(Self.kubectlPath,
                                            ["--kubeconfig", kubeconfig, "--cache-dir", dir.appendingPathComponent("cache").path] + arguments,
                                            stdin: stdin)
@@ -56,7 +56,7 @@ final class TestCluster: Sendable {
         return result.stdout
     }
 
-    enum CurlAuth {
+    public enum CurlAuth {
         case adminToken
         case token(String)
         case adminCertificate
@@ -64,7 +64,7 @@ final class TestCluster: Sendable {
     }
 
     /// Runs curl against the server: `-sS`, CA pinned, and `-w` appending the status code on a last line.
-    func curl(_ path: String, method: String = "GET", auth: CurlAuth = .adminToken, headers: [String] = [],
+    public func curl(_ path: String, method: String = "GET", auth: CurlAuth = .adminToken, headers: [String] = [],
               body: String? = nil, extra: [String] = []) async throws -> (status: Int, body: String, headers: String) {
         var args = ["-sS", "--cacert", dir.appendingPathComponent("ca.crt").path, "-X", method,
                     "-D", dir.appendingPathComponent("headers-\(UUID().uuidString)").path]
@@ -91,22 +91,22 @@ final class TestCluster: Sendable {
     }
 }
 
-struct CommandFailed: Error, CustomStringConvertible {
-    var command: String
-    var result: CommandResult
-    var description: String { "\(command) failed: \(result)" }
+public struct CommandFailed: Error, CustomStringConvertible {
+    public var command: String
+    public var result: CommandResult
+    public var description: String { "\(command) failed: \(result)" }
 }
 
 extension String {
     /// Parses this as JSON (test convenience).
-    var json: JSON { (try? JSON.parse(self)) ?? .null }
+    public var json: JSON { (try? JSON.parse(self)) ?? .null }
 }
 
 extension TestCluster {
     /// A request straight into the server's semantics as the admin (no kubectl start-up time), for
     /// tests whose subject is what another client (curl, kubectl) sees.
     @discardableResult
-    func direct(_ method: String, _ path: String, _ body: String = "", contentType: String = "application/json") async -> JSON {
+    public func direct(_ method: String, _ path: String, _ body: String = "", contentType: String = "application/json") async -> JSON {
         let response = await api.handle(.init(method: method, path: path, headers: ["content-type": contentType],
                                               body: Array(body.utf8), user: .init(name: "kubernetes-admin", groups: ["system:masters"])))
         return (try? JSON.parse(response.body)) ?? .null

@@ -1,17 +1,17 @@
 import Foundation
 
 /// What a finished subprocess said.
-struct CommandResult: Sendable, CustomStringConvertible {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+public struct CommandResult: Sendable, CustomStringConvertible {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
 }
 
 /// Runs real programs (kubectl, curl) as subprocesses. Output goes to temporary files, so a large
 /// answer cannot fill a pipe and stall the child.
-enum Command {
-    static func which(_ name: String) -> String? {
+public enum Command {
+    public static func which(_ name: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let path = "\(dir)/\(name)"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
@@ -19,7 +19,7 @@ enum Command {
         return nil
     }
 
-    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil,
+    public static func run(_ executable: String, _ arguments: [String], stdin: String? = nil,
                     environment: [String: String]? = nil) async throws -> CommandResult {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -59,7 +59,7 @@ enum Command {
 }
 
 /// Waits until `condition` holds, checking every 20 ms, failing after `timeout`.
-func eventually(timeout: Duration = .seconds(10), _ what: String = "condition",
+public func eventually(timeout: Duration = .seconds(10), _ what: String = "condition",
                 _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while true {
@@ -69,7 +69,7 @@ func eventually(timeout: Duration = .seconds(10), _ what: String = "condition",
     }
 }
 
-struct TimedOut: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(what)" }
+public struct TimedOut: Error, CustomStringConvertible {
+    public var what: String
+    public var description: String { "timed out waiting for \(what)" }
 }
