@@ -35,10 +35,18 @@ enum PodTemplateHash {
     /// 64 hex digits standing in for a sha256 digest of `text`.
     static func pseudoDigest(_ text: String) -> String {
         (0..<4).map { i -> String in
-            let v = fnv64(Array(text.utf8) + [UInt8(i)])
+            let v = mix(fnv64(Array(text.utf8) + [UInt8(i)]))
             let hex = String(v, radix: 16)
             return String(repeating: "0", count: 16 - hex.count) + hex
         }.joined()
+    }
+
+    /// splitmix64's finaliser: spreads FNV's weak low-entropy output over all bits.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// An address in 10.244.0.0/16 for a pod uid.

@@ -12,7 +12,7 @@ import KubeCore
 ///
 /// | Annotation | Applies to | Meaning (default) |
 /// |---|---|---|
-/// | `sim.modelops.io/run-seconds` | Job pods, bare pods | how long each attempt runs before it exits (`Options.podRunDuration`) |
+/// | `sim.modelops.io/run-seconds` | pods with restartPolicy Never/OnFailure (Job pods) | how long each attempt runs before it exits (`Options.podRunDuration`) |
 /// | `sim.modelops.io/exit-code` | Job pods, bare pods | exit code of attempts not forced to fail (`0`) |
 /// | `sim.modelops.io/termination-message` | Job pods, bare pods | what the container wrote to its termination-message path, cut to 4096 bytes (none) |
 /// | `sim.modelops.io/termination-reason` | Job pods, bare pods | `state.terminated.reason` (`Completed` for 0, `OOMKilled` for 137, else `Error`) |

@@ -90,8 +90,9 @@ extension SimulatorEngine {
                 run.lastTermination = terminated
                 run.attemptStartedAt = now
                 run.attemptStartedWall = timestamp
-                desired = runningStatus(pod, run: run, ready: false)
-                wake(.pod(key), at: now + runFor)
+                let readyNow = !behaviour.neverReady && readyAfter == .zero
+                desired = runningStatus(pod, run: run, ready: readyNow)
+                wake(.pod(key), at: readyNow || behaviour.neverReady ? now + runFor : min(now + runFor, now + readyAfter))
             } else {
                 desired = finishedStatus(pod, run: run, terminated: terminated, succeeded: outcome.exitCode == 0)
                 cancelTimer(.pod(key))

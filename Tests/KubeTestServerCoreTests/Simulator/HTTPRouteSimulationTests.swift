@@ -35,6 +35,17 @@ import Testing
             #expect(c?["reason"] == .string(type))
             #expect(c?["observedGeneration"] == 1)
         }
+
+        // A spec change is observed: conditions carry the new generation, transition times stay.
+        let (code, _) = await h.request("PATCH", "\(routes)/canary", ["spec": ["rules": [["backendRefs": [["name": "stable", "port": 80]]]]]],
+                                        contentType: "application/merge-patch+json")
+        #expect(code == 200)
+        let updated = try #require(await h.waitFor("\(routes)/canary") {
+            $0[path: ["status", "parents"]]?[0]?["conditions"]?[0]?["observedGeneration"] == 2
+        })
+        #expect(updated[path: ["status", "parents"]]?.arrayValue?.count == 1)
+        #expect(updated[path: ["status", "parents"]]?[0]?["conditions"]?[0]?["lastTransitionTime"]
+            == parent["conditions"]?[0]?["lastTransitionTime"])
         #expect(h.simulator.failures.isEmpty)
     }
 }
