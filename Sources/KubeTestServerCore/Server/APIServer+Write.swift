@@ -296,6 +296,12 @@ extension APIServer {
                 if subresource == "status" {
                     var merged = current
                     merged["status"] = object["status"]
+                    // The Deployment status strategy keeps the new object's metadata except labels:
+                    // the deployment controller writes `deployment.kubernetes.io/revision` through
+                    // /status, so the annotation change bumps no generation.
+                    if resource.group == "apps", resource.kind == "Deployment" {
+                        merged[path: ["metadata", "annotations"]] = object[path: ["metadata", "annotations"]]
+                    }
                     // Preconditions in the body still apply; everything but status comes from storage.
                     object = merged
                 } else if resource.hasStatus {
@@ -353,7 +359,7 @@ extension APIServer {
                 a["metadata"] = nil; a["status"] = nil
                 b["metadata"] = nil; b["status"] = nil
                 var changed = a != b
-                if resource.kind == "Deployment",
+                if resource.kind == "Deployment", subresource != "status",
                    object[path: ["metadata", "annotations"]] != current[path: ["metadata", "annotations"]] {
                     changed = true
                 }

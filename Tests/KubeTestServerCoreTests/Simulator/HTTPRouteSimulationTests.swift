@@ -1,0 +1,51 @@
+import KubeCore
+import KubeTestServerCore
+import Testing
+
+@Suite struct HTTPRouteSimulationTests {
+    /// A stand-in for the Gateway API CRD: the simulator only needs the resource and its status subresource.
+    static let crd: JSON = [
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": ["name": "httproutes.gateway.networking.k8s.io"],
+        "spec": [
+            "group": "gateway.networking.k8s.io", "scope": "Namespaced",
+            "names": ["plural": "httproutes", "singular": "httproute", "kind": "HTTPRoute", "listKind": "HTTPRouteList"],
+            "versions": [["name": "v1", "served": true, "storage": true, "subresources": ["status": [:]],
+                          "schema": ["openAPIV3Schema": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]]]],
+        ],
+    ]
+
+    @Test func routeParentsAreAcceptedAndResolved() async throws {
+        let h = SimulatorHarness()
+        defer { h.shutdown() }
+        await h.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", Self.crd)
+        let routes = "/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes"
+        await h.create(routes, [
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": ["name": "canary"],
+            "spec": ["parentRefs": [["name": "gw"]],
+                     "rules": [["backendRefs": [["name": "stable", "port": 80, "weight": 90], ["name": "canary", "port": 80, "weight": 10]]]]],
+        ])
+        let route = try #require(await h.waitFor("\(routes)/canary") { $0[path: ["status", "parents"]] != nil })
+        let parent = try #require(route[path: ["status", "parents"]]?[0])
+        #expect(parent["parentRef"] == ["name": "gw"])
+        #expect(parent["controllerName"] == "modelops.io/simulated-gateway")
+        for type in ["Accepted", "ResolvedRefs"] {
+            let c = parent["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == .some(type) }
+            #expect(c?["status"] == "True")
+            #expect(c?["reason"] == .string(type))
+            #expect(c?["observedGeneration"] == 1)
+        }
+
+        // A spec change is observed: conditions carry the new generation, transition times stay.
+        let (code, _) = await h.request("PATCH", "\(routes)/canary", ["spec": ["rules": [["backendRefs": [["name": "stable", "port": 80]]]]]],
+                                        contentType: "application/merge-patch+json")
+        #expect(code == 200)
+        let updated = try #require(await h.waitFor("\(routes)/canary") {
+            $0[path: ["status", "parents"]]?[0]?["conditions"]?[0]?["observedGeneration"] == 2
+        })
+        #expect(updated[path: ["status", "parents"]]?.arrayValue?.count == 1)
+        #expect(updated[path: ["status", "parents"]]?[0]?["conditions"]?[0]?["lastTransitionTime"]
+            == parent["conditions"]?[0]?["lastTransitionTime"])
+        #expect(h.simulator.failures.isEmpty)
+    }
+}
