@@ -16,6 +16,10 @@ public final class TestAPIServer: Sendable {
         /// 0 picks a free port.
         public var port = 0
         public var api = APIServer.Configuration()
+        /// The workload simulator (kubelet and built-in controllers); nil switches it off.
+        public var simulator: WorkloadSimulator.Options? = WorkloadSimulator.Options()
+        /// Install the Gateway API HTTPRoute CRD at start, as a cluster with Gateway API has it.
+        public var gatewayAPI = true
 
         public init() {}
     }
@@ -39,6 +43,8 @@ public final class TestAPIServer: Sendable {
     let group: MultiThreadedEventLoopGroup
     let adminCertificate: CertificateAuthority.Issued
     public let adminToken: String
+    /// The running simulator, when switched on.
+    public let simulator: WorkloadSimulator?
 
     public var url: String { "https://\(host):\(port)" }
 
@@ -88,14 +94,22 @@ public final class TestAPIServer: Sendable {
             }
         let channel = try await bootstrap.bind(host: options.host, port: options.port).get()
         let port = channel.localAddress?.port ?? options.port
-        return TestAPIServer(api: api, ca: ca, port: port, host: options.host, authenticator: authenticator,
-                             channel: channel, group: group, adminCertificate: try ca.issueClient(user: "kubernetes-admin", groups: ["system:masters"]),
-                             adminToken: adminToken)
+        let simulator = options.simulator.map { WorkloadSimulator(api: api, options: $0) }
+        let server = TestAPIServer(api: api, ca: ca, port: port, host: options.host, authenticator: authenticator,
+                                   channel: channel, group: group,
+                                   adminCertificate: try ca.issueClient(user: "kubernetes-admin", groups: ["system:masters"]),
+                                   adminToken: adminToken, simulator: simulator)
+        if options.gatewayAPI {
+            try await server.apply(yaml: GatewayAPI.httpRouteCRD)
+        }
+        simulator?.start()
+        return server
     }
 
     private init(api: APIServer, ca: CertificateAuthority, port: Int, host: String, authenticator: Authenticator,
                  channel: any Channel, group: MultiThreadedEventLoopGroup, adminCertificate: CertificateAuthority.Issued,
-                 adminToken: String) {
+                 adminToken: String, simulator: WorkloadSimulator?) {
+        self.simulator = simulator
         self.api = api
         self.ca = ca
         self.port = port
@@ -109,6 +123,7 @@ public final class TestAPIServer: Sendable {
 
     /// Stops listening and ends every watch.
     public func stop() async {
+        simulator?.stop()
         api.shutdown()
         try? await channel.close()
         try? await group.shutdownGracefully()

@@ -30,6 +30,7 @@ struct Playground: AsyncParsableCommand {
         var options = TestAPIServer.Options()
         options.port = port
         options.api.rbac = rbac
+        if noSimulator { options.simulator = nil }
         let server = try await TestAPIServer.start(options)
         try await server.apply(yaml: CRDManifests.combinedYAML)
         try server.writeKubeconfig(to: kubeconfig)

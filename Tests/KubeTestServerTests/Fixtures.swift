@@ -1,3 +1,4 @@
+import TestSupport
 /// A CRD exercising what the server must honour: defaults, enum, bounds, pattern, CEL (one with
 /// fieldPath, one transition rule), status subresource, printer columns (one priority 1, one
 /// condition filter), a preserved free-form area.

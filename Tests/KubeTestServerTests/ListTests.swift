@@ -1,3 +1,4 @@
+import KubeTestServerCore
 import TestSupport
 import Foundation
 import KubeCore

@@ -85,8 +85,9 @@ struct WatchTests {
     func kubectlWatch() async throws {
         try await withCluster { cluster in
             try await cluster.kubectlOK("apply", "-f", "-", stdin: gizmo("alpha"))
+            let before = cluster.api.store.openWatchCount
             async let watch = cluster.kubectl("get", "gz", "-n", "golden", "-w", "--request-timeout=3s")
-            try await eventually("kubectl's watch open") { cluster.api.store.openWatchCount > 0 }
+            try await eventually("kubectl's watch open") { cluster.api.store.openWatchCount > before }
             await cluster.direct("PATCH", "/apis/golden.example.com/v1/namespaces/golden/gizmos/alpha", #"{"spec":{"replicas":7}}"#,
                                  contentType: "application/merge-patch+json")
             let out = try await watch.stdout
@@ -98,8 +99,9 @@ struct WatchTests {
     @Test("dropping all watches ends open streams; the fault hook counts requests by verb")
     func dropAndCount() async throws {
         try await withCluster { cluster in
+            let before = cluster.api.store.openWatchCount  // the simulator's own watches
             async let stream = cluster.curl("/apis/golden.example.com/v1/namespaces/golden/gizmos?watch=1&timeoutSeconds=30", extra: ["-N"])
-            try await eventually("watch open") { cluster.api.store.openWatchCount > 0 }
+            try await eventually("watch open") { cluster.api.store.openWatchCount > before }
             let started = ContinuousClock.now
             cluster.api.store.dropAllWatches()
             #expect(try await stream.status == 200)
