@@ -57,7 +57,7 @@ let package = Package(
         .plugin(name: "EmbedCRDs", capability: .buildTool(), dependencies: ["EmbedCRDsTool"]),
         .target(name: "ModelOpsCRDs", plugins: ["EmbedCRDs"]),
         // The three reconcilers and their pure planning logic (cron schedules so far).
-        .target(name: "ModelOpsControllers"),
+        .target(name: "ModelOpsControllers", dependencies: ["KubeCore"]),
         .executableTarget(
             name: "modelops",
             dependencies: [

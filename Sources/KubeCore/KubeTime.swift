@@ -47,7 +47,8 @@ public struct KubeTime: Sendable, Hashable, Comparable, Codable, CustomStringCon
     public var rfc3339: String {
         let days = secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400
         let secondOfDay = secondsSinceEpoch - days * 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
+        let civil = CivilDate.date(days: Int(days))
+        let (year, month, day) = (Int64(civil.year), Int64(civil.month), Int64(civil.day))
         func pad(_ value: Int64, _ width: Int) -> String {
             let text = String(value)
             return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
@@ -102,7 +103,7 @@ public struct KubeTime: Sendable, Hashable, Comparable, Codable, CustomStringCon
             return nil
         }
         guard i == b.count else { return nil }
-        let days = Self.days(fromCivil: year, month, day)
+        let days = Int64(CivilDate.days(year: Int(year), month: Int(month), day: Int(day)))
         self.secondsSinceEpoch = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
     }
 
@@ -121,28 +122,6 @@ public struct KubeTime: Sendable, Hashable, Comparable, Codable, CustomStringCon
         try container.encode(rfc3339)
     }
 
-    // MARK: Calendar arithmetic (proleptic Gregorian, after Howard Hinnant's algorithms)
-
-    static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
 
     static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {

@@ -1,3 +1,4 @@
+import KubeCore
 import Foundation
 
 /// A CEL `google.protobuf.Timestamp`: seconds since the Unix epoch plus nanoseconds, limited to
@@ -54,7 +55,7 @@ struct CELTimestamp: Sendable, Equatable, Comparable {
             let day = num(8, 2), b[10] == 84 || b[10] == 116, let hour = num(11, 2), b[13] == 58,
             let minute = num(14, 2), b[16] == 58, let second = num(17, 2)
         else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= CELTimestamp.daysIn(month: month, year: year),
+        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month),
             hour < 24, minute < 60, second < 60
         else { return nil }
         var i = 19
@@ -84,7 +85,7 @@ struct CELTimestamp: Sendable, Equatable, Comparable {
             return nil
         }
         guard i == b.count else { return nil }
-        let days = CELTimestamp.daysFromCivil(year: year, month: month, day: day)
+        let days = CivilDate.days(year: year, month: month, day: day)
         let secs = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
         guard secs >= CELTimestamp.minSeconds, secs <= CELTimestamp.maxSeconds else { return nil }
         self.init(seconds: secs, nanos: Int32(nanos))
@@ -118,8 +119,8 @@ struct CELTimestamp: Sendable, Equatable, Comparable {
         let (d, r) = local.quotientAndRemainder(dividingBy: 86_400)
         let days = r < 0 ? d - 1 : d
         let secOfDay = Int(r < 0 ? r + 86_400 : r)
-        let (y, m, day) = CELTimestamp.civilFromDays(Int(days))
-        let jan1 = CELTimestamp.daysFromCivil(year: y, month: 1, day: 1)
+        let (y, m, day) = CivilDate.date(days: Int(days))
+        let jan1 = CivilDate.days(year: y, month: 1, day: 1)
         // 1970-01-01 was a Thursday (4).
         let weekday = ((Int(days) % 7) + 7 + 4) % 7
         return Components(
@@ -143,36 +144,5 @@ struct CELTimestamp: Sendable, Equatable, Comparable {
         return tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
     }
 
-    static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
 }

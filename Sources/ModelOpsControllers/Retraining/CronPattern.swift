@@ -1,3 +1,4 @@
+import KubeCore
 /// The time-zone-free meaning of a cron expression: which wall-clock minutes it selects.
 ///
 /// Each field is a bit set (bit n set = value n selected). `dayOfMonthIsStar` / `dayOfWeekIsStar`
@@ -20,7 +21,7 @@ struct CronPattern: Sendable, Equatable {
 
     func matchesDay(_ days: Int, dayOfMonth: Int) -> Bool {
         let domMatch = daysOfMonth & (1 << UInt64(dayOfMonth)) != 0
-        let dowMatch = daysOfWeek & (1 << UInt64(WallClock.weekday(days: days))) != 0
+        let dowMatch = daysOfWeek & (1 << UInt64(CivilDate.weekday(days: days))) != 0
         if dayOfMonthIsStar || dayOfWeekIsStar { return domMatch && dowMatch }
         return domMatch || dowMatch
     }
@@ -33,13 +34,13 @@ struct CronPattern: Sendable, Equatable {
         while w <= limit {
             let day = WallClock.floorDiv(w, WallClock.minutesPerDay)
             let minuteOfDay = w - day * WallClock.minutesPerDay
-            let (year, month, dayOfMonth) = WallClock.date(days: day)
+            let (year, month, dayOfMonth) = CivilDate.date(days: day)
             if months & (1 << UInt64(month)) == 0 {
                 guard let m = Self.lowestBit(months, atOrAbove: month + 1) else {
-                    w = WallClock.days(year: year + 1, month: 1, day: 1) * WallClock.minutesPerDay
+                    w = CivilDate.days(year: year + 1, month: 1, day: 1) * WallClock.minutesPerDay
                     continue
                 }
-                w = WallClock.days(year: year, month: m, day: 1) * WallClock.minutesPerDay
+                w = CivilDate.days(year: year, month: m, day: 1) * WallClock.minutesPerDay
                 continue
             }
             if !matchesDay(day, dayOfMonth: dayOfMonth) {
@@ -68,13 +69,13 @@ struct CronPattern: Sendable, Equatable {
         while w >= limit {
             let day = WallClock.floorDiv(w, WallClock.minutesPerDay)
             let minuteOfDay = w - day * WallClock.minutesPerDay
-            let (year, month, dayOfMonth) = WallClock.date(days: day)
+            let (year, month, dayOfMonth) = CivilDate.date(days: day)
             if months & (1 << UInt64(month)) == 0 {
                 guard let m = Self.highestBit(months, atOrBelow: month - 1) else {
-                    w = WallClock.days(year: year, month: 1, day: 1) * WallClock.minutesPerDay - 1
+                    w = CivilDate.days(year: year, month: 1, day: 1) * WallClock.minutesPerDay - 1
                     continue
                 }
-                w = WallClock.days(year: year, month: m + 1, day: 1) * WallClock.minutesPerDay - 1
+                w = CivilDate.days(year: year, month: m + 1, day: 1) * WallClock.minutesPerDay - 1
                 continue
             }
             if !matchesDay(day, dayOfMonth: dayOfMonth) {
