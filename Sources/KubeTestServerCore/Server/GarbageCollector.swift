@@ -50,44 +50,41 @@ extension APIServer {
             while changed && rounds < 50 {
                 changed = false
                 rounds += 1
-                // Owners by uid, with their deletion mode.
+                // Dependents: a reference to an owner that is gone dangles; one to an owner being
+                // deleted with `orphan` is released; an owner in foreground deletion takes its
+                // dependents with it.
                 for storageKey in state.storageKeys {
                     for (key, stored) in state.all(storageKey) {
                         let refs = stored.object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
                         guard !refs.isEmpty else { continue }
-                        var kept: [JSON] = []
-                        var removedAny = false
-                        var foregroundOwner = false
+                        var live: [JSON] = []
+                        var dangling = 0, released = 0
+                        var foreground = false
                         for ref in refs {
-                            let uid = ref["uid"]?.stringValue ?? ""
-                            guard let (ownerStorage, ownerKey) = state.locate(uid: uid),
+                            guard let (ownerStorage, ownerKey) = state.locate(uid: ref["uid"]?.stringValue ?? ""),
                                   let owner = state.get(ownerStorage, ownerKey) else {
-                                removedAny = true
+                                dangling += 1
                                 continue
                             }
-                            let ownerFinalizers = (owner.object[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
+                            let finalizers = (owner.object[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
                             let ownerDeleting = owner.object[path: ["metadata", "deletionTimestamp"]] != nil
-                            if ownerDeleting, ownerFinalizers.contains("orphan") {
-                                removedAny = true  // orphaned: the reference goes, the object stays
+                            if ownerDeleting && finalizers.contains("orphan") {
+                                released += 1
                                 continue
                             }
-                            if ownerDeleting, ownerFinalizers.contains("foregroundDeletion") { foregroundOwner = true }
-                            kept.append(ref)
+                            if ownerDeleting && finalizers.contains("foregroundDeletion") { foreground = true }
+                            live.append(ref)
                         }
                         let deleting = stored.object[path: ["metadata", "deletionTimestamp"]] != nil
-                        let allOwnersGone = kept.isEmpty && refs.contains { ref in
-                            state.locate(uid: ref["uid"]?.stringValue ?? "") == nil
-                        }
-                        if (allOwnersGone || (foregroundOwner && kept.count == refs.count && !kept.isEmpty)) && !deleting {
-                            deleteForCollection(&state, storageKey, key, stored.object, time: time, foreground: foregroundOwner)
-                            changed = true
-                        } else if removedAny && !kept.isEmpty || removedAny && !allOwnersGone {
+                        if (live.isEmpty && dangling > 0) || foreground {
+                            if !deleting {
+                                deleteForCollection(&state, storageKey, key, stored.object, time: time, foreground: foreground)
+                                changed = true
+                            }
+                        } else if dangling + released > 0 {
                             var object = stored.object
-                            object[path: ["metadata", "ownerReferences"]] = kept.isEmpty ? nil : .array(kept)
+                            object[path: ["metadata", "ownerReferences"]] = live.isEmpty ? nil : .array(live)
                             state.put(storageKey, key, object)
-                            changed = true
-                        } else if foregroundOwner && !deleting {
-                            deleteForCollection(&state, storageKey, key, stored.object, time: time, foreground: true)
                             changed = true
                         }
                     }
@@ -109,8 +106,6 @@ extension APIServer {
                             } else {
                                 pending = true
                             }
-                        } else if !finalizers.isEmpty {
-                            pending = pending || false
                         }
                     }
                 }
