@@ -57,7 +57,7 @@ let package = Package(
         .plugin(name: "EmbedCRDs", capability: .buildTool(), dependencies: ["EmbedCRDsTool"]),
         .target(name: "ModelOpsCRDs", plugins: ["EmbedCRDs"]),
         // The three reconcilers and their pure planning logic (cron schedules so far).
-        .target(name: "ModelOpsControllers", dependencies: ["KubeCore"]),
+        .target(name: "ModelOpsControllers", dependencies: ["KubeCore", "ModelOpsAPI"]),
         .executableTarget(
             name: "modelops",
             dependencies: [
@@ -76,7 +76,7 @@ let package = Package(
         ),
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
         .testTarget(name: "ModelOpsAPITests", dependencies: ["ModelOpsAPI", "ModelOpsCRDs", "KubeCore", "KubeTestServer", "TestSupport"]),
-        .testTarget(name: "ModelOpsControllersTests", dependencies: ["ModelOpsControllers"]),
+        .testTarget(name: "ModelOpsControllersTests", dependencies: ["ModelOpsControllers", "ModelOpsAPI", "KubeCore"]),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         // Shared by the test targets: running kubectl and curl against an API test server.
         .target(name: "TestSupport", dependencies: ["KubeTestServer", "KubeTestServerCore", "KubeCore"], path: "Tests/TestSupport"),
