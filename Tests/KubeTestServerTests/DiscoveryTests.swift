@@ -55,12 +55,12 @@ struct DiscoveryTests {
         }
     }
 
-    @Test("legacy discovery lists the status subresource separately")
+    @Test("legacy discovery lists the status and scale subresources separately")
     func resourceList() async throws {
         try await withCluster { cluster in
             let list = try await cluster.curl("/apis/golden.example.com/v1").body.json
             let names = (list["resources"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
-            #expect(names == ["gizmos", "gizmos/status"])
+            #expect(names == ["gizmos", "gizmos/status", "gizmos/scale"])
             let core = try await cluster.curl("/api").body.json
             #expect(core["kind"]?.stringValue == "APIVersions")
         }

@@ -84,6 +84,20 @@ struct WriteSemanticsTests {
         }
     }
 
+    @Test("kubectl scale goes through the scale subresource of a CRD and of a Deployment")
+    func scale() async throws {
+        try await withCluster { cluster in
+            try await cluster.kubectlOK("apply", "-f", "-", stdin: gizmo("alpha"))
+            try await cluster.kubectlOK("scale", "gz", "alpha", "-n", "golden", "--replicas=4")
+            #expect(try await cluster.kubectlOK("get", "gz", "alpha", "-n", "golden", "-o", "jsonpath={.spec.replicas}") == "4")
+            let scale = try await cluster.curl("/apis/golden.example.com/v1/namespaces/golden/gizmos/alpha/scale").body.json
+            #expect(scale["kind"]?.stringValue == "Scale" && scale[path: ["spec", "replicas"]]?.intValue == 4)
+            try await cluster.kubectlOK("apply", "-n", "golden", "-f", "-", stdin: deployment("serve", image: "model:1"))
+            try await cluster.kubectlOK("scale", "deploy", "serve", "-n", "golden", "--replicas=3")
+            #expect(try await cluster.kubectlOK("get", "deploy", "serve", "-n", "golden", "-o", "jsonpath={.spec.replicas}") == "3")
+        }
+    }
+
     @Test("strategic merge patch merges a Deployment's containers by name")
     func strategicMerge() async throws {
         try await withCluster { cluster in

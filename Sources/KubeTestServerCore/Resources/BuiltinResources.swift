@@ -19,8 +19,10 @@ public enum BuiltinResources {
                          storageKey: "events"))
         add(ResourceType(group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts", namespaced: true,
                          shortNames: ["sa"]))
-        add(ResourceType(group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true,
-                         hasStatus: true, shortNames: ["deploy"], categories: ["all"]))
+        var deployments = ResourceType(group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true,
+                                       hasStatus: true, shortNames: ["deploy"], categories: ["all"])
+        deployments.scale = ScaleSubresource(specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: nil)
+        add(deployments)
         add(ResourceType(group: "batch", version: "v1", kind: "Job", plural: "jobs", namespaced: true, hasStatus: true,
                          categories: ["all"]))
         add(ResourceType(group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true))

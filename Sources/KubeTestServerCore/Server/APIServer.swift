@@ -133,6 +133,8 @@ public final class APIServer: Sendable {
             return try get(request, target: target, name: name)
         case ("POST", nil):
             return try create(request, target: target)
+        case ("PUT", let name?) where target.subresource == "scale", ("PATCH", let name?) where target.subresource == "scale":
+            return try updateScale(request, target: target, name: name)
         case ("PUT", let name?):
             return try update(request, target: target, name: name)
         case ("PATCH", let name?):
