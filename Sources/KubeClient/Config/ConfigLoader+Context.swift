@@ -152,12 +152,19 @@ extension ConfigLoader {
         }
 
         let credentials: Credentials
-        if let path = user.tokenFile, (try? FileAccess.read(path)) != nil || user.token == nil {
-            // client-go reads a token file eagerly (it must exist) and then keeps re-reading it;
-            // a static token next to an unreadable file is used as it is.
-            do { _ = try FileAccess.read(path) } catch {
+        // client-go reads a token file eagerly (it must be readable) and then keeps re-reading
+        // it; with a static token beside it the file still wins while readable, and the token
+        // is the fallback, so an unreadable file is only an error without one.
+        var tokenFileReadable = false
+        if let path = user.tokenFile {
+            do {
+                _ = try FileAccess.read(path)
+                tokenFileReadable = true
+            } catch where user.token == nil {
                 throw fail("tokenFile", "unable to read tokenFile \(path) for \(name) due to \(error.message)")
-            }
+            } catch {}
+        }
+        if let path = user.tokenFile, tokenFileReadable {
             credentials = .tokenFile(path: path, reread: InCluster.tokenRereadInterval)
         } else if let token = user.token {
             credentials = .token(token)

@@ -1,3 +1,5 @@
+import Foundation
+
 extension ConfigLoader {
     /// The pod's own service account, as client-go's `rest.InClusterConfig` and
     /// `inClusterClientConfig.Namespace` read it:
@@ -35,5 +37,3 @@ extension ConfigLoader {
             source: "in-cluster")
     }
 }
-
-import Foundation
