@@ -65,7 +65,20 @@ public actor CredentialProvider {
 
     /// Forgets the cached credential after the server answered 401, so the next request runs
     /// the plugin again (client-go `maybeRefreshCreds`) or re-reads the token file.
-    public func invalidate() {
+    ///
+    /// Pass the `Authorization` value the rejected request carried: when several requests fail
+    /// with the same stale token, only the first 401 forces a refresh and the rest see that the
+    /// credential has already changed (client-go compares the credentials it used likewise).
+    public func invalidate(rejected authorization: String? = nil) {
+        if let authorization {
+            let current: String?
+            switch credentials {
+            case .exec: current = execOutput?.token.map { "Bearer \($0)" }
+            case .tokenFile: current = fileToken.map { "Bearer \($0)" }
+            default: current = nil
+            }
+            if let current, current != authorization { return }
+        }
         execOutput = nil
         execExpiresAt = nil
         fileTokenReadAt = nil

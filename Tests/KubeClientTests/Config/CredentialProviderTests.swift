@@ -126,7 +126,10 @@ import Testing
         clock.advance(by: .seconds(700))
         #expect(try await provider.authorization() == "Bearer token-2")
         // A 401 runs the plugin again.
-        await provider.invalidate()
+        await provider.invalidate(rejected: "Bearer token-2")
+        #expect(try await provider.authorization() == "Bearer token-3")
+        // A late 401 for a token already replaced does not run the plugin again.
+        await provider.invalidate(rejected: "Bearer token-2")
         #expect(try await provider.authorization() == "Bearer token-3")
         #expect(dir.read("count") == "3\n")
     }
