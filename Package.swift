@@ -50,6 +50,9 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Talking to one API server: kubeconfig/in-cluster configuration, the libcurl transport,
+        // typed verbs. Shares no code with the test server.
+        .target(name: "KubeClient", dependencies: ["KubeCore"]),
         // The public API: Codable types of the three kinds.
         .target(name: "ModelOpsAPI", dependencies: ["KubeCore"]),
         // The CRD YAML of crds/, embedded at build time (no second copy in the repository).
@@ -76,6 +79,7 @@ let package = Package(
         ),
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
         .testTarget(name: "ModelOpsAPITests", dependencies: ["ModelOpsAPI", "ModelOpsCRDs", "KubeCore", "KubeTestServer", "TestSupport"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeCore", "KubeTestServer", "TestSupport"]),
         .testTarget(name: "ModelOpsControllersTests", dependencies: ["ModelOpsControllers", "ModelOpsAPI", "KubeCore"]),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         // Shared by the test targets: running kubectl and curl against an API test server.
