@@ -50,9 +50,11 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // libcurl, with typed shims for its variadic setopt/getinfo calls (Swift cannot call C variadics).
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // Talking to one API server: kubeconfig/in-cluster configuration, the libcurl transport,
         // typed verbs. Shares no code with the test server.
-        .target(name: "KubeClient", dependencies: ["KubeCore"]),
+        .target(name: "KubeClient", dependencies: ["KubeCore", "CCurl"]),
         // The public API: Codable types of the three kinds.
         .target(name: "ModelOpsAPI", dependencies: ["KubeCore"]),
         // The CRD YAML of crds/, embedded at build time (no second copy in the repository).
