@@ -57,7 +57,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func peerCertificateDER(context: ChannelHandlerContext) -> [UInt8]? {
-        let channel = context.channel.parent ?? context.channel
+        // An HTTP/2 stream's parent is the TLS connection; an HTTP/1.1 connection's parent is the
+        // listening socket (another event loop, no TLS handler), so it must use its own channel.
+        let channel = isHTTP2 ? (context.channel.parent ?? context.channel) : context.channel
         guard let handler = try? channel.pipeline.syncOperations.handler(type: NIOSSLHandler.self),
               let certificate = handler.peerCertificate else { return nil }
         return try? certificate.toDERBytes()
