@@ -218,9 +218,12 @@ final class CurlEventLoop: @unchecked Sendable {
             } else {
                 var pretransfer: curl_off_t = 0
                 ccurl_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
+                var connectStatus = 0
+                ccurl_easy_getinfo_long(easy, CURLINFO_HTTP_CONNECTCODE, &connectStatus)
                 let error = transfer.consumerGone
                     ? TransportError.cancelled
-                    : TransportError(curlCode: code, message: transfer.errorMessage, requestSent: pretransfer > 0)
+                    : TransportError(curlCode: code, message: transfer.errorMessage, requestSent: pretransfer > 0,
+                                     viaProxy: options.proxyURL != nil, proxyConnectStatus: connectStatus)
                 detach(transfer)
                 finish(transfer, .failure(error))
             }

@@ -2,9 +2,15 @@ import CCurl
 
 extension TransportError {
     /// Maps a failed transfer's CURLcode. `requestSent` tells a connect timeout (retryable: no
-    /// byte of the request left) from a total timeout.
-    init(curlCode code: CURLcode, message: String, requestSent: Bool) {
+    /// byte of the request left) from a total timeout. Through a proxy every TCP connect goes to
+    /// the proxy, so a failed connect or a non-2xx answer to CONNECT (`proxyConnectStatus`) is
+    /// the proxy's failure.
+    init(curlCode code: CURLcode, message: String, requestSent: Bool, viaProxy: Bool, proxyConnectStatus: Int) {
         let text = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
+        if viaProxy && (code == CURLE_COULDNT_CONNECT || (proxyConnectStatus != 0 && !(200..<300).contains(proxyConnectStatus))) {
+            self = .proxy(text)
+            return
+        }
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT:
             self = .connectFailed(text)
