@@ -73,7 +73,16 @@ public final class TestAPIServer: Sendable {
                 }.flatMap {
                     channel.configureHTTP2SecureUpgrade(
                         h2ChannelConfigurator: { channel in
-                            channel.configureHTTP2Pipeline(mode: .server) { stream in
+                            // libcurl 7.88 (Debian 12) ends every completed HTTP/2 stream with an
+                            // RST_STREAM; NIO's rapid-reset guard (200 per 30 s) would then close a
+                            // busy client connection with ENHANCE_YOUR_CALM. Go's API server ignores
+                            // resets of closed streams, so the limit here is far above any test's rate.
+                            var streamConfiguration = NIOHTTP2Handler.StreamConfiguration()
+                            streamConfiguration.streamResetFrameRateLimit.maximumCount = 1_000_000
+                            return channel.configureHTTP2Pipeline(
+                                mode: .server, connectionConfiguration: NIOHTTP2Handler.ConnectionConfiguration(),
+                                streamConfiguration: streamConfiguration
+                            ) { stream in
                                 stream.eventLoop.makeCompletedFuture {
                                     try stream.pipeline.syncOperations.addHandlers([
                                         HTTP2FramePayloadToHTTP1ServerCodec(),
