@@ -1,4 +1,9 @@
 import CCurl
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Sets an easy handle's options from the engine's `TransportOptions` and one request.
 struct CurlEasyConfigurator {
@@ -6,6 +11,9 @@ struct CurlEasyConfigurator {
     let caBlob: UnsafeMutableRawBufferPointer?
     let certBlob: UnsafeMutableRawBufferPointer?
     let keyBlob: UnsafeMutableRawBufferPointer?
+
+    /// KUBECLIENT_CURL_VERBOSE=1 makes libcurl trace every transfer to stderr (for debugging only).
+    static let verbose: Bool = getenv("KUBECLIENT_CURL_VERBOSE").map { String(cString: $0) == "1" } ?? false
 
     /// Returns the error that makes the request impossible, if any.
     func configure(_ easy: UnsafeMutableRawPointer, for transfer: CurlTransfer) -> TransportError? {
@@ -25,6 +33,7 @@ struct CurlEasyConfigurator {
         check(ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
         check(ccurl_easy_setopt_write_function(easy, CURLOPT_HEADERFUNCTION, curlWriteHeader))
         check(ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+        if Self.verbose { long(CURLOPT_VERBOSE, 1) }
         // Many threads in the process: libcurl must not use signals (SIGALRM for DNS timeouts).
         long(CURLOPT_NOSIGNAL, 1)
 
