@@ -49,6 +49,18 @@ struct TransportStreamingTests {
         #expect(engine.stats.connectionsOpened == 1)
     }
 
+    @Test("an error status on a stream comes as the head, with the Status as the body")
+    func streamErrorStatus() async throws {
+        let fixture = try await TransportFixture.start()
+        defer { Task { await fixture.stop() } }
+        let engine = try fixture.engine()
+        let response = try await engine.stream(HTTPRequest(url: fixture.server.url + "/api/v1/namespaces?watch=1"))
+        #expect(response.head.status == 401)
+        var body: [UInt8] = []
+        for try await chunk in response.body { body += chunk }
+        #expect(try JSON.parse(body)["reason"] == "Unauthorized")
+    }
+
     @Test("a silent watch fails with the idle timeout")
     func idleTimeout() async throws {
         let fixture = try await TransportFixture.start()

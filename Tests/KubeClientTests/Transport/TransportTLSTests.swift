@@ -67,7 +67,12 @@ struct TransportTLSTests {
         defer { Task { await fixture.stop() } }
         // The serving certificate names localhost and 127.0.0.1; the URL says 127.0.0.1.
         let good = try fixture.engine(tls: TLSOptions(caPEM: fixture.caPEM, serverName: "localhost"))
-        #expect(try await good.execute(fixture.request("/version")).status == 200)
+        for _ in 0..<3 {
+            let response = try await good.execute(fixture.request("/version"))
+            #expect(response.status == 200)
+            #expect(response.head.httpVersion == 2)
+        }
+        #expect(good.stats.connectionsOpened == 1)
 
         let bad = try fixture.engine(tls: TLSOptions(caPEM: fixture.caPEM, serverName: "kubernetes.default.svc"))
         let error = await transportError { () async throws(TransportError) in try await bad.execute(fixture.request("/version")) }
