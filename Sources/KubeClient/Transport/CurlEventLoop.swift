@@ -69,7 +69,11 @@ final class CurlEventLoop: @unchecked Sendable {
 
     func start() throws(TransportError) {
         let retained = Unmanaged.passRetained(self).toOpaque()
+        #if canImport(Darwin)
+        var thread: pthread_t?  // not built on Darwin so far
+        #else
         var thread = pthread_t()
+        #endif
         let result = pthread_create(&thread, nil, { argument in
             #if canImport(Darwin)
             let loop = Unmanaged<CurlEventLoop>.fromOpaque(argument).takeRetainedValue()
