@@ -1,0 +1,202 @@
+import Foundation
+import KubeCore
+
+/// The verbs on one resource (in one namespace, or across all): get, list, watch, create,
+/// update, patch, delete, and the status subresource. One implementation serves typed kinds
+/// (`Object` = a `KubeResource`) and dynamic ones (`Object` = `JSON`) through its two coders.
+public struct ResourceClient<Object: Sendable>: Sendable {
+    public let client: KubeClient
+    public let resource: ResourceInfo
+    /// nil: all namespaces (lists and watches) or a cluster-scoped kind.
+    public let namespace: String?
+    let decodeObject: @Sendable ([UInt8]) throws -> Object
+    let decodeList: @Sendable ([UInt8]) throws -> ObjectList<Object>
+    let encodeObject: @Sendable (Object) throws -> [UInt8]
+    let fromJSON: @Sendable (JSON) throws -> Object
+
+    // MARK: Reads
+
+    public func get(_ name: String) async throws(KubeError) -> Object {
+        try decode(try await client.send("GET", resource.path(namespace: namespace, name: name)).body, decodeObject)
+    }
+
+    /// One page (`options.limit`/`continueToken`) or everything the server returns at once.
+    public func list(_ options: ListOptions = ListOptions()) async throws(KubeError) -> ObjectList<Object> {
+        try decode(try await client.send("GET", resource.path(namespace: namespace), query: options.query(watch: false)).body, decodeList)
+    }
+
+    /// Every page, following continue tokens; the result carries the first page's resourceVersion.
+    public func listAll(_ options: ListOptions = ListOptions(), pageSize: Int = 500) async throws(KubeError) -> ObjectList<Object> {
+        var options = options
+        options.limit = pageSize
+        var page = try await list(options)
+        var items = page.items
+        let resourceVersion = page.resourceVersion
+        while let next = page.continueToken, !next.isEmpty {
+            options.continueToken = next
+            page = try await list(options)
+            items += page.items
+        }
+        return ObjectList(items: items, resourceVersion: resourceVersion, continueToken: nil, remainingItemCount: nil)
+    }
+
+    /// Events as their lines arrive. The stream ends when the server ends the watch
+    /// (timeoutSeconds) and throws `KubeError` for an ERROR event (410: relist) or a broken or
+    /// silent connection. Cancelling the consuming task aborts the transfer.
+    public func watch(_ options: ListOptions = ListOptions()) -> AsyncThrowingStream<WatchEvent<Object>, any Error> {
+        let client = self.client
+        let path = resource.path(namespace: namespace)
+        let fromJSON = self.fromJSON
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let response = try await client.stream(path, query: options.query(watch: true))
+                    var splitter = LineSplitter()
+                    for try await chunk in response.body {
+                        for line in splitter.append(chunk) {
+                            continuation.yield(try WatchLineDecoder.decode(line, object: fromJSON))
+                        }
+                    }
+                    if let last = splitter.finish() {
+                        continuation.yield(try WatchLineDecoder.decode(last, object: fromJSON))
+                    }
+                    continuation.finish()
+                } catch let error as TransportError {
+                    continuation.finish(throwing: KubeError.transport(error))
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    // MARK: Writes
+
+    public func create(_ object: Object, options: WriteOptions = WriteOptions()) async throws(KubeError) -> Object {
+        let body = try encode(object)
+        return try decode(try await client.send("POST", resource.path(namespace: namespace), query: options.query(),
+                                                body: body, contentType: "application/json").body, decodeObject)
+    }
+
+    /// PUT: replaces the object (its metadata.resourceVersion is the precondition).
+    public func update(_ object: Object, name: String, options: WriteOptions = WriteOptions()) async throws(KubeError) -> Object {
+        try await put(object, name: name, subresource: nil, options: options)
+    }
+
+    public func updateStatus(_ object: Object, name: String, options: WriteOptions = WriteOptions()) async throws(KubeError) -> Object {
+        try await put(object, name: name, subresource: "status", options: options)
+    }
+
+    public func patch(_ name: String, _ patch: Patch, options: WriteOptions = WriteOptions()) async throws(KubeError) -> Object {
+        try await sendPatch(name, patch, subresource: nil, options: options)
+    }
+
+    public func patchStatus(_ name: String, _ patch: Patch, options: WriteOptions = WriteOptions()) async throws(KubeError) -> Object {
+        try await sendPatch(name, patch, subresource: "status", options: options)
+    }
+
+    /// Server-side apply of `object` as `fieldManager`.
+    public func apply(_ object: Object, name: String, fieldManager: String, force: Bool = false,
+                      subresource: String? = nil, dryRun: Bool = false) async throws(KubeError) -> Object {
+        let body = try encode(object)
+        return try await sendPatch(name, .apply(body), subresource: subresource,
+                               options: WriteOptions(fieldManager: fieldManager, force: force, dryRun: dryRun))
+    }
+
+    /// DELETE. Returns the object when deletion is pending (finalizers), nil when it is gone.
+    @discardableResult
+    public func delete(_ name: String, options: DeleteOptions = DeleteOptions()) async throws(KubeError) -> Object? {
+        var body: JSON = ["kind": "DeleteOptions", "apiVersion": "v1"]
+        if let propagation = options.propagation { body["propagationPolicy"] = .string(propagation.rawValue) }
+        if let uid = options.preconditionUID { body[path: ["preconditions", "uid"]] = .string(uid) }
+        if let rv = options.preconditionResourceVersion { body[path: ["preconditions", "resourceVersion"]] = .string(rv) }
+        if let grace = options.gracePeriodSeconds { body["gracePeriodSeconds"] = .int(Int64(grace)) }
+        if options.dryRun { body["dryRun"] = ["All"] }
+        let response = try await client.send("DELETE", resource.path(namespace: namespace, name: name),
+                                             body: body.serialized(), contentType: "application/json")
+        if let json = try? JSON.parse(response.body), json["kind"]?.stringValue == "Status" { return nil }
+        return try decode(response.body, decodeObject)
+    }
+
+    // MARK: Helpers
+
+    private func put(_ object: Object, name: String, subresource: String?, options: WriteOptions) async throws(KubeError) -> Object {
+        let body = try encode(object)
+        return try decode(try await client.send("PUT", resource.path(namespace: namespace, name: name, subresource: subresource),
+                                                query: options.query(), body: body, contentType: "application/json").body, decodeObject)
+    }
+
+    private func sendPatch(_ name: String, _ patch: Patch, subresource: String?, options: WriteOptions) async throws(KubeError) -> Object {
+        try decode(try await client.send("PATCH", resource.path(namespace: namespace, name: name, subresource: subresource),
+                                         query: options.query(), body: patch.body, contentType: patch.contentType).body, decodeObject)
+    }
+
+    private func encode(_ object: Object) throws(KubeError) -> [UInt8] {
+        do {
+            return try encodeObject(object)
+        } catch {
+            throw KubeError.decoding("cannot encode \(resource.kind): \(error)")
+        }
+    }
+
+    private func decode<T>(_ bytes: [UInt8], _ decoder: ([UInt8]) throws -> T) throws(KubeError) -> T {
+        do {
+            return try decoder(bytes)
+        } catch {
+            throw KubeError.decoding("\(resource.kind): \(error)")
+        }
+    }
+}
+
+/// A page of a list.
+public struct ObjectList<Object: Sendable>: Sendable {
+    public var items: [Object]
+    public var resourceVersion: String
+    public var continueToken: String?
+    public var remainingItemCount: Int?
+}
+
+/// The wire shape of a list, decoded in one pass for typed kinds.
+struct ListEnvelope<Item: Decodable>: Decodable {
+    struct Metadata: Decodable {
+        var resourceVersion: String?
+        var `continue`: String?
+        var remainingItemCount: Int?
+    }
+
+    var metadata: Metadata?
+    var items: [Item]?
+}
+
+extension KubeClient {
+    /// Verbs on a typed kind; `namespace` nil means all namespaces (or a cluster-scoped kind).
+    public func resource<K: KubeResource>(_ type: K.Type, namespace: String? = nil) -> ResourceClient<K> {
+        ResourceClient(
+            client: self, resource: ResourceInfo(K.self), namespace: K.namespaced ? namespace : nil,
+            decodeObject: { try JSONDecoder().decode(K.self, from: Data($0)) },
+            decodeList: { bytes in
+                let list = try JSONDecoder().decode(ListEnvelope<K>.self, from: Data(bytes))
+                return ObjectList(items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "",
+                                  continueToken: list.metadata?.continue, remainingItemCount: list.metadata?.remainingItemCount)
+            },
+            encodeObject: { Array(try JSONEncoder().encode($0)) },
+            fromJSON: { try $0.decode(as: K.self) })
+    }
+
+    /// Verbs on any resource, with objects as `JSON`.
+    public func dynamic(_ resource: ResourceInfo, namespace: String? = nil) -> ResourceClient<JSON> {
+        ResourceClient(
+            client: self, resource: resource, namespace: resource.namespaced ? namespace : nil,
+            decodeObject: { try JSON.parse($0) },
+            decodeList: { bytes in
+                let list = try JSON.parse(bytes)
+                return ObjectList(items: list["items"]?.arrayValue ?? [],
+                                  resourceVersion: list[path: ["metadata", "resourceVersion"]]?.stringValue ?? "",
+                                  continueToken: list[path: ["metadata", "continue"]]?.stringValue,
+                                  remainingItemCount: list[path: ["metadata", "remainingItemCount"]]?.intValue.map { Int($0) })
+            },
+            encodeObject: { $0.serialized() },
+            fromJSON: { $0 })
+    }
+}

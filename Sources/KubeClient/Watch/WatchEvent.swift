@@ -1,0 +1,55 @@
+import KubeCore
+
+/// One event of a watch. ERROR events do not appear here: they end the stream with
+/// `KubeError.api(status)` (410 Expired means: relist).
+public enum WatchEvent<Object: Sendable>: Sendable {
+    case added(Object)
+    case modified(Object)
+    case deleted(Object)
+    /// Progress without a change: the resourceVersion to resume from.
+    case bookmark(resourceVersion: String, initialEventsEnd: Bool)
+
+    public var object: Object? {
+        switch self {
+        case let .added(o), let .modified(o), let .deleted(o): return o
+        case .bookmark: return nil
+        }
+    }
+}
+
+/// Decoding of watch lines: `{"type": "...", "object": {...}}`.
+enum WatchLineDecoder {
+    static func decode<Object: Sendable>(_ line: ArraySlice<UInt8>, object decodeObject: (JSON) throws -> Object) throws(KubeError) -> WatchEvent<Object> {
+        let json: JSON
+        do {
+            json = try JSON.parse(line)
+        } catch {
+            throw KubeError.decoding("watch event is not JSON: \(error.message)")
+        }
+        let type = json["type"]?.stringValue ?? ""
+        let object = json["object"] ?? .null
+        if type == "ERROR" {
+            let status = (try? object.decode(as: Status.self)) ?? Status.synthesized(code: 500, body: object.serialized())
+            throw KubeError.api(status)
+        }
+        if type == "BOOKMARK" {
+            let rv = object[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
+            let end = object[path: ["metadata", "annotations", "k8s.io/initial-events-end"]]?.stringValue == "true"
+            return .bookmark(resourceVersion: rv, initialEventsEnd: end)
+        }
+        let decoded: Object
+        do {
+            decoded = try decodeObject(object)
+        } catch let error as KubeError {
+            throw error
+        } catch {
+            throw KubeError.decoding("watch \(type) object: \(error)")
+        }
+        switch type {
+        case "ADDED": return .added(decoded)
+        case "MODIFIED": return .modified(decoded)
+        case "DELETED": return .deleted(decoded)
+        default: throw KubeError.decoding("unknown watch event type \"\(type)\"")
+        }
+    }
+}

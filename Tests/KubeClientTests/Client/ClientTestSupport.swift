@@ -1,0 +1,44 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeTestServer
+import Synchronization
+
+/// A ConfigMap as a typed kind for the client tests.
+struct ConfigMap: KubeResource, Equatable {
+    static let group = ""
+    static let version = "v1"
+    static let kind = "ConfigMap"
+    static let plural = "configmaps"
+
+    var apiVersion = "v1"
+    var kind = "ConfigMap"
+    var metadata: ObjectMeta
+    var data: [String: String]?
+
+    init(name: String, namespace: String = "default", data: [String: String]? = nil, labels: [String: String]? = nil) {
+        metadata = ObjectMeta(name: name, namespace: namespace)
+        metadata.labels = labels
+        self.data = data
+    }
+}
+
+/// Records the delays the client asks for and returns at once, so retry tests need no waiting.
+final class RecordingSleeper: Sendable {
+    let delays = Mutex<[Duration]>([])
+    var time: TimeSource {
+        TimeSource(now: { .zero }, sleep: { [self] d in delays.withLock { $0.append(d) } })
+    }
+    var recorded: [Duration] { delays.withLock { $0 } }
+}
+
+extension TestAPIServer {
+    /// A client as the admin, from the kubeconfig the server writes.
+    func client(identity: Identity = .admin, options: KubeClient.Options = KubeClient.Options()) throws -> KubeClient {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kc-\(UUID().uuidString)")
+        let path = dir.appendingPathComponent("config").path
+        try writeKubeconfig(to: path, for: identity)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try KubeClient(configuration: ConfigLoader.load(kubeconfig: path, environment: [:]), options: options)
+    }
+}
