@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "modelops-bench",
             dependencies: [
-                "KubeCore", "KubeTestServer", "KubeTestServerCore",
+                "KubeCore", "KubeTestServer", "KubeTestServerCore", "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -149,10 +149,20 @@ public final class TestAPIServer: Sendable {
     @discardableResult
     public func serviceAccountToken(namespace: String, name: String) -> String {
         let token = "sa-\(namespace)-\(name)-" + UUID().uuidString.lowercased().prefix(8)
+        addToken(token, namespace: namespace, serviceAccount: name)
+        return token
+    }
+
+    /// Accepts `token` as the given service account from now on (a rotated projected token).
+    public func addToken(_ token: String, namespace: String, serviceAccount name: String) {
         authenticator.add(token: token, user: UserInfo(
             name: "system:serviceaccount:\(namespace):\(name)",
             groups: ["system:serviceaccounts", "system:serviceaccounts:\(namespace)"]))
-        return token
+    }
+
+    /// Stops accepting `token` (its requests get 401 from now on).
+    public func revokeToken(_ token: String) {
+        authenticator.remove(token: token)
     }
 
     /// A kubeconfig for the identity, with the CA inlined.

@@ -75,6 +75,9 @@ public final class KubeClient: Sendable {
 
     public func shutdown() { engine.shutdown() }
 
+    /// Transfers and connections of the underlying engine (connection reuse shows here).
+    public var transportStats: TransportStats { engine.stats }
+
     // MARK: - Requests
 
     func url(_ path: String, _ query: [(String, String)]) -> String {
