@@ -16,17 +16,6 @@ struct ClientBench: AsyncParsableCommand {
     @Option(help: "Sequential small GETs per protocol.") var requests = 2_000
     @Option(help: "Watch events to time.") var events = 500
 
-    struct BenchConfigMap: KubeResource {
-        static let group = ""
-        static let version = "v1"
-        static let kind = "ConfigMap"
-        static let plural = "configmaps"
-        var apiVersion = "v1"
-        var kind = "ConfigMap"
-        var metadata: ObjectMeta
-        var data: [String: String]?
-    }
-
     func run() async throws {
         var serverOptions = TestAPIServer.Options()
         serverOptions.simulator = nil
@@ -76,11 +65,11 @@ struct ClientBench: AsyncParsableCommand {
         var typed: [Double] = [], dynamic: [Double] = []
         for _ in 0..<5 {
             var start = ContinuousClock.now
-            let list = try await client.resource(BenchConfigMap.self, namespace: "bench").list()
+            let list = try await client.resource(ConfigMap.self, namespace: "bench").list()
             typed.append((ContinuousClock.now - start).milliseconds)
             precondition(list.items.count == objects)
             start = ContinuousClock.now
-            let raw = try await client.dynamic(ResourceInfo(BenchConfigMap.self), namespace: "bench").list()
+            let raw = try await client.dynamic(ResourceInfo(ConfigMap.self), namespace: "bench").list()
             dynamic.append((ContinuousClock.now - start).milliseconds)
             precondition(raw.items.count == objects)
         }
@@ -89,7 +78,7 @@ struct ClientBench: AsyncParsableCommand {
 
         // Watch latency: a write made in process, the decoded event in the client over HTTPS.
         let writeStart = Mutex<ContinuousClock.Instant?>(nil)
-        let cms = client.resource(BenchConfigMap.self, namespace: "bench")
+        let cms = client.resource(ConfigMap.self, namespace: "bench")
         let rv = try await cms.list(ListOptions(limit: 1)).resourceVersion
         let latencies = Task { () -> [Double] in
             var values: [Double] = []

@@ -4,25 +4,6 @@ import KubeCore
 import KubeTestServer
 import Synchronization
 
-/// A ConfigMap as a typed kind for the client tests.
-struct ConfigMap: KubeResource, Equatable {
-    static let group = ""
-    static let version = "v1"
-    static let kind = "ConfigMap"
-    static let plural = "configmaps"
-
-    var apiVersion = "v1"
-    var kind = "ConfigMap"
-    var metadata: ObjectMeta
-    var data: [String: String]?
-
-    init(name: String, namespace: String = "default", data: [String: String]? = nil, labels: [String: String]? = nil) {
-        metadata = ObjectMeta(name: name, namespace: namespace)
-        metadata.labels = labels
-        self.data = data
-    }
-}
-
 /// Records the delays the client asks for and returns at once, so retry tests need no waiting.
 final class RecordingSleeper: Sendable {
     let delays = Mutex<[Duration]>([])
