@@ -21,6 +21,19 @@ import Synchronization
 /// waiting: shutting down means "stop taking work" (SIGTERM, lost leadership), and whatever was
 /// waiting is recomputed from the informers' caches by whoever runs next.
 ///
+/// A worker's loop (controller-runtime's `reconcileHandler`):
+///
+///     while let key = await queue.get() {
+///         do {
+///             let result = try await reconcile(key)
+///             queue.forget(key)                                // success resets the backoff
+///             if let after = result.requeueAfter { queue.addAfter(key, after) }
+///         } catch {
+///             queue.addRateLimited(key)                        // 5 ms, 10 ms, 20 ms … 1000 s
+///         }
+///         queue.done(key)
+///     }
+///
 /// All state sits behind one lock; waiting workers are continuations resumed outside it, so
 /// nothing polls and nothing blocks a thread while it waits.
 public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
