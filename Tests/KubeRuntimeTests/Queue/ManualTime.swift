@@ -70,7 +70,7 @@ struct ConditionTimedOut: Error, CustomStringConvertible {
 
 /// Waits (wall clock, at most 10 s) until `condition` holds: for state that another task reaches
 /// asynchronously, such as a worker parking in `get` or the queue's timer task going to sleep.
-func eventually(_ what: String, _ condition: () -> Bool) async throws {
+func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now + .seconds(10)
     while !condition() {
         if ContinuousClock.now >= deadline { throw ConditionTimedOut(what: what) }

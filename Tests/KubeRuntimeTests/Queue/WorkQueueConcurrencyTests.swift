@@ -48,7 +48,7 @@ import Testing
                 }
             }
         }
-        try await eventually("queue idle") { queue.depth == 0 && queue.inFlight == 0 }
+        try await waitUntil("queue idle") { queue.depth == 0 && queue.inFlight == 0 }
         queue.shutDown()
         for task in workerTasks { await task.value }
 

@@ -11,7 +11,7 @@ import Testing
         queue.addAfter("a", .seconds(1))
         queue.addAfter("b", .seconds(2))
         // One sleeper for the earliest deadline; the one armed for "c" was replaced.
-        try await eventually("one timer for 1 s") { time.pendingDeadlines == [.seconds(1)] }
+        try await waitUntil("one timer for 1 s") { time.pendingDeadlines == [.seconds(1)] }
         #expect(queue.depth == 0)
         #expect(queue.delayedCount == 3)
 
@@ -19,12 +19,12 @@ import Testing
         #expect(time.pendingDeadlines == [.seconds(1)])
         time.advance(by: .milliseconds(1))
         #expect(await queue.get() == "a")
-        try await eventually("timer re-armed for 2 s") { time.pendingDeadlines == [.seconds(2)] }
+        try await waitUntil("timer re-armed for 2 s") { time.pendingDeadlines == [.seconds(2)] }
         #expect(queue.delayedCount == 2)
         time.advance(by: .seconds(5))
         #expect(await queue.get() == "b")
         #expect(await queue.get() == "c")
-        try await eventually("no timer left") { time.pendingDeadlines.isEmpty }
+        try await waitUntil("no timer left") { time.pendingDeadlines.isEmpty }
     }
 
     @Test func theEarliestDeadlineWins() async throws {
@@ -39,7 +39,7 @@ import Testing
         #expect(await queue.get() == "a")
         queue.done("a")
         // The superseded deadlines are gone: nothing fires at 5 s or 10 s.
-        try await eventually("no timer left") { time.pendingDeadlines.isEmpty }
+        try await waitUntil("no timer left") { time.pendingDeadlines.isEmpty }
         time.advance(by: .seconds(10))
         #expect(queue.depth == 0)
         #expect(queue.delayedCount == 0)
@@ -58,9 +58,9 @@ import Testing
         let queue = WorkQueue<String>(name: "test", time: time.source)
         queue.add("a")
         queue.addAfter("a", .seconds(1))
-        try await eventually("timer armed") { time.pendingDeadlines == [.seconds(1)] }
+        try await waitUntil("timer armed") { time.pendingDeadlines == [.seconds(1)] }
         time.advance(by: .seconds(1))
-        try await eventually("delayed add fired") { queue.delayedCount == 0 && time.pendingDeadlines.isEmpty }
+        try await waitUntil("delayed add fired") { queue.delayedCount == 0 && time.pendingDeadlines.isEmpty }
         #expect(queue.depth == 1)
     }
 
@@ -121,9 +121,9 @@ import Testing
         let time = ManualTime()
         let queue = WorkQueue<String>(name: "test", time: time.source)
         queue.addAfter("a", .seconds(1))
-        try await eventually("timer armed") { time.pendingDeadlines == [.seconds(1)] }
+        try await waitUntil("timer armed") { time.pendingDeadlines == [.seconds(1)] }
         queue.shutDown()
-        try await eventually("timer cancelled") { time.pendingDeadlines.isEmpty }
+        try await waitUntil("timer cancelled") { time.pendingDeadlines.isEmpty }
         #expect(queue.delayedCount == 0)
         time.advance(by: .seconds(1))
         #expect(await queue.get() == nil)

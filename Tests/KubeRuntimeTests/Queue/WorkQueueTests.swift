@@ -24,11 +24,11 @@ import Testing
 
         // A second worker must not get "a" while the first still holds it.
         let second = Task { await queue.get() }
-        try await eventually("second worker parked") { queue.waitingWorkers == 1 }
+        try await waitUntil("second worker parked") { queue.waitingWorkers == 1 }
         queue.add("b")
         #expect(await second.value == "b")
         let third = Task { await queue.get() }
-        try await eventually("third worker parked") { queue.waitingWorkers == 1 }
+        try await waitUntil("third worker parked") { queue.waitingWorkers == 1 }
 
         queue.done("a")
         #expect(await third.value == "a")  // exactly once more, now that nobody holds it
@@ -50,7 +50,7 @@ import Testing
     @Test func getSuspendsUntilAKeyIsAdded() async throws {
         let queue = WorkQueue<Int>(name: "test")
         let worker = Task { await queue.get() }
-        try await eventually("worker parked in get") { queue.waitingWorkers == 1 }
+        try await waitUntil("worker parked in get") { queue.waitingWorkers == 1 }
         queue.add(7)
         #expect(await worker.value == 7)
         #expect(queue.waitingWorkers == 0)
@@ -60,9 +60,9 @@ import Testing
     @Test func waitingWorkersAreServedInArrivalOrder() async throws {
         let queue = WorkQueue<Int>(name: "test")
         let first = Task { await queue.get() }
-        try await eventually("first parked") { queue.waitingWorkers == 1 }
+        try await waitUntil("first parked") { queue.waitingWorkers == 1 }
         let second = Task { await queue.get() }
-        try await eventually("second parked") { queue.waitingWorkers == 2 }
+        try await waitUntil("second parked") { queue.waitingWorkers == 2 }
         queue.add(1)
         queue.add(2)
         #expect(await first.value == 1)
@@ -72,7 +72,7 @@ import Testing
     @Test func aCancelledWorkerStopsWaitingAndTakesNothing() async throws {
         let queue = WorkQueue<Int>(name: "test")
         let worker = Task { await queue.get() }
-        try await eventually("worker parked") { queue.waitingWorkers == 1 }
+        try await waitUntil("worker parked") { queue.waitingWorkers == 1 }
         worker.cancel()
         #expect(await worker.value == nil)
         #expect(queue.waitingWorkers == 0)
@@ -84,7 +84,7 @@ import Testing
     @Test func shutDownReleasesWaitingWorkersAndRefusesNewKeys() async throws {
         let queue = WorkQueue<Int>(name: "test")
         let workers = (0..<3).map { _ in Task { await queue.get() } }
-        try await eventually("three workers parked") { queue.waitingWorkers == 3 }
+        try await waitUntil("three workers parked") { queue.waitingWorkers == 3 }
         queue.shutDown()
         for worker in workers { #expect(await worker.value == nil) }
         #expect(queue.isShuttingDown)
@@ -116,7 +116,7 @@ import Testing
             finished.update { $0 = true }
             return drained
         }
-        try await eventually("drain armed its deadline") { time.pendingDeadlines == [.seconds(30)] }
+        try await waitUntil("drain armed its deadline") { time.pendingDeadlines == [.seconds(30)] }
         #expect(queue.isShuttingDown)
         #expect(await queue.get() == nil)  // "b" is not started any more
         #expect(!finished.value)
@@ -133,7 +133,7 @@ import Testing
         queue.add("stuck")
         #expect(await queue.get() == "stuck")
         let drain = Task { await queue.shutDownWithDrain(timeout: .seconds(30)) }
-        try await eventually("drain armed its deadline") { time.pendingDeadlines == [.seconds(30)] }
+        try await waitUntil("drain armed its deadline") { time.pendingDeadlines == [.seconds(30)] }
         time.advance(by: .seconds(30))
         #expect(await drain.value == false)
         #expect(queue.inFlight == 1)
@@ -151,7 +151,7 @@ import Testing
         queue.add("a")
         #expect(await queue.get() == "a")
         let drain = Task { await queue.shutDownWithDrain(timeout: .seconds(30)) }
-        try await eventually("drain armed its deadline") { time.pendingDeadlines == [.seconds(30)] }
+        try await waitUntil("drain armed its deadline") { time.pendingDeadlines == [.seconds(30)] }
         queue.shutDown()
         #expect(await drain.value == false)
     }
