@@ -55,6 +55,9 @@ let package = Package(
         // Talking to one API server: kubeconfig/in-cluster configuration, the libcurl transport,
         // typed verbs. Shares no code with the test server.
         .target(name: "KubeClient", dependencies: ["KubeCore", "CCurl"]),
+        // Generic controller machinery (knows nothing of ML): work queue, informers, controllers,
+        // leader election, events, metrics.
+        .target(name: "KubeRuntime", dependencies: ["KubeClient", "KubeCore"]),
         // The public API: Codable types of the three kinds.
         .target(name: "ModelOpsAPI", dependencies: ["KubeCore"]),
         // The CRD YAML of crds/, embedded at build time (no second copy in the repository).
@@ -82,6 +85,7 @@ let package = Package(
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
         .testTarget(name: "ModelOpsAPITests", dependencies: ["ModelOpsAPI", "ModelOpsCRDs", "KubeCore", "KubeTestServer", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeCore", "KubeTestServer", "TestSupport"]),
+        .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeClient", "KubeCore", "KubeTestServer", "TestSupport"]),
         .testTarget(name: "ModelOpsControllersTests", dependencies: ["ModelOpsControllers", "ModelOpsAPI", "KubeCore"]),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         // Shared by the test targets: running kubectl and curl against an API test server.
