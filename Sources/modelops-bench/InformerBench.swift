@@ -43,8 +43,9 @@ struct InformerBench: AsyncParsableCommand {
         let server = try await TestAPIServer.start(serverOptions)
         let admin = UserInfo(name: "kubernetes-admin", groups: ["system:masters"])
         func call(_ method: String, _ path: String, _ body: String, type: String = "application/json") async -> APIResponse {
-            await server.api.handle(APIRequest(method: method, path: path, headers: ["content-type": type],
-                                               body: Array(body.utf8), user: admin))
+            let (bare, query) = APIRequest.splitTarget(path)
+            return await server.api.handle(APIRequest(method: method, path: bare, query: query, headers: ["content-type": type],
+                                                      body: Array(body.utf8), user: admin))
         }
         _ = await call("POST", "/api/v1/namespaces", #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench"}}"#)
         let widgets = kind == "widget"

@@ -159,8 +159,9 @@ struct InformerFixture {
 
     @discardableResult
     func call(_ method: String, _ path: String, _ body: String = "", contentType: String = "application/json") async -> APIResponse {
-        await server.api.handle(APIRequest(method: method, path: path, headers: ["content-type": contentType],
-                                           body: Array(body.utf8), user: Self.admin))
+        let (bare, query) = APIRequest.splitTarget(path)
+        return await server.api.handle(APIRequest(method: method, path: bare, query: query, headers: ["content-type": contentType],
+                                                  body: Array(body.utf8), user: Self.admin))
     }
 
     func create(_ namespace: String, _ name: String, labels: [String: String] = [:], value: String = "0") async throws {

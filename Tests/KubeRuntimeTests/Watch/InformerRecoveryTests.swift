@@ -25,8 +25,8 @@ struct RunningInformer {
     let task: Task<Void, Never>
 
     static func start(objects: Int, pageSize: Int = 500, synced: Bool = true,
-                      client configure: (inout KubeClient.Options) -> Void = { _ in },
-                      beforeRun: (InformerFixture) async throws -> Void = { _ in }) async throws -> RunningInformer {
+                      beforeRun: (InformerFixture) async throws -> Void = { _ in },
+                      client configure: (inout KubeClient.Options) -> Void = { _ in }) async throws -> RunningInformer {
         let fixture = try await InformerFixture.start()
         for i in 0..<objects { try await fixture.create(i % 2 == 0 ? "alpha" : "beta", "cm-\(i)") }
         let client = try fixture.client(configure: configure)
@@ -182,9 +182,9 @@ struct InformerRecoveryTests {
 
     @Test("a silent stream (client idle timeout) is a broken stream: backoff, relist, no spurious events")
     func brokenStream() async throws {
-        let run = try await RunningInformer.start(objects: 20) { options in
+        let run = try await RunningInformer.start(objects: 20, client: { options in
             options.watchIdleTimeout = .milliseconds(300)
-        }
+        })
         // Bookmarks come every 5 s, so the client gives up on each watch after 300 ms.
         try await eventually("two relists") { run.informer.stats.relists >= 2 }
         try await run.fixture.update("alpha", "cm-0", value: "between")
