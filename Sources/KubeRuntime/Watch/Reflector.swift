@@ -13,7 +13,8 @@ import KubeCore
 /// - 410 on the watch (history gone, e.g. an API server restart) relists at once; the cache
 ///   then emits only real differences;
 /// - a watch refused with 429/5xx is retried from the same resourceVersion after the backoff;
-///   a broken stream or a failed list waits the backoff, then relists.
+///   a broken stream or a failed list waits the backoff, then relists. A server's Retry-After
+///   longer than the backoff is waited instead.
 ///
 /// Events are delivered strictly in arrival order from one task, so no event for an object is
 /// ever reordered; resuming from the last delivered resourceVersion means none is skipped.

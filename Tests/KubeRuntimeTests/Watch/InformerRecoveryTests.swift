@@ -146,7 +146,7 @@ struct InformerRecoveryTests {
         await run.stop()
     }
 
-    @Test("429 and 500 bursts on list and watch: backoff (Retry-After honoured on the watch), then recovery")
+    @Test("429 and 500 bursts on list and watch: backoff (a longer Retry-After wins), then recovery")
     func errorBursts() async throws {
         let run = try await RunningInformer.start(objects: 50) { fixture in
             fixture.server.api.faults.failNext(3, verb: "list", resource: "configmaps", status: 500)
