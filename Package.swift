@@ -60,6 +60,9 @@ let package = Package(
         .target(name: "KubeRuntime", dependencies: ["KubeClient", "KubeCore"]),
         // The public API: Codable types of the three kinds.
         .target(name: "ModelOpsAPI", dependencies: ["KubeCore"]),
+        // Generic controller machinery over KubeClient: informers and their indexed caches,
+        // work queues, controllers, leader election. Never depends on the test server.
+        .target(name: "KubeRuntime", dependencies: ["KubeCore", "KubeClient"]),
         // The CRD YAML of crds/, embedded at build time (no second copy in the repository).
         .executableTarget(name: "EmbedCRDsTool", path: "Plugins/EmbedCRDsTool"),
         .plugin(name: "EmbedCRDs", capability: .buildTool(), dependencies: ["EmbedCRDsTool"]),
@@ -78,14 +81,14 @@ let package = Package(
         .executableTarget(
             name: "modelops-bench",
             dependencies: [
-                "KubeCore", "KubeTestServer", "KubeTestServerCore", "KubeClient",
+                "KubeCore", "KubeTestServer", "KubeTestServerCore", "KubeClient", "KubeRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
         .testTarget(name: "ModelOpsAPITests", dependencies: ["ModelOpsAPI", "ModelOpsCRDs", "KubeCore", "KubeTestServer", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeCore", "KubeTestServer", "TestSupport"]),
-        .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeClient", "KubeCore", "KubeTestServer", "TestSupport"]),
+        .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeClient", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]),
         .testTarget(name: "ModelOpsControllersTests", dependencies: ["ModelOpsControllers", "ModelOpsAPI", "KubeCore"]),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         // Shared by the test targets: running kubectl and curl against an API test server.

@@ -11,7 +11,7 @@ import Synchronization
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelops-bench", abstract: "ModelOps benchmarks (JSON output).",
-        subcommands: [APIServerBench.self, ClientBench.self])
+        subcommands: [APIServerBench.self, ClientBench.self, InformerBench.self])
 }
 
 /// The API test server: list latency for N custom objects over HTTPS (measured with curl, the

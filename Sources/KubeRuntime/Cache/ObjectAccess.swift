@@ -1,0 +1,55 @@
+import KubeCore
+
+/// How the cache reads the few metadata fields it needs from an object, for typed kinds and for
+/// `JSON` alike, without asking every kind to conform to a cache protocol.
+///
+/// `prepare` runs once on every object before it is stored: it removes what a controller never
+/// reads (`metadata.managedFields`, often half an object's bytes), since a cache of thousands of
+/// objects lives for the whole life of the operator.
+public struct ObjectAccess<Object: Sendable>: Sendable {
+    public var ref: @Sendable (Object) -> ObjectRef
+    public var resourceVersion: @Sendable (Object) -> String
+    /// `metadata.ownerReferences[controller=true].uid`.
+    public var controllerUID: @Sendable (Object) -> String?
+    public var prepare: @Sendable (Object) -> Object
+
+    public init(ref: @escaping @Sendable (Object) -> ObjectRef,
+                resourceVersion: @escaping @Sendable (Object) -> String,
+                controllerUID: @escaping @Sendable (Object) -> String?,
+                prepare: @escaping @Sendable (Object) -> Object = { $0 }) {
+        self.ref = ref
+        self.resourceVersion = resourceVersion
+        self.controllerUID = controllerUID
+        self.prepare = prepare
+    }
+}
+
+extension ObjectAccess where Object: KubeResource {
+    /// Typed kinds: `ObjectMeta` already drops managedFields when it decodes.
+    public static var typed: ObjectAccess {
+        ObjectAccess(
+            ref: { ObjectRef(namespace: $0.metadata.namespace, name: $0.metadata.name ?? "") },
+            resourceVersion: { $0.metadata.resourceVersion ?? "" },
+            controllerUID: { $0.metadata.controllerReference?.uid })
+    }
+}
+
+extension ObjectAccess where Object == JSON {
+    /// Dynamic objects: metadata read from the JSON tree; `metadata.managedFields` removed.
+    public static var json: ObjectAccess {
+        ObjectAccess(
+            ref: { ObjectRef(namespace: $0[path: ["metadata", "namespace"]]?.stringValue,
+                             name: $0[path: ["metadata", "name"]]?.stringValue ?? "") },
+            resourceVersion: { $0[path: ["metadata", "resourceVersion"]]?.stringValue ?? "" },
+            controllerUID: { object in
+                object[path: ["metadata", "ownerReferences"]]?.arrayValue?
+                    .first { $0["controller"]?.boolValue == true }?["uid"]?.stringValue
+            },
+            prepare: { object in
+                guard object[path: ["metadata", "managedFields"]] != nil else { return object }
+                var stripped = object
+                stripped[path: ["metadata", "managedFields"]] = nil
+                return stripped
+            })
+    }
+}

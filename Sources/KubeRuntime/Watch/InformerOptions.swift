@@ -1,0 +1,51 @@
+import KubeClient
+
+/// How an informer lists and watches; the defaults are client-go's reflector's.
+public struct InformerOptions: Sendable {
+    public var labelSelector: String?
+    public var fieldSelector: String?
+    /// Page size of lists (client-go: 500), so a list of 10,000 objects is never one huge body.
+    public var pageSize = 500
+    /// Watches ask the server to end after a random time in this range, so that watches of many
+    /// clients do not all end, and reconnect, at once (client-go: 5–10 min).
+    public var watchTimeoutSeconds: ClosedRange<Int> = 300...600
+    public var backoff = ReconnectBackoff()
+    /// A list that hits 410 on a continue token (storage compacted mid-list) starts over at once
+    /// this many times before the normal backoff applies.
+    public var listRestarts = 3
+    /// The clock for backoff waits (a manual one in tests).
+    public var time: TimeSource = .continuous
+    /// Randomness for jitter and watch timeouts, in [0, 1).
+    public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
+    /// Called for every failure the informer recovers from (for logs and metrics).
+    public var onError: (@Sendable (InformerFailure) -> Void)?
+
+    public init(labelSelector: String? = nil, fieldSelector: String? = nil) {
+        self.labelSelector = labelSelector
+        self.fieldSelector = fieldSelector
+    }
+}
+
+/// A failure the informer recovered from, and what it did about it.
+public struct InformerFailure: Sendable, CustomStringConvertible {
+    public enum Phase: String, Sendable {
+        case list, watch
+    }
+
+    public enum Recovery: Sendable, Equatable {
+        /// The list starts over at once (410 on a continue token).
+        case restartList
+        /// Relist at once (410 on the watch).
+        case relist
+        /// Wait, then watch again from the last resourceVersion.
+        case rewatch(after: Duration)
+        /// Wait, then relist (a broken stream, or a failed list).
+        case relistAfter(Duration)
+    }
+
+    public var phase: Phase
+    public var error: KubeError
+    public var recovery: Recovery
+
+    public var description: String { "\(phase.rawValue) failed (\(error)); recovery: \(recovery)" }
+}

@@ -1,0 +1,208 @@
+import KubeClient
+import KubeCore
+
+/// The list-then-watch loop of one informer (client-go's Reflector). It owns no cache: it hands
+/// complete lists and watch events, in the order they happened, to `deliver`.
+///
+/// The loop:
+/// - lists in pages of `pageSize`, every page at the first page's resourceVersion; a 410 on a
+///   continue token (storage compacted mid-list) starts the list over at once;
+/// - watches from the list's resourceVersion with bookmarks and a random `timeoutSeconds`;
+/// - a watch the server ends normally (timeout, dropped connection) is resumed from the last
+///   resourceVersion seen, event or bookmark, with no relist and no wait;
+/// - 410 on the watch (history gone, e.g. an API server restart) relists at once; the cache
+///   then emits only real differences;
+/// - a watch refused with 429/5xx is retried from the same resourceVersion after the backoff;
+///   a broken stream or a failed list waits the backoff, then relists. A server's Retry-After
+///   longer than the backoff is waited instead.
+///
+/// Events are delivered strictly in arrival order from one task, so no event for an object is
+/// ever reordered; resuming from the last delivered resourceVersion means none is skipped.
+struct Reflector<Object: Sendable>: Sendable {
+    enum Delivery: Sendable {
+        /// A complete list (the cache's new content).
+        case list([Object], resourceVersion: String)
+        case event(WatchEvent<Object>)
+    }
+
+    let resource: ResourceClient<Object>
+    let options: InformerOptions
+    let resourceVersionOf: @Sendable (Object) -> String
+    let stats: @Sendable (_ update: (inout InformerStats) -> Void) -> Void
+
+    private enum Phase {
+        case list
+        case watch(from: String)
+    }
+
+    /// Runs until the task is cancelled.
+    func run(deliver: @Sendable (Delivery) -> Void) async {
+        var backoff = ReconnectBackoff.Tracker(options.backoff)
+        var phase = Phase.list
+        var listedOnce = false
+        /// 410s on watches that delivered nothing since the last list: a server that keeps
+        /// answering 410 gets the backoff instead of a hot relist loop.
+        var emptyGone = 0
+        while !Task.isCancelled {
+            switch phase {
+            case .list:
+                do {
+                    let (items, resourceVersion) = try await list()
+                    deliver(.list(items, resourceVersion: resourceVersion))
+                    stats {
+                        $0.lists += 1
+                        if listedOnce { $0.relists += 1 }
+                        $0.resourceVersion = resourceVersion
+                    }
+                    listedOnce = true
+                    phase = .watch(from: resourceVersion)
+                } catch {
+                    if isCancellation(error) { return }
+                    let delay = delay(after: error, &backoff)
+                    report(.list, error, .relistAfter(delay))
+                    guard await wait(delay, &backoff) else { return }
+                }
+            case let .watch(from):
+                var resourceVersion = from
+                var delivered = false
+                do {
+                    var watchOptions = ListOptions(labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
+                                                   resourceVersion: resourceVersion, timeoutSeconds: watchTimeout())
+                    watchOptions.allowWatchBookmarks = true
+                    stats { $0.watches += 1 }
+                    for try await event in resource.watch(watchOptions) {
+                        switch event {
+                        case let .bookmark(rv, _):
+                            if !rv.isEmpty { resourceVersion = rv }
+                            stats { $0.bookmarks += 1; $0.resourceVersion = resourceVersion }
+                        case let .added(object), let .modified(object), let .deleted(object):
+                            let rv = resourceVersionOf(object)
+                            if !rv.isEmpty { resourceVersion = rv }
+                            deliver(.event(event))
+                            delivered = true
+                            emptyGone = 0
+                            stats { $0.events += 1; $0.resourceVersion = resourceVersion }
+                        }
+                    }
+                    if Task.isCancelled { return }
+                    phase = .watch(from: resourceVersion)
+                } catch {
+                    if isCancellation(error) { return }
+                    let kubeError = error as? KubeError ?? .decoding("\(error)")
+                    if kubeError.isGone {
+                        emptyGone = delivered ? 0 : emptyGone + 1
+                        if emptyGone < 2 {
+                            report(.watch, kubeError, .relist)
+                        } else {
+                            let delay = backoff.next(now: options.time.now(), random: options.random())
+                            report(.watch, kubeError, .relistAfter(delay))
+                            guard await wait(delay, &backoff) else { return }
+                        }
+                        phase = .list
+                    } else if case .api = kubeError {
+                        // Refused (429, 5xx, 403…): nothing was missed, resume where we were.
+                        let delay = delay(after: kubeError, &backoff)
+                        report(.watch, kubeError, .rewatch(after: delay))
+                        guard await wait(delay, &backoff) else { return }
+                        phase = .watch(from: resourceVersion)
+                    } else {
+                        let delay = backoff.next(now: options.time.now(), random: options.random())
+                        report(.watch, kubeError, .relistAfter(delay))
+                        guard await wait(delay, &backoff) else { return }
+                        phase = .list
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every page at the first page's resourceVersion; starts over on 410 at a continue token.
+    private func list() async throws(KubeError) -> ([Object], String) {
+        var restarts = 0
+        while true {
+            let pages = await listPages()
+            switch pages {
+            case let .success(result):
+                return result
+            case let .failure(failure):
+                guard failure.error.isGone, failure.onContinue, restarts < options.listRestarts else { throw failure.error }
+                restarts += 1
+                report(.list, failure.error, .restartList)
+            }
+        }
+    }
+
+    private struct ListFailure: Error {
+        var error: KubeError
+        /// The failing request carried a continue token (a later page).
+        var onContinue: Bool
+    }
+
+    private func listPages() async -> Result<([Object], String), ListFailure> {
+        var listOptions = ListOptions(labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
+                                      limit: options.pageSize)
+        var items: [Object] = []
+        var resourceVersion: String?
+        while true {
+            let page: ObjectList<Object>
+            do {
+                page = try await resource.list(listOptions)
+            } catch {
+                return .failure(ListFailure(error: error, onContinue: listOptions.continueToken != nil))
+            }
+            stats { $0.listPages += 1 }
+            if resourceVersion == nil { resourceVersion = page.resourceVersion }
+            if items.isEmpty {
+                items = page.items
+            } else {
+                items.append(contentsOf: page.items)
+            }
+            guard let next = page.continueToken, !next.isEmpty else { break }
+            listOptions.continueToken = next
+        }
+        return .success((items, resourceVersion ?? ""))
+    }
+
+    private func watchTimeout() -> Int {
+        let range = options.watchTimeoutSeconds
+        let span = Double(range.upperBound - range.lowerBound + 1)
+        return min(range.upperBound, range.lowerBound + Int(options.random() * span))
+    }
+
+    /// The backoff's next delay, or the server's Retry-After when that is longer.
+    private func delay(after error: any Error, _ backoff: inout ReconnectBackoff.Tracker) -> Duration {
+        let delay = backoff.next(now: options.time.now(), random: options.random())
+        if let after = (error as? KubeError)?.status?.details?.retryAfterSeconds, .seconds(after) > delay {
+            return .seconds(after)
+        }
+        return delay
+    }
+
+    /// Sleeps the backoff; false when cancelled.
+    private func wait(_ delay: Duration, _ backoff: inout ReconnectBackoff.Tracker) async -> Bool {
+        do {
+            try await options.time.sleep(delay)
+        } catch {
+            return false
+        }
+        if Task.isCancelled { return false }
+        backoff.retrying(now: options.time.now())
+        return true
+    }
+
+    private func report(_ phase: InformerFailure.Phase, _ error: any Error, _ recovery: InformerFailure.Recovery) {
+        let kubeError = error as? KubeError ?? .decoding("\(error)")
+        stats {
+            $0.failures += 1
+            if case .restartList = recovery { $0.listRestarts += 1 }
+        }
+        options.onError?(InformerFailure(phase: phase, error: kubeError, recovery: recovery))
+    }
+
+    private func isCancellation(_ error: any Error) -> Bool {
+        if Task.isCancelled { return true }
+        if error is CancellationError { return true }
+        if case .transport(.cancelled)? = error as? KubeError { return true }
+        return false
+    }
+}

@@ -1,0 +1,113 @@
+import KubeCore
+@testable import KubeRuntime
+import Testing
+
+@Suite("IndexedStore")
+struct IndexedStoreTests {
+    struct Pod: KubeResource, Equatable {
+        static let group = ""
+        static let version = "v1"
+        static let kind = "Pod"
+        static let plural = "pods"
+        var apiVersion = "v1"
+        var kind = "Pod"
+        var metadata: ObjectMeta
+        var node: String?
+
+        init(_ namespace: String, _ name: String, rv: String = "1", owner: String? = nil, node: String? = nil) {
+            metadata = ObjectMeta(name: name, namespace: namespace, resourceVersion: rv)
+            if let owner {
+                metadata.ownerReferences = [
+                    OwnerReference(apiVersion: "apps/v1", kind: "ReplicaSet", name: "other", uid: "not-controller"),
+                    OwnerReference(apiVersion: "apps/v1", kind: "ReplicaSet", name: owner, uid: "uid-\(owner)", controller: true),
+                ]
+            }
+            self.node = node
+        }
+    }
+
+    func names(_ pods: [Pod]) -> [String] { pods.compactMap(\.metadata.name).sorted() }
+
+    @Test("namespace, controller-owner and custom indexes follow adds, updates and removes")
+    func indexes() {
+        let store = IndexedStore<Pod>(access: .typed)
+        store.addIndex("node") { $0.node.map { [$0] } ?? [] }
+        store.upsert(Pod("a", "p1", owner: "rs1", node: "n1"))
+        store.upsert(Pod("a", "p2", owner: "rs1", node: "n2"))
+        store.upsert(Pod("b", "p3", owner: "rs2", node: "n1"))
+        store.upsert(Pod("b", "p4"))
+
+        #expect(store.count == 4)
+        #expect(names(store.list(namespace: "a")) == ["p1", "p2"])
+        #expect(names(store.list()) == ["p1", "p2", "p3", "p4"])
+        #expect(names(store.byIndex(IndexedStore<Pod>.controllerIndex, "uid-rs1")) == ["p1", "p2"])
+        #expect(store.byIndex(IndexedStore<Pod>.controllerIndex, "not-controller").isEmpty)
+        #expect(names(store.byIndex("node", "n1")) == ["p1", "p3"])
+        #expect(store.byIndex("no-such-index", "x").isEmpty)
+
+        // p1 moves node and loses its owner; p3 is removed.
+        let event = store.upsert(Pod("a", "p1", rv: "2", node: "n2"))
+        guard case let .updated(old, new)? = event else { Issue.record("expected an update, got \(String(describing: event))"); return }
+        #expect(old.node == "n1" && new.node == "n2")
+        store.remove(Pod("b", "p3"))
+        #expect(names(store.byIndex("node", "n1")).isEmpty)
+        #expect(names(store.byIndex("node", "n2")) == ["p1", "p2"])
+        #expect(names(store.byIndex(IndexedStore<Pod>.controllerIndex, "uid-rs1")) == ["p2"])
+        #expect(store.indexValues("node") == ["n2"])
+        #expect(store.get(namespace: "b", name: "p3") == nil)
+
+        // An index added later covers what is already stored.
+        store.addIndex("name-length") { [String($0.metadata.name?.count ?? 0)] }
+        #expect(store.byIndex("name-length", "2").count == 3)
+    }
+
+    @Test("duplicate deliveries (same resourceVersion) are not changes; removing the unknown is nothing")
+    func duplicates() {
+        let store = IndexedStore<Pod>(access: .typed)
+        #expect(store.upsert(Pod("a", "p", rv: "5")) != nil)
+        #expect(store.upsert(Pod("a", "p", rv: "5")) == nil)
+        #expect(store.remove(Pod("a", "ghost")) == nil)
+    }
+
+    @Test("replace emits only real differences, deletions carrying the last stored state")
+    func replaceDiff() {
+        let store = IndexedStore<Pod>(access: .typed)
+        _ = store.replace(with: [Pod("a", "same", rv: "1"), Pod("a", "changed", rv: "1"), Pod("a", "gone", rv: "1", node: "n9")])
+        #expect(!store.hasSynced)
+        store.markSynced()
+        #expect(store.hasSynced)
+        let events = store.replace(with: [Pod("a", "same", rv: "1"), Pod("a", "changed", rv: "2"), Pod("a", "new", rv: "3")])
+        let summary = events.map { event -> String in
+            switch event {
+            case let .added(p): return "add \(p.metadata.name!)"
+            case let .updated(old, new): return "update \(new.metadata.name!) \(old.metadata.resourceVersion!)→\(new.metadata.resourceVersion!)"
+            case let .deleted(p): return "delete \(p.metadata.name!) \(p.node ?? "")"
+            }
+        }
+        #expect(summary == ["update changed 1→2", "add new", "delete gone n9"])
+        #expect(store.byIndex("node", "n9").isEmpty)
+        #expect(names(store.list(namespace: "a")) == ["changed", "new", "same"])
+    }
+
+    @Test("JSON objects: managedFields stripped, metadata read from the tree, cluster-scoped refs")
+    func jsonObjects() throws {
+        let store = IndexedStore<JSON>(access: .json)
+        let object = try JSON.parse(#"""
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"ns","resourceVersion":"7",
+         "managedFields":[{"manager":"kubectl","operation":"Apply","fieldsV1":{"f:data":{"f:a":{}}}}],
+         "ownerReferences":[{"apiVersion":"v1","kind":"X","name":"o","uid":"u-1","controller":true}]},
+         "data":{"a":"1"}}
+        """#)
+        guard case let .added(stored)? = store.upsert(object) else { Issue.record("not added"); return }
+        #expect(stored[path: ["metadata", "managedFields"]] == nil)
+        #expect(store.get(namespace: "ns", name: "c")?[path: ["metadata", "managedFields"]] == nil)
+        #expect(store.get(namespace: "ns", name: "c")?[path: ["data", "a"]] == "1")
+        #expect(store.byIndex(IndexedStore<JSON>.controllerIndex, "u-1").count == 1)
+
+        store.upsert(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "ns", "resourceVersion": "8"]])
+        #expect(store.get(ObjectRef(name: "ns")) != nil)
+        #expect(store.list(namespace: "ns").count == 1)
+        #expect(ObjectRef(namespace: "", name: "x") == ObjectRef(name: "x"))
+        #expect(ObjectRef(namespace: "ns", name: "c").description == "ns/c")
+    }
+}
