@@ -60,9 +60,6 @@ let package = Package(
         .target(name: "KubeRuntime", dependencies: ["KubeClient", "KubeCore"]),
         // The public API: Codable types of the three kinds.
         .target(name: "ModelOpsAPI", dependencies: ["KubeCore"]),
-        // Generic controller machinery over KubeClient: informers and their indexed caches,
-        // work queues, controllers, leader election. Never depends on the test server.
-        .target(name: "KubeRuntime", dependencies: ["KubeCore", "KubeClient"]),
         // The CRD YAML of crds/, embedded at build time (no second copy in the repository).
         .executableTarget(name: "EmbedCRDsTool", path: "Plugins/EmbedCRDsTool"),
         .plugin(name: "EmbedCRDs", capability: .buildTool(), dependencies: ["EmbedCRDsTool"]),

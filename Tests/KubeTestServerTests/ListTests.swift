@@ -42,6 +42,7 @@ struct ListTests {
             #expect(garbage.body.json["message"]?.stringValue == "invalid continue token: continue key is not valid: invalid character '\\x81' looking for beginning of value")
             let chunked = try await cluster.kubectlOK("get", "cm", "-n", "golden", "--chunk-size=2", "-o", "name")
             #expect(chunked.split(separator: "\n").count == 7)
+            try await cluster.kubectlOK("apply", "-f", "-", stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: later, namespace: golden}\n")
             cluster.api.store.compact()
             let expired = try await cluster.curl("/api/v1/namespaces/golden/configmaps?limit=3&continue=\(token)")
             #expect(expired.status == 410)

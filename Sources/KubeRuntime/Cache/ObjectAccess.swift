@@ -9,16 +9,20 @@ import KubeCore
 public struct ObjectAccess<Object: Sendable>: Sendable {
     public var ref: @Sendable (Object) -> ObjectRef
     public var resourceVersion: @Sendable (Object) -> String
+    /// `metadata.uid`, which owner references point at.
+    public var uid: @Sendable (Object) -> String?
     /// `metadata.ownerReferences[controller=true].uid`.
     public var controllerUID: @Sendable (Object) -> String?
     public var prepare: @Sendable (Object) -> Object
 
     public init(ref: @escaping @Sendable (Object) -> ObjectRef,
                 resourceVersion: @escaping @Sendable (Object) -> String,
+                uid: @escaping @Sendable (Object) -> String? = { _ in nil },
                 controllerUID: @escaping @Sendable (Object) -> String?,
                 prepare: @escaping @Sendable (Object) -> Object = { $0 }) {
         self.ref = ref
         self.resourceVersion = resourceVersion
+        self.uid = uid
         self.controllerUID = controllerUID
         self.prepare = prepare
     }
@@ -30,6 +34,7 @@ extension ObjectAccess where Object: KubeResource {
         ObjectAccess(
             ref: { ObjectRef(namespace: $0.metadata.namespace, name: $0.metadata.name ?? "") },
             resourceVersion: { $0.metadata.resourceVersion ?? "" },
+            uid: { $0.metadata.uid },
             controllerUID: { $0.metadata.controllerReference?.uid })
     }
 }
@@ -41,6 +46,7 @@ extension ObjectAccess where Object == JSON {
             ref: { ObjectRef(namespace: $0[path: ["metadata", "namespace"]]?.stringValue,
                              name: $0[path: ["metadata", "name"]]?.stringValue ?? "") },
             resourceVersion: { $0[path: ["metadata", "resourceVersion"]]?.stringValue ?? "" },
+            uid: { $0[path: ["metadata", "uid"]]?.stringValue },
             controllerUID: { object in
                 object[path: ["metadata", "ownerReferences"]]?.arrayValue?
                     .first { $0["controller"]?.boolValue == true }?["uid"]?.stringValue

@@ -187,11 +187,12 @@ public final class ObjectStore: Sendable {
         }
     }
 
-    /// Compacts storage as etcd does: continue tokens (and watches) from before now get 410 Gone.
+    /// Compacts storage as etcd does: continue tokens (and watches) from resourceVersions older
+    /// than the current one get 410 Gone; the current revision stays readable.
     public func compact() {
         state.withLock { state in
             state.history.removeAll()
-            state.compactedRevision = state.resourceVersion + 1
+            state.compactedRevision = state.resourceVersion
         }
     }
 }

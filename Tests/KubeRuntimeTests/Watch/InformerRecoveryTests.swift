@@ -132,11 +132,11 @@ struct InformerRecoveryTests {
         try await eventually("second page requested") {
             (run.server.api.counter.snapshot["list configmaps"] ?? 0) >= 2
         }
+        // A write moves the store past the list's snapshot (as writes always do on a live
+        // cluster); compaction then makes that snapshot unreadable.
+        await run.fixture.call("POST", "/api/v1/namespaces", #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"gamma"}}"#)
         run.server.api.store.compact()
         run.server.api.faults.latency = nil
-        // The test server compacts including the current revision; a write moves past it, as
-        // writes always do on a live cluster, so the restarted list can page.
-        await run.fixture.call("POST", "/api/v1/namespaces", #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"gamma"}}"#)
         await run.informer.waitForSync()
         #expect(run.informer.stats.listRestarts == 1)
         #expect(run.failures.recoveries == [.restartList])

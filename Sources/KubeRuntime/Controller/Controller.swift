@@ -1,0 +1,145 @@
+import Foundation
+import KubeClient
+import KubeCore
+import Synchronization
+
+/// controller-runtime's contract: events of the primary kind, of the kinds it owns and of anything
+/// it watches become keys (`ObjectRef` of a primary object) in one deduplicating work queue;
+/// `workers` tasks reconcile them, never one key in two places at once; errors requeue with the
+/// key's exponential backoff, `requeueAfter` schedules the next look, success forgets the backoff.
+public final class Controller<Primary: Sendable>: Sendable {
+    public typealias Reconcile = @Sendable (ObjectRef, ReconcileContext) async throws -> ReconcileResult
+
+    public let name: String
+    public let primary: Informer<Primary>
+    public let queue: WorkQueue<ObjectRef>
+    let workers: Int
+    let reconcile: Reconcile
+    let observer: ControllerObserver
+    let time: TimeSource
+    /// Everything besides the primary informer that must run and sync before workers start.
+    let sources = Mutex<[Source]>([])
+
+    struct Source: Sendable {
+        var run: @Sendable () async -> Void
+        var waitForSync: @Sendable () async -> Void
+    }
+
+    public init(name: String, for primary: Informer<Primary>, workers: Int = 1, rateLimits: QueueRateLimits = .default,
+                time: TimeSource = .continuous, queueObserver: WorkQueueObserver = .none,
+                observer: ControllerObserver = .none, reconcile: @escaping Reconcile) {
+        self.name = name
+        self.primary = primary
+        self.workers = max(1, workers)
+        self.reconcile = reconcile
+        self.observer = observer
+        self.time = time
+        queue = WorkQueue(name: name, rateLimits: rateLimits, time: time, observer: queueObserver)
+        let access = primary.store.access
+        _ = primary.addHandler(InformerHandler { [queue] event in queue.add(access.ref(event.object)) })
+        primary.store.addIndex(Self.uidIndex) { object in
+            access.uid(object).map { [$0] } ?? []
+        }
+    }
+
+    static var uidIndex: String { "uid" }
+
+    /// Events of `Child` objects map to the primary object that is their controller
+    /// (ownerReference with `controller: true`).
+    @discardableResult
+    public func owns<Child: Sendable>(_ child: Informer<Child>) -> Self {
+        let childAccess = child.store.access
+        let store = primary.store
+        let access = store.access
+        return watches(child) { object in
+            guard let uid = childAccess.controllerUID(object) else { return [] }
+            return store.byIndex(Self.uidIndex, uid).map { access.ref($0) }
+        }
+    }
+
+    /// Events of any other kind map to primary keys through `map`.
+    @discardableResult
+    public func watches<Other: Sendable>(_ other: Informer<Other>, map: @escaping @Sendable (Other) -> [ObjectRef]) -> Self {
+        _ = other.addHandler(InformerHandler { [queue] event in
+            for ref in map(event.object) { queue.add(ref) }
+        })
+        sources.withLock {
+            $0.append(Source(run: { await other.run() }, waitForSync: { await other.waitForSync() }))
+        }
+        return self
+    }
+
+    /// Runs informers, waits for every cache to sync, then the workers, until the task is
+    /// cancelled; then stops taking work and lets in-flight reconciles finish within `drainTimeout`.
+    public func run(drainTimeout: Duration = .seconds(30)) async {
+        let sources = self.sources.withLock { $0 }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.primary.run() }
+            for source in sources { group.addTask { await source.run() } }
+            group.addTask {
+                await self.primary.waitForSync()
+                for source in sources { await source.waitForSync() }
+                guard !Task.isCancelled else { return }
+                await withTaskGroup(of: Void.self) { workers in
+                    for _ in 0..<self.workers { workers.addTask { await self.work() } }
+                    // Cancellation reaches here first: stop taking work, finish what is in flight.
+                    await withTaskCancellationHandler {
+                        await workers.waitForAll()
+                    } onCancel: {
+                        Task { _ = await self.queue.shutDownWithDrain(timeout: drainTimeout) }
+                    }
+                }
+            }
+            await group.waitForAll()
+        }
+    }
+
+    /// Whether all caches have synced (for /readyz).
+    public var hasSynced: Bool { primary.hasSynced }
+
+    private func work() async {
+        while let key = await queue.get() {
+            await process(key)
+            queue.done(key)
+        }
+    }
+
+    func process(_ key: ObjectRef) async {
+        let context = ReconcileContext(controller: name, reconcileID: UUID().uuidString.lowercased(),
+                                       attempt: queue.numRequeues(key) + 1)
+        let start = time.now()
+        do {
+            let result = try await reconcile(key, context)
+            let elapsed = time.now() - start
+            switch result {
+            case .done:
+                queue.forget(key)
+                observer.reconciled(name, "success", elapsed)
+            case .requeue:
+                queue.addRateLimited(key)
+                observer.reconciled(name, "requeue", elapsed)
+            case let .requeueAfter(delay):
+                queue.forget(key)
+                queue.addAfter(key, delay)
+                observer.reconciled(name, "requeue_after", elapsed)
+            }
+        } catch {
+            queue.addRateLimited(key)
+            observer.reconciled(name, "error", time.now() - start)
+            context.logError(key: key, error)
+        }
+    }
+}
+
+/// What a reconcile knows about its run: the controller, a fresh id for log correlation, and
+/// which attempt this is for the key.
+public struct ReconcileContext: Sendable {
+    public var controller: String
+    public var reconcileID: String
+    public var attempt: Int
+
+    func logError(key: ObjectRef, _ error: any Error) {
+        let line = "level=error controller=\(controller) namespace=\(key.namespace ?? "") name=\(key.name) reconcileID=\(reconcileID) error=\"\(error)\"\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}
