@@ -106,9 +106,12 @@ struct ClientResilienceTests {
         }
         #expect(ContinuousClock.now - started < .seconds(10))
 
+        // A client with the default idle timeout, so only the server's drop can end this watch.
+        let patient = try server.client()
+        let patientConfigMaps = patient.resource(ConfigMap.self, namespace: "default")
         let ended = Mutex(false)
         let dropped = Task {
-            for try await _ in cms.watch(ListOptions(resourceVersion: rv, timeoutSeconds: 60)) {}
+            for try await _ in patientConfigMaps.watch(ListOptions(resourceVersion: rv, timeoutSeconds: 60)) {}
             ended.withLock { $0 = true }
         }
         // The server ends every open watch; the client's stream must finish without an error.
@@ -117,6 +120,7 @@ struct ClientResilienceTests {
             return ended.withLock { $0 }
         }
         try await dropped.value
+        patient.shutdown()
         server.api.faults.latency = .seconds(5)
         let listsBefore = server.api.counter.snapshot["list configmaps"] ?? 0
         let slow = Task { try await cms.list() }
