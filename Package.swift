@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // API machinery values shared by every module: the JSON value type, YAML → JSON,
@@ -55,6 +58,20 @@ let package = Package(
         // Talking to one API server: kubeconfig/in-cluster configuration, the libcurl transport,
         // typed verbs. Shares no code with the test server.
         .target(name: "KubeClient", dependencies: ["KubeCore", "CCurl"]),
+        // Generic controller machinery on top of the client: leader election, events, metrics,
+        // health probes (and informers, work queues, controllers).
+        .target(
+            name: "KubeRuntime",
+            dependencies: [
+                "KubeCore", "KubeClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // The public API: Codable types of the three kinds.
         .target(name: "ModelOpsAPI", dependencies: ["KubeCore"]),
         // The CRD YAML of crds/, embedded at build time (no second copy in the repository).
@@ -82,6 +99,7 @@ let package = Package(
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
         .testTarget(name: "ModelOpsAPITests", dependencies: ["ModelOpsAPI", "ModelOpsCRDs", "KubeCore", "KubeTestServer", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeCore", "KubeTestServer", "TestSupport"]),
+        .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeClient", "KubeCore", "KubeTestServer", "TestSupport"]),
         .testTarget(name: "ModelOpsControllersTests", dependencies: ["ModelOpsControllers", "ModelOpsAPI", "KubeCore"]),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         // Shared by the test targets: running kubectl and curl against an API test server.
