@@ -69,7 +69,7 @@ final class EventWriter: @unchecked Sendable {
         do {
             _ = try await events(namespace).create(body(key, name: name, namespace: namespace, eventTime: stamp, series: nil))
             cache[key] = EventSeriesEntry(name: name, namespace: namespace, count: 1, writtenCount: 1, lastObserved: now,
-                                          lastWrite: options.time.now(), lastObservedStamp: stamp)
+                                          lastWrite: now, lastObservedStamp: stamp)
         } catch {
             logger.warning("could not record event", metadata: eventMetadata(key, error))
         }

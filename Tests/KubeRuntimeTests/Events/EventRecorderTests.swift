@@ -13,14 +13,14 @@ struct EventRecorderTests {
 
     /// A ConfigMap to be the `regarding` object (any kind would do).
     func makeObject(_ client: KubeClient, name: String = "model-a") async throws -> EventReference {
-        let created = try await client.dynamic(Self.configMaps, namespace: "ns1").create(
-            ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": "ns1"]])
+        let created = try await client.dynamic(Self.configMaps, namespace: "default").create(
+            ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": "default"]])
         return try #require(EventReference(created))
     }
 
     /// The Events `kubectl describe` shows for the object: core/v1, by involvedObject.name.
     func describeEvents(_ client: KubeClient, name: String = "model-a") async throws -> [JSON] {
-        try await client.dynamic(Self.coreEvents, namespace: "ns1")
+        try await client.dynamic(Self.coreEvents, namespace: "default")
             .list(ListOptions(fieldSelector: "involvedObject.name=\(name)")).items
     }
 
@@ -52,7 +52,7 @@ struct EventRecorderTests {
         #expect(event["reportingInstance"] == "mgr-1")
         #expect(event[path: ["involvedObject", "kind"]] == "ConfigMap")
         #expect(event[path: ["involvedObject", "uid"]]?.stringValue == object.uid)
-        #expect(event[path: ["involvedObject", "namespace"]] == "ns1")
+        #expect(event[path: ["involvedObject", "namespace"]] == "default")
         #expect(event["series"] == nil)
         let micro = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z/
         #expect(event["eventTime"]?.stringValue?.wholeMatch(of: micro) != nil)
@@ -122,6 +122,8 @@ struct EventRecorderTests {
         }
         record()
         for _ in 0..<9 { record() }
+        try await eventually("the Event") { try await !describeEvents(client).isEmpty }
+        #expect(try await describeEvents(client).first?["series"] == nil, "repeats wait for the interval")
         time.advance(.seconds(11))
         record()  // the 11th, 11 s after the create: written now, without a flush
         try await eventually("series written") {
