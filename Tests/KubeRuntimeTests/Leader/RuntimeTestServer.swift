@@ -5,8 +5,11 @@ import KubeTestServer
 import Synchronization
 
 /// An API test server without the workload simulator, and clients for it.
-struct RuntimeTestServer {
+final class RuntimeTestServer: Sendable {
     let server: TestAPIServer
+    private let clients = Mutex<[KubeClient]>([])
+
+    init(server: TestAPIServer) { self.server = server }
 
     static func start() async throws -> RuntimeTestServer {
         var options = TestAPIServer.Options()
@@ -20,10 +23,15 @@ struct RuntimeTestServer {
         let path = dir.appendingPathComponent("config").path
         try server.writeKubeconfig(to: path)
         defer { try? FileManager.default.removeItem(at: dir) }
-        return try KubeClient(configuration: ConfigLoader.load(kubeconfig: path, environment: [:]), options: options)
+        let client = try KubeClient(configuration: ConfigLoader.load(kubeconfig: path, environment: [:]), options: options)
+        clients.withLock { $0.append(client) }
+        return client
     }
 
+    /// Closes the clients first: the server's graceful shutdown would otherwise wait seconds
+    /// for their idle keep-alive connections.
     func stop() async {
+        for client in clients.withLock({ $0 }) { client.shutdown() }
         server.api.faults.clear()
         await server.stop()
     }
