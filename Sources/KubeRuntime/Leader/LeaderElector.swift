@@ -104,7 +104,10 @@ public final class LeaderElector: Sendable {
     func acquire(onNewLeader: (@Sendable (String) -> Void)?) async -> Bool {
         logger.info("attempting to acquire leader lease")
         while !Task.isCancelled {
-            let acquired = await withDeadline(config.renewDeadline, time: config.time) { await self.tryAcquireOrRenew() } ?? false
+            // No time limit on an attempt (client-go has none either): cutting a slow first
+            // request short would also cut its connection's TLS handshake, and on a loaded
+            // machine every attempt would start over and none would finish.
+            let acquired = await withDeadline(nil, time: config.time) { await self.tryAcquireOrRenew() } ?? false
             reportTransition(onNewLeader)
             if acquired, !Task.isCancelled { return true }
             let jitter = 1 + (LeaderElectionConfig.jitterFactor - 1) * max(0, min(1, config.random()))

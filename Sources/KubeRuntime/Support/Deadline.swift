@@ -1,14 +1,14 @@
 import KubeClient
 import Synchronization
 
-/// Runs `body` but stops waiting for it after `timeout` (measured on `time`) or when the
-/// calling task is cancelled, returning nil then.
+/// Runs `body` but stops waiting for it after `timeout` (measured on `time`; nil: no limit) or
+/// when the calling task is cancelled, returning nil then.
 ///
 /// Why not a task group: a group waits for every child before it returns, so a request stuck in
 /// a transport that is slow to notice cancellation would hold the caller past its deadline. Leader
 /// election must give up leadership at the renew deadline whatever the network does, so the
 /// work runs in an unstructured task that is cancelled and abandoned.
-func withDeadline<T: Sendable>(_ timeout: Duration, time: TimeSource,
+func withDeadline<T: Sendable>(_ timeout: Duration?, time: TimeSource,
                                _ body: @escaping @Sendable () async -> T) async -> T? {
     let gate = OneShot<T?>()
     return await withTaskCancellationHandler {
@@ -19,7 +19,12 @@ func withDeadline<T: Sendable>(_ timeout: Duration, time: TimeSource,
                 gate.resume(value)
             }
             let timer = Task {
-                try? await time.sleep(timeout)
+                guard let timeout else { return }
+                do {
+                    try await time.sleep(timeout)
+                } catch {
+                    return
+                }
                 gate.resume(nil)
                 work.cancel()
             }
