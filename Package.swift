@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // API machinery values shared by every module: the JSON value type, YAML → JSON,
@@ -55,9 +58,20 @@ let package = Package(
         // Talking to one API server: kubeconfig/in-cluster configuration, the libcurl transport,
         // typed verbs. Shares no code with the test server.
         .target(name: "KubeClient", dependencies: ["KubeCore", "CCurl"]),
-        // Generic controller machinery (knows nothing of ML): work queue, informers, controllers,
-        // leader election, events, metrics.
-        .target(name: "KubeRuntime", dependencies: ["KubeClient", "KubeCore"]),
+        // Generic controller machinery (knows nothing of ML): informers and indexed caches, work
+        // queues, controllers, leader election, events, metrics, health probes.
+        .target(
+            name: "KubeRuntime",
+            dependencies: [
+                "KubeCore", "KubeClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // The public API: Codable types of the three kinds.
         .target(name: "ModelOpsAPI", dependencies: ["KubeCore"]),
         // The CRD YAML of crds/, embedded at build time (no second copy in the repository).

@@ -1,0 +1,190 @@
+import Foundation
+import KubeClient
+import KubeCore
+import Logging
+
+/// The recorder's background half: the aggregation cache and the API writes, touched only by
+/// the recorder's single worker task (so it needs no lock), in the order occurrences arrived.
+final class EventWriter: @unchecked Sendable {
+    private let options: EventRecorderOptions
+    private let logger: Logger
+    private let events: (String) -> ResourceClient<JSON>
+    private let wake: AsyncStream<EventRecorder.Message>.Continuation
+    private var cache: [EventKey: EventSeriesEntry] = [:]
+    /// Keys whose count has grown past what the server has.
+    private var pending: Set<EventKey> = []
+    private var timerDue: Duration?
+    private var timer: Task<Void, Never>?
+    private var lastNameStamp: Int64 = 0
+
+    static let resource = ResourceInfo(group: "events.k8s.io", version: "v1", kind: "Event", plural: "events",
+                                       namespaced: true)
+
+    init(client: KubeClient, options: EventRecorderOptions, logger: Logger,
+         wake: AsyncStream<EventRecorder.Message>.Continuation) {
+        self.options = options
+        self.logger = logger
+        self.wake = wake
+        events = { client.dynamic(Self.resource, namespace: $0) }
+    }
+
+    func handle(_ message: EventRecorder.Message) async {
+        switch message {
+        case let .occurrence(key, stamp, at):
+            await occurred(key, stamp: stamp, at: at)
+        case .flushDue:
+            timerDue = nil
+            await writeDue(force: false)
+        case let .flush(done):
+            await writeDue(force: true)
+            done.resume()
+        }
+        armTimer()
+    }
+
+    func flushAll() async {
+        timer?.cancel()
+        await writeDue(force: true)
+    }
+
+    // MARK: Aggregation
+
+    private func occurred(_ key: EventKey, stamp: String, at now: Duration) async {
+        if var entry = cache[key], now - entry.lastObserved <= options.seriesWindow {
+            entry.count += 1
+            entry.lastObserved = now
+            entry.lastObservedStamp = stamp
+            cache[key] = entry
+            pending.insert(key)
+            if now - entry.lastWrite >= options.flushInterval {
+                await writeSeries(key)
+            }
+            return
+        }
+        pending.remove(key)
+        cache[key] = nil
+        evictIfFull(now: now)
+        let namespace = key.regarding.namespace.isEmpty ? "default" : key.regarding.namespace
+        let name = eventName(for: key.regarding.name)
+        do {
+            _ = try await events(namespace).create(body(key, name: name, namespace: namespace, eventTime: stamp, series: nil))
+            cache[key] = EventSeriesEntry(name: name, namespace: namespace, count: 1, writtenCount: 1, lastObserved: now,
+                                          lastWrite: now, lastObservedStamp: stamp)
+        } catch {
+            logger.warning("could not record event", metadata: eventMetadata(key, error))
+        }
+    }
+
+    /// Writes the series of every pending Event whose interval has passed (all, if `force`).
+    private func writeDue(force: Bool) async {
+        let now = options.time.now()
+        for key in pending {
+            guard let entry = cache[key] else {
+                pending.remove(key)
+                continue
+            }
+            if force || now - entry.lastWrite >= options.flushInterval {
+                await writeSeries(key)
+            }
+        }
+    }
+
+    private func writeSeries(_ key: EventKey) async {
+        guard var entry = cache[key] else { return }
+        pending.remove(key)
+        entry.lastWrite = options.time.now()
+        let series: JSON = ["count": .int(Int64(entry.count)), "lastObservedTime": .string(entry.lastObservedStamp)]
+        let patch: JSON = ["series": series]
+        do {
+            _ = try await events(entry.namespace).patch(entry.name, .merge(patch.serialized()))
+            entry.writtenCount = entry.count
+        } catch let error where error.isNotFound {
+            // The Event expired on the server (its TTL) while the series went on: start over
+            // with a new Event that carries the series so far.
+            let name = eventName(for: key.regarding.name)
+            do {
+                _ = try await events(entry.namespace).create(body(key, name: name, namespace: entry.namespace,
+                                                                   eventTime: entry.lastObservedStamp, series: series))
+                entry.name = name
+                entry.writtenCount = entry.count
+            } catch {
+                logger.warning("could not record event", metadata: eventMetadata(key, error))
+            }
+        } catch {
+            // Keep the count: the next interval's write carries it.
+            pending.insert(key)
+            logger.warning("could not update event series", metadata: eventMetadata(key, error))
+        }
+        cache[key] = entry
+    }
+
+    /// Makes sure a wake-up comes when the earliest pending series is due.
+    private func armTimer() {
+        var earliest: Duration?
+        for key in pending {
+            guard let entry = cache[key] else { continue }
+            let due = entry.lastWrite + options.flushInterval
+            earliest = earliest.map { min($0, due) } ?? due
+        }
+        guard let earliest else { return }
+        if let timerDue, timerDue <= earliest { return }
+        timer?.cancel()
+        timerDue = earliest
+        let delay = earliest - options.time.now()
+        let time = options.time
+        let wake = self.wake
+        timer = Task {
+            do {
+                try await time.sleep(delay)
+            } catch {
+                return
+            }
+            wake.yield(.flushDue)
+        }
+    }
+
+    private func evictIfFull(now: Duration) {
+        guard cache.count >= options.cacheLimit else { return }
+        cache = cache.filter { now - $0.value.lastObserved <= options.seriesWindow }
+        if cache.count >= options.cacheLimit {
+            let oldest = cache.sorted { $0.value.lastObserved < $1.value.lastObserved }.prefix(cache.count - options.cacheLimit + 1)
+            for (key, _) in oldest {
+                cache[key] = nil
+                pending.remove(key)
+            }
+        }
+    }
+
+    // MARK: Wire shape
+
+    /// client-go's name: the object's name and the time in hex nanoseconds, kept strictly
+    /// increasing so two Events in one nanosecond cannot collide.
+    private func eventName(for objectName: String) -> String {
+        var stamp = Int64((options.wallClock().timeIntervalSince1970 * 1_000_000_000).rounded(.down))
+        if stamp <= lastNameStamp { stamp = lastNameStamp + 1 }
+        lastNameStamp = stamp
+        let suffix = "." + String(stamp, radix: 16)
+        return String(objectName.prefix(253 - suffix.count)) + suffix
+    }
+
+    private func body(_ key: EventKey, name: String, namespace: String, eventTime: String, series: JSON?) -> JSON {
+        var event: JSON = [
+            "apiVersion": "events.k8s.io/v1", "kind": "Event",
+            "metadata": ["name": .string(name), "namespace": .string(namespace)],
+            "eventTime": .string(eventTime),
+            "reportingController": .string(options.reportingController),
+            "reportingInstance": .string(options.reportingInstance),
+            "action": .string(key.action), "reason": .string(key.reason), "type": .string(key.type.rawValue),
+            "note": .string(key.note),
+            "regarding": key.regarding.json,
+        ]
+        if let related = key.related { event["related"] = related.json }
+        if let series { event["series"] = series }
+        return event
+    }
+
+    private func eventMetadata(_ key: EventKey, _ error: any Error) -> Logger.Metadata {
+        ["reason": "\(key.reason)", "kind": "\(key.regarding.kind)", "namespace": "\(key.regarding.namespace)",
+         "name": "\(key.regarding.name)", "error": "\(error)"]
+    }
+}

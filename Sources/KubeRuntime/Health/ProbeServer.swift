@@ -1,0 +1,140 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The manager's small HTTP/1.1 endpoint for the kubelet and Prometheus:
+/// - `GET /metrics`: the Prometheus text exposition of `RuntimeMetrics`;
+/// - `GET /healthz`: 200 `ok` while the process serves at all (liveness);
+/// - `GET /readyz`: 200 `ok` once the readiness check says so (caches synced), else 500 with
+///   the reason.
+///
+/// Plain HTTP on NIO: probes and scrapes come from inside the cluster, and a framework would
+/// be a large dependency for three routes.
+public final class ProbeServer: Sendable {
+    public typealias ReadinessCheck = @Sendable () async -> Readiness
+
+    /// The address actually bound (the real port when asked for port 0).
+    public let address: BindAddress
+    public var port: Int { address.port }
+    private let channel: any Channel
+    private let acceptLoop: Task<Void, Never>
+
+    private init(address: BindAddress, channel: any Channel, acceptLoop: Task<Void, Never>) {
+        self.address = address
+        self.channel = channel
+        self.acceptLoop = acceptLoop
+    }
+
+    /// Binds `bindAddress` (`:8080`, `127.0.0.1:0`) and serves until `stop()`.
+    public static func start(bindAddress: String, metrics: RuntimeMetrics = .shared,
+                             readiness: @escaping ReadinessCheck = { .ready },
+                             logger: Logger = Logger(label: "modelops.probes"),
+                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> ProbeServer {
+        let requested = try BindAddress(parsing: bindAddress)
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: requested.host, port: requested.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let bound = BindAddress(host: requested.host, port: server.channel.localAddress?.port ?? requested.port)
+        let router = ProbeRouter(metrics: metrics, readiness: readiness)
+        let loop = Task {
+            do {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await server.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask {
+                                await ProbeServer.serve(connection, router: router, logger: logger)
+                            }
+                        }
+                    }
+                }
+            } catch {
+                if !Task.isCancelled { logger.warning("probe server stopped", metadata: ["error": "\(error)"]) }
+            }
+        }
+        logger.info("serving metrics and health probes", metadata: ["address": "\(bound)"])
+        return ProbeServer(address: bound, channel: server.channel, acceptLoop: loop)
+    }
+
+    /// Stops listening and ends open connections.
+    public func stop() async {
+        acceptLoop.cancel()
+        try? await channel.close()
+        await acceptLoop.value
+    }
+
+    private static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
+                              router: ProbeRouter, logger: Logger) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var head: HTTPRequestHead?
+                for try await part in inbound {
+                    switch part {
+                    case let .head(requestHead):
+                        head = requestHead
+                    case .body:
+                        continue
+                    case .end:
+                        guard let request = head else { continue }
+                        head = nil
+                        let response = await router.respond(method: request.method, uri: request.uri)
+                        var headers = HTTPHeaders()
+                        headers.add(name: "Content-Type", value: response.contentType)
+                        headers.add(name: "Content-Length", value: String(response.body.count))
+                        headers.add(name: "Connection", value: request.isKeepAlive ? "keep-alive" : "close")
+                        try await outbound.write(.head(HTTPResponseHead(version: request.version, status: response.status,
+                                                                        headers: headers)))
+                        if request.method != .HEAD {
+                            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
+                        }
+                        try await outbound.write(.end(nil))
+                        if !request.isKeepAlive { return }
+                    }
+                }
+            }
+        } catch {
+            logger.debug("probe connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// The three routes, apart from the networking so they read plainly.
+struct ProbeRouter: Sendable {
+    struct Response: Sendable {
+        var status: HTTPResponseStatus
+        var contentType: String
+        var body: [UInt8]
+
+        static func text(_ status: HTTPResponseStatus, _ text: String) -> Response {
+            Response(status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
+        }
+    }
+
+    let metrics: RuntimeMetrics
+    let readiness: ProbeServer.ReadinessCheck
+
+    func respond(method: HTTPMethod, uri: String) async -> Response {
+        guard method == .GET || method == .HEAD else { return .text(.methodNotAllowed, "method not allowed\n") }
+        let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
+        switch path {
+        case "/metrics":
+            return Response(status: .ok, contentType: RuntimeMetrics.contentType, body: metrics.exposition())
+        case "/healthz", "/livez":
+            return .text(.ok, "ok")
+        case "/readyz":
+            switch await readiness() {
+            case .ready: return .text(.ok, "ok")
+            case let .notReady(reason): return .text(.internalServerError, "not ready: \(reason)\n")
+            }
+        default:
+            return .text(.notFound, "404 page not found\n")
+        }
+    }
+}
