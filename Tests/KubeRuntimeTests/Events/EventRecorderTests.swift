@@ -113,7 +113,7 @@ struct EventRecorderTests {
         let cluster = try await RuntimeTestServer.start()
         let client = try cluster.client()
         let object = try await makeObject(client)
-        let time = ManualTime()
+        let time = HandMovedTime()
         var options = options(flushInterval: .seconds(10), time: time.source)
         options.seriesWindow = .seconds(360)
         let recorder = EventRecorder(client: client, options: options)

@@ -181,7 +181,7 @@ struct LeaderElectorTests {
                      "acquireTime": "2020-01-01T00:00:00.000000Z", "renewTime": "2020-01-01T00:00:00.000000Z"],
         ]
         _ = try await client.dynamic(Self.leases, namespace: "default").create(ghost)
-        let time = ManualTime()
+        let time = HandMovedTime()
         var config = LeaderElectionConfig(namespace: "default", leaseName: "modelops-leader", identity: "me")
         config.time = time.source
         let elector = try LeaderElector(client: client, config: config)

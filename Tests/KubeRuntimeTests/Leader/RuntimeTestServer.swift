@@ -37,9 +37,9 @@ final class RuntimeTestServer: Sendable {
     }
 }
 
-/// A monotonic clock a test moves by hand; sleeping on it never returns on its own (tests that
+/// A monotonic clock a test moves by hand (unlike the queue tests' ManualTime, sleeping never returns on its own) (tests that
 /// use it drive single rounds, not loops).
-final class ManualTime: Sendable {
+final class HandMovedTime: Sendable {
     private let current = Mutex<Duration>(.seconds(1000))
 
     func advance(_ duration: Duration) { current.withLock { $0 += duration } }

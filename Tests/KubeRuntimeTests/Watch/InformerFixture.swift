@@ -68,7 +68,7 @@ final class GatedTime: Sendable {
 /// model lacks, an update or delete only for one it has, resourceVersions never going back.
 /// Replaying the events into the model must give exactly the server's objects: nothing lost,
 /// nothing reordered.
-final class EventRecorder: Sendable {
+final class InformerEventLog: Sendable {
     struct Entry: Sendable, Equatable, CustomStringConvertible {
         var type: String
         var ref: ObjectRef
@@ -223,7 +223,7 @@ extension Informer {
 }
 
 /// Waits until the cache and the handlers' model both equal the server's objects.
-func expectConverged<Object>(_ informer: Informer<Object>, _ recorder: EventRecorder, _ fixture: InformerFixture,
+func expectConverged<Object>(_ informer: Informer<Object>, _ recorder: InformerEventLog, _ fixture: InformerFixture,
                              namespace: String? = nil, labelSelector: String? = nil,
                              timeout: Duration = .seconds(15)) async throws {
     var last: [ObjectRef: Int] = [:]

@@ -19,7 +19,7 @@ struct RunningInformer {
     let fixture: InformerFixture
     let client: KubeClient
     let informer: Informer<WatchedConfigMap>
-    let recorder: EventRecorder
+    let recorder: InformerEventLog
     let failures: FailureLog
     let time: GatedTime
     let task: Task<Void, Never>
@@ -38,7 +38,7 @@ struct RunningInformer {
         options.pageSize = pageSize
         options.onError = { failures.append($0) }
         let informer = Informer(client.resource(WatchedConfigMap.self), options: options)
-        let recorder = EventRecorder()
+        let recorder = InformerEventLog()
         informer.addHandler(recorder.handler(informer.store.access))
         try await beforeRun(fixture)
         let task = Task { await informer.run() }

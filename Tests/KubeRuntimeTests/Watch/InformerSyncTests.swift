@@ -15,7 +15,7 @@ struct InformerSyncTests {
         var options = InformerOptions()
         options.pageSize = 100
         let informer = Informer(client.resource(WatchedConfigMap.self), options: options)
-        let recorder = EventRecorder()
+        let recorder = InformerEventLog()
         informer.addHandler(recorder.handler(informer.store.access))
         let task = Task { await informer.run() }
         await informer.waitForSync()
@@ -56,7 +56,7 @@ struct InformerSyncTests {
         #expect(try await configMaps.get("cm-0")[path: ["metadata", "managedFields"]] != nil)
 
         let informer = Informer(configMaps, options: InformerOptions(labelSelector: "shard=0"))
-        let recorder = EventRecorder()
+        let recorder = InformerEventLog()
         informer.addHandler(recorder.handler(informer.store.access))
         let task = Task { await informer.run() }
         await informer.waitForSync()
