@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeCore
+import Logging
 import Synchronization
 
 /// controller-runtime's contract: events of the primary kind, of the kinds it owns and of anything
@@ -16,6 +17,7 @@ public final class Controller<Primary: Sendable>: Sendable {
     let workers: Int
     let reconcile: Reconcile
     let observer: ControllerObserver
+    let logger: Logger
     let time: TimeSource
     /// Everything besides the primary informer that must run and sync before workers start.
     let sources = Mutex<[Source]>([])
@@ -27,8 +29,12 @@ public final class Controller<Primary: Sendable>: Sendable {
 
     public init(name: String, for primary: Informer<Primary>, workers: Int = 1, rateLimits: QueueRateLimits = .default,
                 time: TimeSource = .continuous, queueObserver: WorkQueueObserver = .none,
-                observer: ControllerObserver = .none, reconcile: @escaping Reconcile) {
+                observer: ControllerObserver = .none, logger: Logger = Logger(label: "modelops.controller"),
+                reconcile: @escaping Reconcile) {
         self.name = name
+        var logger = logger
+        logger[metadataKey: "controller"] = .string(name)
+        self.logger = logger
         self.primary = primary
         self.workers = max(1, workers)
         self.reconcile = reconcile
@@ -105,8 +111,11 @@ public final class Controller<Primary: Sendable>: Sendable {
     }
 
     func process(_ key: ObjectRef) async {
-        let context = ReconcileContext(controller: name, reconcileID: UUID().uuidString.lowercased(),
-                                       attempt: queue.numRequeues(key) + 1)
+        var logger = self.logger
+        logger[metadataKey: "namespace"] = .string(key.namespace ?? "")
+        logger[metadataKey: "name"] = .string(key.name)
+        logger[metadataKey: "reconcileID"] = .string(UUID().uuidString.lowercased())
+        let context = ReconcileContext(controller: name, attempt: queue.numRequeues(key) + 1, logger: logger)
         let start = time.now()
         do {
             let result = try await reconcile(key, context)
@@ -114,32 +123,32 @@ public final class Controller<Primary: Sendable>: Sendable {
             switch result {
             case .done:
                 queue.forget(key)
-                observer.reconciled(name, "success", elapsed)
+                observer.reconciled(.success, elapsed)
             case .requeue:
                 queue.addRateLimited(key)
-                observer.reconciled(name, "requeue", elapsed)
+                observer.reconciled(.requeue, elapsed)
             case let .requeueAfter(delay):
                 queue.forget(key)
                 queue.addAfter(key, delay)
-                observer.reconciled(name, "requeue_after", elapsed)
+                observer.reconciled(.requeueAfter, elapsed)
             }
         } catch {
             queue.addRateLimited(key)
-            observer.reconciled(name, "error", time.now() - start)
-            context.logError(key: key, error)
+            observer.reconciled(.error, time.now() - start)
+            context.logger.error("reconcile failed", metadata: ["error": .string("\(error)"), "attempt": .stringConvertible(context.attempt)])
         }
     }
 }
 
-/// What a reconcile knows about its run: the controller, a fresh id for log correlation, and
-/// which attempt this is for the key.
+/// What a reconcile knows about its run: its controller, which attempt this is for the key, and
+/// a logger carrying controller, namespace, name and a fresh reconcileID.
 public struct ReconcileContext: Sendable {
     public var controller: String
-    public var reconcileID: String
     public var attempt: Int
+    public var logger: Logger
 
-    func logError(key: ObjectRef, _ error: any Error) {
-        let line = "level=error controller=\(controller) namespace=\(key.namespace ?? "") name=\(key.name) reconcileID=\(reconcileID) error=\"\(error)\"\n"
-        FileHandle.standardError.write(Data(line.utf8))
+    public var reconcileID: String {
+        if case let .string(id)? = logger[metadataKey: "reconcileID"] { return id }
+        return ""
     }
 }

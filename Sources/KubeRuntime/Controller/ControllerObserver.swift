@@ -1,13 +1,20 @@
-/// Hooks for the controller's metrics (controller_runtime_reconcile_total{controller,result},
-/// …_reconcile_errors_total, …_reconcile_time_seconds), wired to swift-metrics by the runtime's
-/// metrics, kept as closures so the controller does not depend on a metrics backend.
+/// Hooks for the controller's metrics, kept as closures so the controller does not depend on a
+/// metrics backend; `RuntimeMetrics.controllerObserver(name:)` wires them to
+/// controller_runtime_reconcile_total{controller,result}, …_errors_total and …_time_seconds.
 public struct ControllerObserver: Sendable {
-    /// `result` is success, error, requeue or requeue_after.
-    public var reconciled: @Sendable (_ controller: String, _ result: String, _ duration: Duration) -> Void
+    public var reconciled: @Sendable (_ result: ReconcileResultLabel, _ duration: Duration) -> Void
 
-    public init(reconciled: @escaping @Sendable (_ controller: String, _ result: String, _ duration: Duration) -> Void = { _, _, _ in }) {
+    public init(reconciled: @escaping @Sendable (_ result: ReconcileResultLabel, _ duration: Duration) -> Void = { _, _ in }) {
         self.reconciled = reconciled
     }
 
     public static let none = ControllerObserver()
+}
+
+extension RuntimeMetrics {
+    /// The controller's hooks, recording into this registry under `name`.
+    public func controllerObserver(name: String) -> ControllerObserver {
+        let metrics = controller(name)
+        return ControllerObserver { result, duration in metrics.reconciled(result, duration: duration) }
+    }
 }

@@ -21,6 +21,7 @@ struct ControllerTests {
         let reconciles = Mutex<[ObjectRef: Int]>([:])
         let failNext = Mutex<Set<String>>([])
         let task = Mutex<Task<Void, Never>?>(nil)
+        let metrics = RuntimeMetrics()
 
         init(workers: Int = 4, faults: ((TestAPIServer) -> Void)? = nil) async throws {
             var options = TestAPIServer.Options()
@@ -46,7 +47,9 @@ struct ControllerTests {
             let cms = client.resource(ConfigMap.self, namespace: "default")
             let box = Mutex<Harness?>(nil)
             controller = Controller(name: "mirror", for: parents, workers: workers,
-                                    rateLimits: QueueRateLimits(baseDelay: .milliseconds(5), maxDelay: .seconds(1), qps: 0, burst: 1)) { key, _ in
+                                    rateLimits: QueueRateLimits(baseDelay: .milliseconds(5), maxDelay: .seconds(1), qps: 0, burst: 1),
+                                    queueObserver: metrics.queueObserver(name: "mirror"),
+                                    observer: metrics.controllerObserver(name: "mirror")) { key, _ in
                 guard let harness = box.withLock({ $0 }) else { return .done }
                 return try await harness.reconcile(key, parents: parents, children: children, configMaps: cms)
             }
@@ -139,6 +142,10 @@ struct ControllerTests {
         try await h.createParents(1)
         try await eventually(timeout: .seconds(10), "converged after a failure") { try await h.converged(parents: 1) }
         #expect((h.reconciles.withLock { $0[ObjectRef(namespace: "default", name: "p0")] } ?? 0) >= 2)
+        let exposition = String(decoding: h.metrics.exposition(), as: UTF8.self)
+        #expect(exposition.contains(#"controller_runtime_reconcile_errors_total{controller="mirror"} 1"#))
+        #expect(exposition.contains(#"controller_runtime_reconcile_total{controller="mirror",result="success"}"#))
+        #expect(exposition.contains(#"workqueue_retries_total{name="mirror"}"#))
         #expect(h.controller.queue.numRequeues(ObjectRef(namespace: "default", name: "p0")) == 0)
         await h.stop()
     }
