@@ -21,6 +21,9 @@ public final class KubeClient: Sendable {
         public var http2 = true
         public var userAgent = "modelops/0.1"
         public var time: TimeSource = .continuous
+        /// Told about every HTTP attempt (status, or nil when no answer came, and method): feeds
+        /// `rest_client_requests_total{code,method,host}`.
+        public var requestObserver: (@Sendable (_ status: Int?, _ method: String, _ host: String) -> Void)?
         /// The jitter source for backoff, injectable for deterministic tests.
         public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
 
@@ -34,6 +37,8 @@ public final class KubeClient: Sendable {
     let limiter: RateLimiter
     let baseURL: String
     let discoveryCache = Mutex<[String: ResourceInfo]>([:])
+    /// `host:port` of the server, the `host` label of request metrics.
+    let host: String
 
     /// `credentials` may be supplied (a test's provider on a manual clock); by default one is
     /// made from the configuration.
@@ -55,6 +60,7 @@ public final class KubeClient: Sendable {
         var base = configuration.server
         while base.hasSuffix("/") { base.removeLast() }
         baseURL = base
+        host = URL(string: base).map { url in url.port.map { "\(url.host ?? ""):\($0)" } ?? (url.host ?? base) } ?? base
     }
 
     /// Loads configuration the controller-runtime way (`--kubeconfig`, `$KUBECONFIG`, in-cluster,
@@ -118,7 +124,9 @@ public final class KubeClient: Sendable {
             let response: HTTPResponse
             do {
                 response = try await engine.execute(request)
+                options.requestObserver?(response.head.status, method, host)
             } catch {
+                options.requestObserver?(nil, method, host)
                 if let delay = options.retry.delay(method: method, attempt: attempt, statusCode: nil, retryAfter: nil,
                                                    transportRetryable: error.isRetryable, random: options.random()) {
                     try await pause(delay)

@@ -18,3 +18,10 @@ extension RuntimeMetrics {
         return ControllerObserver { result, duration in metrics.reconciled(result, duration: duration) }
     }
 }
+
+extension RuntimeMetrics {
+    /// For `KubeClient.Options.requestObserver`: counts every request by code, method and host.
+    public var requestObserver: @Sendable (_ status: Int?, _ method: String, _ host: String) -> Void {
+        { [self] status, method, host in restClientRequest(status: status, method: method, host: host) }
+    }
+}

@@ -31,6 +31,7 @@ struct ControllerTests {
             try server.writeKubeconfig(to: path)
             var clientOptions = KubeClient.Options()
             clientOptions.retry.initialBackoff = .milliseconds(10)
+            clientOptions.requestObserver = metrics.requestObserver
             client = try KubeClient(configuration: ConfigLoader.load(kubeconfig: path, environment: [:]), options: clientOptions)
             // client-go's reconnect backoff, scaled down so fault storms pass in seconds.
             var backoff = ReconnectBackoff()
@@ -146,6 +147,7 @@ struct ControllerTests {
         #expect(exposition.contains(#"controller_runtime_reconcile_errors_total{controller="mirror"} 1"#))
         #expect(exposition.contains(#"controller_runtime_reconcile_total{controller="mirror",result="success"}"#))
         #expect(exposition.contains(#"workqueue_retries_total{name="mirror"}"#))
+        #expect(exposition.contains(#"rest_client_requests_total{code="200",method="GET""#))
         #expect(h.controller.queue.numRequeues(ObjectRef(namespace: "default", name: "p0")) == 0)
         await h.stop()
     }
