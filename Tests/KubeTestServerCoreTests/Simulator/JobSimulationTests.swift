@@ -176,7 +176,7 @@ import Testing
 extension SimulatorHarness {
     func waitForPods(ofJob name: String, count: Int) async -> Bool {
         let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(5)
+        let deadline = clock.now + .seconds(20)
         while clock.now < deadline {
             if await pods(ofJob: name).count == count { return true }
             try? await Task.sleep(for: .milliseconds(5))
