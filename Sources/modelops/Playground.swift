@@ -4,6 +4,7 @@ import Foundation
 import KubeTestServer
 import KubeTestServerCore
 import ModelOpsCRDs
+import Synchronization
 
 /// `modelops playground`: an in-process Kubernetes API test server (and, later, the operator)
 /// for trying ModelOps without a cluster. It is a simulation, not a cluster.
@@ -69,15 +70,13 @@ enum SignalSources {
 }
 
 /// Set-once flag: `set()` is true only for the first caller.
-final class ManagedAtomicFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
+final class ManagedAtomicFlag: Sendable {
+    private let value = Mutex(false)
     func set() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if value { return false }
-        value = true
-        return true
+        value.withLock { value in
+            defer { value = true }
+            return !value
+        }
     }
 }
 
