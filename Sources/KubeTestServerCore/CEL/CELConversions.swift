@@ -12,7 +12,7 @@ enum CELConversions {
             guard d.isFinite, d > -9.223372036854775808e18, d < 9.223372036854775808e18 else { throw .intOverflow }
             return .int(Int64(d))
         case let .string(s):
-            guard let i = Int64(s) else { throw CELError("strconv.ParseInt: parsing \(goQuote(s)): invalid syntax") }
+            guard let i = Int64(s) else { throw CELError("strconv.ParseInt: parsing \(GoFormat.quote(s)): invalid syntax") }
             return .int(i)
         case let .timestamp(t): return .int(t.seconds)
         default: throw .noSuchOverload("int", [v])
@@ -29,7 +29,7 @@ enum CELConversions {
             guard d.isFinite, d >= 0, d < 1.8446744073709551616e19 else { throw .uintOverflow }
             return .uint(UInt64(d))
         case let .string(s):
-            guard let u = UInt64(s) else { throw CELError("strconv.ParseUint: parsing \(goQuote(s)): invalid syntax") }
+            guard let u = UInt64(s) else { throw CELError("strconv.ParseUint: parsing \(GoFormat.quote(s)): invalid syntax") }
             return .uint(u)
         default: throw .noSuchOverload("uint", [v])
         }
@@ -42,7 +42,7 @@ enum CELConversions {
         case let .uint(u): return .double(Double(u))
         case let .string(s):
             guard let d = parseDouble(s) else {
-                throw CELError("strconv.ParseFloat: parsing \(goQuote(s)): invalid syntax")
+                throw CELError("strconv.ParseFloat: parsing \(GoFormat.quote(s)): invalid syntax")
             }
             return .double(d)
         default: throw .noSuchOverload("double", [v])
@@ -112,12 +112,11 @@ enum CELConversions {
         case let .int(seconds): return .timestamp(try CELTimestamp.checked(seconds: seconds, nanos: 0))
         case let .string(s):
             guard let t = CELTimestamp(rfc3339: s) else {
-                throw CELError("parsing time \(goQuote(s)) as \"2006-01-02T15:04:05Z07:00\": cannot parse \(goQuote(s))")
+                throw CELError("parsing time \(GoFormat.quote(s)) as \"2006-01-02T15:04:05Z07:00\": cannot parse \(GoFormat.quote(s))")
             }
             return .timestamp(t)
         default: throw .noSuchOverload("timestamp", [v])
         }
     }
 
-    static func goQuote(_ s: String) -> String { CELStrings.quote(s) }
 }

@@ -156,6 +156,4 @@ public enum FieldManager {
         }
     }
 
-    /// Go's `%q` for the plain strings manager names are.
-    static func goQuote(_ s: String) -> String { JSON.string(s).serializedString() }
 }

@@ -69,8 +69,8 @@ public struct ManagedFieldsEntry: Sendable, Equatable {
 
     /// `printManager`: `"team-a"`, `"kubectl" using apps/v1`, `"ctl" with subresource "status" using v1`.
     var conflictName: String {
-        var s = FieldManager.goQuote(manager)
-        if let subresource { s += " with subresource \(FieldManager.goQuote(subresource))" }
+        var s = GoFormat.quote(manager)
+        if let subresource { s += " with subresource \(GoFormat.quote(subresource))" }
         if !isApply { s += " using \(apiVersion)" }
         return s
     }
