@@ -80,8 +80,15 @@ let package = Package(
         .executableTarget(name: "EmbedCRDsTool", path: "Plugins/EmbedCRDsTool"),
         .plugin(name: "EmbedCRDs", capability: .buildTool(), dependencies: ["EmbedCRDsTool"]),
         .target(name: "ModelOpsCRDs", plugins: ["EmbedCRDs"]),
-        // The three reconcilers and their pure planning logic (cron schedules so far).
-        .target(name: "ModelOpsControllers", dependencies: ["KubeCore", "ModelOpsAPI"]),
+        // The three reconcilers, their pure planning logic (rollout steps, analysis verdicts,
+        // training results, cron schedules) and the I/O around them.
+        .target(
+            name: "ModelOpsControllers",
+            dependencies: [
+                "KubeCore", "KubeClient", "KubeRuntime", "ModelOpsAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "modelops",
             dependencies: [
@@ -102,7 +109,13 @@ let package = Package(
         .testTarget(name: "ModelOpsAPITests", dependencies: ["ModelOpsAPI", "ModelOpsCRDs", "KubeCore", "KubeTestServer", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeCore", "KubeTestServer", "TestSupport"]),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeClient", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]),
-        .testTarget(name: "ModelOpsControllersTests", dependencies: ["ModelOpsControllers", "ModelOpsAPI", "KubeCore"]),
+        .testTarget(
+            name: "ModelOpsControllersTests",
+            dependencies: [
+                "ModelOpsControllers", "ModelOpsAPI", "ModelOpsCRDs", "KubeCore", "KubeClient", "KubeRuntime",
+                "KubeTestServer", "KubeTestServerCore", "TestSupport",
+            ]
+        ),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         // Shared by the test targets: running kubectl and curl against an API test server.
         .target(name: "TestSupport", dependencies: ["KubeTestServer", "KubeTestServerCore", "KubeCore"], path: "Tests/TestSupport"),

@@ -12,9 +12,11 @@ public final class TestCluster: Sendable {
 
     public var api: APIServer { server.api }
 
-    public static func start(rbac: Bool = false, configure: (inout APIServer.Configuration) -> Void = { _ in }) async throws -> TestCluster {
+    public static func start(rbac: Bool = false, simulator: WorkloadSimulator.Options? = WorkloadSimulator.Options(),
+                             configure: (inout APIServer.Configuration) -> Void = { _ in }) async throws -> TestCluster {
         var options = TestAPIServer.Options()
         options.api.rbac = rbac
+        options.simulator = simulator
         configure(&options.api)
         let server = try await TestAPIServer.start(options)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kts-\(UUID().uuidString)")

@@ -1,0 +1,42 @@
+import KubeClient
+import KubeCore
+
+/// Applies the children of a primary object with server-side apply under one field manager,
+/// skipping the request when the observed child already carries the fingerprint of the same
+/// configuration (see `SpecHash`). Apply is forced: these objects are the operator's, and a
+/// conflict with another manager means someone edited a field we own.
+public struct ChildApplier: Sendable {
+    public let fieldManager: String
+
+    public init(fieldManager: String = "modelops") {
+        self.fieldManager = fieldManager
+    }
+
+    /// `desired` with the fingerprint annotation set, as it is sent.
+    public func stamped(_ desired: JSON) -> JSON {
+        var object = desired
+        object[path: ["metadata", "annotations", SpecHash.annotation]] = nil
+        let hash = SpecHash.of(object)
+        object[path: ["metadata", "annotations", SpecHash.annotation]] = .string(hash)
+        return object
+    }
+
+    /// Whether `observed` was last applied from exactly `desired`.
+    public func isCurrent(_ desired: JSON, observed: JSON?) -> Bool {
+        guard let observed else { return false }
+        let stampedHash = stamped(desired)[path: ["metadata", "annotations", SpecHash.annotation]]
+        return observed[path: ["metadata", "annotations", SpecHash.annotation]] == stampedHash
+            && observed[path: ["metadata", "deletionTimestamp"]] == nil
+    }
+
+    /// Applies `desired` unless `observed` is current; returns the server's object, or nil when
+    /// nothing was sent.
+    @discardableResult
+    public func apply(_ desired: JSON, to resource: ResourceClient<JSON>, observed: JSON?) async throws(KubeError) -> JSON? {
+        guard !isCurrent(desired, observed: observed) else { return nil }
+        guard let name = desired[path: ["metadata", "name"]]?.stringValue else {
+            throw KubeError.decoding("child object has no metadata.name")
+        }
+        return try await resource.apply(stamped(desired), name: name, fieldManager: fieldManager, force: true)
+    }
+}

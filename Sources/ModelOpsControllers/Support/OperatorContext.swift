@@ -1,0 +1,38 @@
+import Foundation
+import KubeClient
+import KubeRuntime
+import Logging
+
+/// What every ModelOps controller shares: the client, the clock, the event recorder, the field
+/// manager, the namespace it watches, how many workers and how fast retries back off.
+public struct OperatorContext: Sendable {
+    public var client: KubeClient
+    public var clock: OperatorClock
+    public var events: EventRecorder
+    public var applier: ChildApplier
+    /// Watch one namespace; nil watches all.
+    public var namespace: String?
+    /// Reconciles of one kind that may run at once (`--max-concurrent-reconciles`).
+    public var workers: Int
+    public var rateLimits: QueueRateLimits
+    /// Options of every informer (reconnect backoff, watch timeouts).
+    public var informerOptions: InformerOptions
+    public var metrics: RuntimeMetrics
+    public var logger: Logger
+
+    public init(client: KubeClient, clock: OperatorClock = .system, events: EventRecorder,
+                applier: ChildApplier = ChildApplier(), namespace: String? = nil, workers: Int = 4,
+                rateLimits: QueueRateLimits = .default, informerOptions: InformerOptions = InformerOptions(),
+                metrics: RuntimeMetrics = .shared, logger: Logger = Logger(label: "modelops")) {
+        self.client = client
+        self.clock = clock
+        self.events = events
+        self.applier = applier
+        self.namespace = namespace
+        self.workers = workers
+        self.rateLimits = rateLimits
+        self.informerOptions = informerOptions
+        self.metrics = metrics
+        self.logger = logger
+    }
+}
