@@ -27,6 +27,9 @@ public struct ModelDeploymentStatus: Sendable, Hashable, Codable {
     /// Human-readable summary of the phase.
     public var message: String?
 
+    /// The `modelops.io/action` annotation value last acted on, so each request is consumed once.
+    public var lastAction: String?
+
     /// The version serving traffic outside rollouts.
     public var stable: StableStatus?
 
@@ -49,6 +52,7 @@ public struct ModelDeploymentStatus: Sendable, Hashable, Codable {
         observedGeneration: Int64? = nil,
         phase: Phase? = nil,
         message: String? = nil,
+        lastAction: String? = nil,
         stable: StableStatus? = nil,
         canary: CanaryStatus? = nil,
         analysisRuns: [AnalysisRunStatus]? = nil,
@@ -59,6 +63,7 @@ public struct ModelDeploymentStatus: Sendable, Hashable, Codable {
         self.observedGeneration = observedGeneration
         self.phase = phase
         self.message = message
+        self.lastAction = lastAction
         self.stable = stable
         self.canary = canary
         self.analysisRuns = analysisRuns

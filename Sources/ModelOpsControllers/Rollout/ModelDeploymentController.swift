@@ -1,0 +1,216 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import Logging
+import ModelOpsAPI
+
+/// The ModelDeployment controller: the I/O around `RolloutPlanner`. It reads the ModelDeployment,
+/// its Deployments and (for `fromPolicy`) the RetrainPolicy from caches, takes the analysis
+/// measurements that are due, plans, applies the children by server-side apply (skipping
+/// unchanged ones), deletes Deployments of versions no longer live, writes status only when it
+/// changed, and records events.
+public final class ModelDeploymentController: Sendable {
+    public static let name = "modeldeployment"
+    static let fromPolicyIndex = "fromPolicy"
+    static let childSelector = "app.kubernetes.io/managed-by=modelops,\(ServingNames.deploymentLabel)"
+
+    let context: OperatorContext
+    let deployments: Informer<ModelDeployment>
+    let workloads: Informer<JSON>
+    let services: Informer<JSON>
+    let policies: Informer<RetrainPolicy>
+    let runner: AnalysisRunner
+    let planner = RolloutPlanner()
+
+    static let deploymentsInfo = ResourceInfo(group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true)
+    static let servicesInfo = ResourceInfo(group: "", version: "v1", kind: "Service", plural: "services", namespaced: true)
+    static let routesInfo = ResourceInfo(group: "gateway.networking.k8s.io", version: "v1", kind: "HTTPRoute",
+                                         plural: "httproutes", namespaced: true)
+
+    init(context: OperatorContext) {
+        self.context = context
+        let client = context.client
+        deployments = Informer(client.resource(ModelDeployment.self, namespace: context.namespace), options: context.informerOptions)
+        var childOptions = context.informerOptions
+        childOptions.labelSelector = Self.childSelector
+        workloads = Informer(client.dynamic(Self.deploymentsInfo, namespace: context.namespace), options: childOptions)
+        services = Informer(client.dynamic(Self.servicesInfo, namespace: context.namespace), options: childOptions)
+        policies = Informer(client.resource(RetrainPolicy.self, namespace: context.namespace), options: context.informerOptions)
+        runner = AnalysisRunner(measurer: context.measurer)
+        deployments.store.addIndex(Self.fromPolicyIndex) { object in
+            guard let policy = object.spec.model.fromPolicy else { return [] }
+            return ["\(object.metadata.namespace ?? "")/\(policy)"]
+        }
+    }
+
+    /// The controller, wired to its informers.
+    public static func make(_ context: OperatorContext) -> Controller<ModelDeployment> {
+        let reconciler = ModelDeploymentController(context: context)
+        let controller = Controller(name: name, for: reconciler.deployments, workers: context.workers,
+                                    rateLimits: context.rateLimits, time: context.clock.time,
+                                    queueObserver: context.metrics.queueObserver(name: name),
+                                    observer: context.metrics.controllerObserver(name: name),
+                                    logger: context.logger) { ref, ctx in
+            try await reconciler.reconcile(ref, ctx)
+        }
+        controller.owns(reconciler.workloads)
+        controller.owns(reconciler.services)
+        let store = reconciler.deployments.store
+        controller.watches(reconciler.policies) { policy in
+            store.refs(index: fromPolicyIndex, value: "\(policy.metadata.namespace ?? "")/\(policy.metadata.name ?? "")")
+        }
+        return controller
+    }
+
+    // MARK: Reconcile
+
+    func reconcile(_ ref: ObjectRef, _ ctx: ReconcileContext) async throws -> ReconcileResult {
+        guard let object = deployments.store.get(ref), object.metadata.deletionTimestamp == nil else { return .done }
+        let now = context.clock.now()
+        let status = object.status ?? ModelDeploymentStatus()
+        let resource = context.client.resource(ModelDeployment.self, namespace: ref.namespace)
+
+        let problems = SpecValidation.validate(object.spec)
+        if !problems.isEmpty {
+            var invalid = status
+            invalid.observedGeneration = object.metadata.generation
+            invalid.conditions = Condition.setting(
+                SpecConditions.invalidSpec(problems, generation: object.metadata.generation, now: now), in: status.conditions ?? [])
+            invalid.message = SpecValidation.message(problems)
+            try await writeStatus(object, invalid, resource)
+            context.events.record(object, type: .warning, reason: SpecConditions.invalidSpecReason, action: "Validate",
+                                  note: SpecValidation.message(problems))
+            return .requeue
+        }
+
+        let (desired, desiredMessage) = resolveModel(object)
+        var working = status
+        var action: ManualAction?
+        if let value = object.metadata.annotations?[ManualAction.annotation], value != status.lastAction {
+            action = ManualAction(annotation: value)
+            if action == nil {
+                working.lastAction = value
+                context.events.record(object, type: .warning, reason: "UnknownAction", action: "Act",
+                                      note: "\(ManualAction.annotation)=\"\(value)\" is not one of promote, promote-full, abort, retry")
+            }
+        }
+
+        // Measurements due now, for the candidate's running analyses.
+        var nextDue: Date?
+        if let canary = working.canary, let spec = object.spec.analysis, var runs = working.analysisRuns {
+            let placeholders = QueryPlaceholders(version: canary.version, stableVersion: working.stable?.version ?? "",
+                                                 model: canary.name ?? working.stable?.name ?? "",
+                                                 name: ref.name, namespace: ref.namespace ?? "")
+            for index in runs.indices where runs[index].phase == .running && runs[index].version == canary.version {
+                let (run, due) = await runner.step(runs[index], spec: spec, placeholders: placeholders, now: now)
+                runs[index] = run
+                if let due { nextDue = min(nextDue ?? due, due) }
+            }
+            working.analysisRuns = runs
+        }
+
+        let children = workloads.store.byIndex(IndexedStore<JSON>.controllerIndex, object.metadata.uid ?? "")
+        var observed: [String: ObservedDeployment] = [:]
+        var observedJSON: [String: JSON] = [:]
+        for child in children {
+            guard let deployment = ObservedDeployment(json: child) else { continue }
+            observed[deployment.version] = deployment
+            observedJSON[deployment.name] = child
+        }
+        let plan = planner.plan(RolloutPlanner.Input(
+            name: ref.name, namespace: ref.namespace ?? "", generation: object.metadata.generation ?? 0, spec: object.spec,
+            status: working, desired: desired, desiredMessage: desiredMessage, deployments: observed, action: action,
+            now: context.clock.now()))
+
+        try await applyChildren(object, plan, observedJSON: observedJSON)
+        try await writeStatus(object, plan.status, resource)
+        for event in plan.events {
+            context.events.record(object, type: event.warning ? .warning : .normal, reason: event.reason, action: "Rollout", note: event.note)
+        }
+        var after = plan.requeueAfter
+        if let nextDue {
+            let seconds = max(0, nextDue.timeIntervalSince(context.clock.now()))
+            let due = Duration.milliseconds(Int64((seconds * 1000).rounded(.up)))
+            after = after.map { min($0, due) } ?? due
+        }
+        if let after { return .requeueAfter(max(after, .milliseconds(1))) }
+        return .done
+    }
+
+    /// The model the spec asks for: pinned, or the RetrainPolicy's promoted model.
+    func resolveModel(_ object: ModelDeployment) -> (ModelVersion?, String?) {
+        if let pinned = object.spec.model.pinned { return (pinned, nil) }
+        guard let policyName = object.spec.model.fromPolicy else { return (nil, "spec.model names no model") }
+        guard let policy = policies.store.get(namespace: object.metadata.namespace, name: policyName) else {
+            return (nil, "RetrainPolicy \(policyName) not found")
+        }
+        guard let promoted = policy.status?.promoted else {
+            return (nil, "RetrainPolicy \(policyName) has not promoted a model yet")
+        }
+        let name = promoted.name ?? policy.spec.trainingJobTemplate.spec.model.name
+        return (ModelVersion(name: name, version: promoted.version, uri: promoted.uri), nil)
+    }
+
+    func writeStatus(_ object: ModelDeployment, _ status: ModelDeploymentStatus, _ resource: ResourceClient<ModelDeployment>) async throws {
+        guard status != object.status else { return }
+        var updated = object
+        updated.status = status
+        _ = try await resource.updateStatus(updated, name: object.metadata.name ?? "")
+    }
+
+    func applyChildren(_ object: ModelDeployment, _ plan: RolloutPlan, observedJSON: [String: JSON]) async throws {
+        let namespace = object.metadata.namespace
+        let children = ServingChildren(object)
+        let deploymentClient = context.client.dynamic(Self.deploymentsInfo, namespace: namespace)
+        var keep: Set<String> = []
+        for serving in plan.deployments {
+            let desired = children.servingDeployment(serving)
+            let name = desired[path: ["metadata", "name"]]?.stringValue ?? ""
+            keep.insert(name)
+            try await context.applier.apply(desired, to: deploymentClient, observed: observedJSON[name])
+        }
+        let serviceClient = context.client.dynamic(Self.servicesInfo, namespace: namespace)
+        for service in children.services(plan.routing) {
+            let name = service[path: ["metadata", "name"]]?.stringValue ?? ""
+            try await context.applier.apply(service, to: serviceClient,
+                                            observed: services.store.get(namespace: namespace, name: name))
+        }
+        if let route = children.httpRoute(plan.routing) {
+            let routeClient = context.client.dynamic(Self.routesInfo, namespace: namespace)
+            let name = route[path: ["metadata", "name"]]?.stringValue ?? ""
+            try await applyUncached(route, name: name, client: routeClient)
+        }
+        // Only once the plan's children are in place: remove Deployments of versions no longer live.
+        for (name, _) in observedJSON where !keep.contains(name) {
+            do {
+                try await deploymentClient.delete(name, options: DeleteOptions(propagation: .background))
+            } catch let error {
+                if error.code != 404 { throw error }
+            }
+        }
+    }
+
+    /// Applies a child whose kind has no informer (HTTPRoutes: the Gateway API may not be installed,
+    /// and an informer of a missing kind would never sync): the fingerprint last
+    /// applied is remembered per object, so an unchanged child costs no request at all; after a
+    /// restart the first reconcile reads the object once to learn its fingerprint.
+    func applyUncached(_ desired: JSON, name: String, client: ResourceClient<JSON>) async throws {
+        let key = "\(client.resource.plural)/\(desired[path: ["metadata", "namespace"]]?.stringValue ?? "")/\(name)"
+        let stamped = context.applier.stamped(desired)
+        let hash = stamped[path: ["metadata", "annotations", SpecHash.annotation]]?.stringValue ?? ""
+        if appliedHashes.get(key) == hash { return }
+        var observed: JSON?
+        do {
+            observed = try await client.get(name)
+        } catch let error {
+            if error.code != 404 { throw error }
+        }
+        if !context.applier.isCurrent(desired, observed: observed) {
+            try await context.applier.apply(desired, to: client, observed: nil)
+        }
+        appliedHashes.set(key, hash)
+    }
+
+    let appliedHashes = HashMemo()
+}
