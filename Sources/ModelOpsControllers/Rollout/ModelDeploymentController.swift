@@ -124,7 +124,13 @@ public final class ModelDeploymentController: Sendable {
             now: context.clock.now()))
 
         try await applyChildren(object, plan, observedJSON: observedJSON)
-        try await writeStatus(object, plan.status, resource)
+        do {
+            try await writeStatus(object, plan.status, resource)
+        } catch let error as KubeError where error.code == 409 {
+            // The cache was behind the object; the newer version is on its way. Plan again from it
+            // (events follow the status that is written, so none are lost or doubled).
+            return .requeue
+        }
         for event in plan.events {
             context.events.record(object, type: event.warning ? .warning : .normal, reason: event.reason, action: "Rollout", note: event.note)
         }

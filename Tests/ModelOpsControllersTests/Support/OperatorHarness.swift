@@ -20,6 +20,8 @@ final class OperatorHarness: Sendable {
     let client: KubeClient
     let clock: TestClock
     let events: EventRecorder
+    /// The operator's metrics (kept across restarts), for counting reconciles.
+    let metrics = RuntimeMetrics()
     private let configure: @Sendable (inout OperatorContext) -> Void
     private let running = Mutex<(task: Task<Void, Never>, op: ModelOpsOperator)?>(nil)
 
@@ -68,7 +70,7 @@ final class OperatorHarness: Sendable {
         var context = OperatorContext(
             client: client, clock: clock.operatorClock, events: events, namespace: nil, workers: 4,
             rateLimits: QueueRateLimits(baseDelay: .milliseconds(5), maxDelay: .seconds(2), qps: 0, burst: 1),
-            informerOptions: informerOptions, metrics: RuntimeMetrics())
+            informerOptions: informerOptions, metrics: metrics)
         configure(&context)
         return context
     }
@@ -150,6 +152,24 @@ final class OperatorHarness: Sendable {
         await events.flush()
         let all = try await list("events.k8s.io", "v1", "events")
         return all.filter { $0[path: ["regarding", "name"]]?.stringValue == name }
+    }
+
+    /// Reconciles the named controller finished so far (any result).
+    func reconciles(_ controller: String) -> Int {
+        let text = String(decoding: metrics.exposition(), as: UTF8.self)
+        var total = 0.0
+        for line in text.split(separator: "\n") where line.hasPrefix("controller_runtime_reconcile_total{")
+            && line.contains("controller=\"\(controller)\"") {
+            total += Double(line.split(separator: " ").last ?? "0") ?? 0
+        }
+        return Int(total)
+    }
+
+    /// Waits until the controller has finished `count` more reconciles than `baseline`.
+    func waitForReconciles(_ controller: String, after baseline: Int, count: Int = 1) async throws {
+        try await eventually(timeout: .seconds(20), "\(count) reconciles of \(controller)") {
+            reconciles(controller) >= baseline + count
+        }
     }
 
     /// API writes so far (create, update, patch, delete), counted by the server.
