@@ -1,0 +1,158 @@
+import Foundation
+import KubeClient
+import KubeCore
+import ModelOpsAPI
+import ModelOpsControllers
+import Testing
+import TestSupport
+
+/// Gateway API weights, shadow mirroring and blue-green switching, end to end.
+@Suite("ModelDeployment traffic routing", .serialized)
+struct TrafficRoutingTests {
+    let helpers = CanaryRolloutTests()
+
+    static let gateway = """
+        trafficRouting:
+          type: GatewayAPI
+          gatewayAPI:
+            httpRoute: churn-route
+            parentRefs:
+            - name: public-gateway
+        """
+
+    func backendWeights(_ harness: OperatorHarness, _ route: String) async throws -> [String: Int] {
+        let object = try await harness.json("gateway.networking.k8s.io", "v1", "httproutes", route)
+        let refs = object?[path: ["spec", "rules"]]?[0]?["backendRefs"]?.arrayValue ?? []
+        var weights: [String: Int] = [:]
+        for ref in refs { weights[ref["name"]?.stringValue ?? ""] = Int(ref["weight"]?.intValue ?? -1) }
+        return weights
+    }
+
+    @Test("GatewayAPI routing sets exact weights in the HTTPRoute at each step")
+    func exactWeights() async throws {
+        let harness = try await OperatorHarness.start()
+        do {
+            let strategy = """
+                strategy:
+                  type: Canary
+                  canary:
+                    steps:
+                    - setWeight: 10
+                    - pause: {}
+                    - setWeight: 60
+                    - pause: {}
+                """
+            try await harness.create(RolloutFixtures.modelDeployment("churn", version: "v1", replicas: 2, strategy: strategy,
+                                                                    extra: Self.gateway))
+            try await harness.waitFor(ModelDeployment.self, "churn", "v1 healthy") { $0.status?.phase == .healthy }
+            #expect(try await backendWeights(harness, "churn-route") == ["churn-stable": 100, "churn-canary": 0])
+            let route = try #require(try await harness.json("gateway.networking.k8s.io", "v1", "httproutes", "churn-route"))
+            #expect(route[path: ["spec", "parentRefs"]]?[0]?["name"]?.stringValue == "public-gateway")
+            try await helpers.setVersion(harness, "churn", "v2")
+            try await harness.waitFor(ModelDeployment.self, "churn", "10%") { $0.status?.canary?.weight == 10 }
+            try await eventually(timeout: .seconds(20), "route at 90/10") {
+                try await backendWeights(harness, "churn-route") == ["churn-stable": 90, "churn-canary": 10]
+            }
+            // Exact weights do not cost stable capacity.
+            #expect(try await helpers.replicas(harness, "churn-v1") == 2)
+            let canaryService = try #require(try await harness.json("", "v1", "services", "churn-canary"))
+            #expect(canaryService[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v2")
+            try await helpers.act(harness, "churn", "promote")
+            try await harness.waitFor(ModelDeployment.self, "churn", "60%") { $0.status?.canary?.weight == 60 }
+            try await eventually(timeout: .seconds(20), "route at 40/60") {
+                try await backendWeights(harness, "churn-route") == ["churn-stable": 40, "churn-canary": 60]
+            }
+            try await helpers.act(harness, "churn", "promote")
+            try await harness.waitFor(ModelDeployment.self, "churn", "v2 stable") { $0.status?.stable?.version == "v2" }
+            try await eventually(timeout: .seconds(20), "route back to 100/0 on the new stable") {
+                let stable = try await harness.json("", "v1", "services", "churn-stable")
+                let weights = try await backendWeights(harness, "churn-route")
+                return weights == ["churn-stable": 100, "churn-canary": 0]
+                    && stable?[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v2"
+            }
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test("Shadow mirrors a percentage to the candidate through a RequestMirror filter, then switches after its duration")
+    func shadowMirror() async throws {
+        let harness = try await OperatorHarness.start()
+        do {
+            let strategy = """
+                strategy:
+                  type: Shadow
+                  shadow:
+                    mirrorPercent: 20
+                    duration: 30m
+                """
+            try await harness.create(RolloutFixtures.modelDeployment("churn", version: "v1", replicas: 4, strategy: strategy,
+                                                                    extra: Self.gateway))
+            try await harness.waitFor(ModelDeployment.self, "churn", "v1 healthy") { $0.status?.phase == .healthy }
+            try await helpers.setVersion(harness, "churn", "v2")
+            let mirroring = try await harness.waitFor(ModelDeployment.self, "churn", "mirroring") {
+                $0.status?.canary?.weight == 20 && $0.status?.canary?.step == 1
+            }
+            #expect(mirroring.status?.phase == .progressing)
+            try await eventually(timeout: .seconds(20), "mirror filter in the route") {
+                let route = try await harness.json("gateway.networking.k8s.io", "v1", "httproutes", "churn-route")
+                let filter = route?[path: ["spec", "rules"]]?[0]?["filters"]?[0]
+                return filter?["type"]?.stringValue == "RequestMirror"
+                    && filter?[path: ["requestMirror", "percent"]]?.intValue == 20
+                    && filter?[path: ["requestMirror", "backendRef", "name"]]?.stringValue == "churn-canary"
+            }
+            // The candidate answers no user requests while mirrored to.
+            #expect(try await backendWeights(harness, "churn-route") == ["churn-stable": 100, "churn-canary": 0])
+            #expect(try await helpers.replicas(harness, "churn-v2") == 1)
+            harness.clock.advance(by: .seconds(30 * 60 + 1))
+            try await harness.waitFor(ModelDeployment.self, "churn", "v2 stable") {
+                $0.status?.stable?.version == "v2" && $0.status?.canary == nil
+            }
+            try await eventually(timeout: .seconds(20), "mirror removed") {
+                let route = try await harness.json("gateway.networking.k8s.io", "v1", "httproutes", "churn-route")
+                return route?[path: ["spec", "rules"]]?[0]?["filters"] == nil
+            }
+            #expect(try await helpers.replicas(harness, "churn-v2") == 4)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test("BlueGreen runs the candidate at full size behind the preview Service and auto-promotes after N seconds")
+    func blueGreenAutoPromotion() async throws {
+        let harness = try await OperatorHarness.start()
+        do {
+            let strategy = """
+                strategy:
+                  type: BlueGreen
+                  blueGreen:
+                    autoPromotionSeconds: 120
+                """
+            try await harness.create(RolloutFixtures.modelDeployment("churn", version: "v1", replicas: 3, strategy: strategy))
+            try await harness.waitFor(ModelDeployment.self, "churn", "v1 healthy") { $0.status?.phase == .healthy }
+            try await helpers.setVersion(harness, "churn", "v2")
+            let preview = try await harness.waitFor(ModelDeployment.self, "churn", "preview ready") { $0.status?.canary?.step == 2 }
+            #expect(preview.status?.message?.contains("switching in") == true, "\(preview.status?.message ?? "")")
+            #expect(try await helpers.replicas(harness, "churn-v2") == 3)
+            #expect(try await helpers.replicas(harness, "churn-v1") == 3)
+            let previewService = try #require(try await harness.json("", "v1", "services", "churn-preview"))
+            #expect(previewService[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v2")
+            let active = try #require(try await harness.json("", "v1", "services", "churn"))
+            #expect(active[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v1")
+            harness.clock.advance(by: .seconds(121))
+            try await harness.waitFor(ModelDeployment.self, "churn", "switched") { $0.status?.stable?.version == "v2" }
+            try await eventually(timeout: .seconds(20), "active Service on v2") {
+                let active = try await harness.json("", "v1", "services", "churn")
+                return active?[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v2"
+            }
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+}
