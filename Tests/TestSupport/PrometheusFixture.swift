@@ -222,7 +222,7 @@ public final class PrometheusFixture: Sendable {
     }
 
     /// A port nobody listens on right now (bind to port 0, read it, close).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Unavailable(description: "socket() failed: errno \(errno)") }
         defer { close(fd) }
