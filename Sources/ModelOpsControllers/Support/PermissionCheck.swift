@@ -52,7 +52,7 @@ public struct PermissionCheck: Sendable {
         let answers: [(Int, Result<Bool, KubeError>)] = await withTaskGroup(of: (Int, Result<Bool, KubeError>).self) { group in
             for (index, ask) in asks.enumerated() {
                 group.addTask {
-                    do {
+                    do throws(KubeError) {
                         return (index, .success(try await Self.allowed(ask, client: client)))
                     } catch {
                         return (index, .failure(error))

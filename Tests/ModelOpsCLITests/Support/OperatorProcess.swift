@@ -9,7 +9,7 @@ import TestSupport
 final class OperatorProcess: Sendable {
     let process: Process
     let logURL: URL
-    private let exit = Mutex<Int32?>(nil)
+    private let exit = ExitStatus()
 
     init(arguments: [String], environment: [String: String] = [:], dropping: [String] = []) throws {
         let binary = try #require(Repository.binary, "modelops binary not built next to the tests")
@@ -30,13 +30,13 @@ final class OperatorProcess: Sendable {
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
         let exit = self.exit
-        process.terminationHandler = { finished in exit.withLock { $0 = finished.terminationStatus } }
+        process.terminationHandler = { finished in exit.value.withLock { $0 = finished.terminationStatus } }
         try process.run()
     }
 
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
     var lines: [String] { log.split(separator: "\n").map(String.init) }
-    var exitStatus: Int32? { exit.withLock { $0 } }
+    var exitStatus: Int32? { exit.value.withLock { $0 } }
 
     /// The first log line containing every one of `parts`, waiting up to `timeout`.
     @discardableResult
@@ -93,6 +93,11 @@ final class OperatorProcess: Sendable {
         let status = try await running.waitForExit(timeout: .seconds(60))
         return (status, running.log)
     }
+}
+
+/// The exit status, set by the termination handler.
+final class ExitStatus: Sendable {
+    let value = Mutex<Int32?>(nil)
 }
 
 struct ExitedEarly: Error, CustomStringConvertible {
