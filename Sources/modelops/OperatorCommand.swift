@@ -82,6 +82,11 @@ struct OperatorCommand {
             "healthProbes": "\(settings.healthProbeBindAddress)",
         ])
 
+        logger.debug("settings", metadata: [
+            "kubeconfig": "\(settings.kubeconfig ?? "(default)")", "context": "\(settings.context ?? "(current)")",
+            "leaseDuration": "\(settings.leaseDuration)", "renewDeadline": "\(settings.renewDeadline)",
+            "retryPeriod": "\(settings.retryPeriod)", "logLevel": "\(settings.logLevel)",
+        ])
         let permissionTask = Task { await permissions.run() }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: manager, successTerminationBehavior: .gracefullyShutdownGroup)],

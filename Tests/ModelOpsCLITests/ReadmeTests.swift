@@ -16,11 +16,16 @@ struct ReadmeTests {
         let end = try #require(readme.range(of: "\n## Layout\n", range: start.upperBound..<readme.endIndex))
         var blocks: [String] = []
         var current: [String]?
+        var indent = 0
         for line in readme[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if current == nil, trimmed == "```sh" { current = []; continue }
+            if current == nil, trimmed == "```sh" {
+                current = []
+                indent = line.prefix { $0 == " " }.count  // a block inside a list item is indented
+                continue
+            }
             if current != nil, trimmed == "```" { blocks.append(current!.joined(separator: "\n")); current = nil; continue }
-            if current != nil { current!.append(line.hasPrefix("  ") ? String(line.dropFirst(2)) : String(line)) }
+            if current != nil { current!.append(String(line.dropFirst(min(indent, line.prefix { $0 == " " }.count)))) }
         }
         return blocks
     }

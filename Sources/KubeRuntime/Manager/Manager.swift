@@ -37,7 +37,9 @@ public final class Manager: Service, Sendable {
             case let (probe?, "0"): return [(probe, .health)]
             case let (nil, metrics?): return [(metrics, .metrics)]
             case let (probe?, metrics?):
-                return probe == metrics ? [(probe, .all)] : [(probe, .health), (metrics, .metrics)]
+                // Port 0 asks for a free port per listener, so ":0" twice is two listeners.
+                let shared = probe == metrics && !probe.hasSuffix(":0")
+                return shared ? [(probe, .all)] : [(probe, .health), (metrics, .metrics)]
             }
         }
     }
@@ -119,6 +121,9 @@ public final class Manager: Service, Sendable {
             await withTaskGroup(of: Void.self) { group in
                 for runnable in runnables { group.addTask { await runnable.run(drain) } }
             }
+            // Like controller-runtime's manager, run until stopped even when no controller runs
+            // (or all ended): the probes and metrics keep serving, and the Lease stays held.
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         }
         guard let election = options.leaderElection else {
             await cancelWhenGracefulShutdown(runControllers)
