@@ -93,9 +93,14 @@ let package = Package(
             name: "modelops",
             dependencies: [
                 "KubeCore",
+                "KubeClient",
+                "KubeRuntime",
                 "KubeTestServer",
+                "ModelOpsControllers",
                 "ModelOpsCRDs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -115,6 +120,13 @@ let package = Package(
                 "ModelOpsControllers", "ModelOpsAPI", "ModelOpsCRDs", "KubeCore", "KubeClient", "KubeRuntime",
                 "KubeTestServer", "KubeTestServerCore", "TestSupport",
             ]
+        ),
+        // The `modelops` binary as users run it (subprocesses), manifests/ through kubectl
+        // kustomize, the Dockerfile, the README's commands. Depends on the executable so that
+        // `swift test` builds it.
+        .testTarget(
+            name: "ModelOpsCLITests",
+            dependencies: ["modelops", "ModelOpsControllers", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]
         ),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         // Shared by the test targets: running kubectl and curl against an API test server, and a

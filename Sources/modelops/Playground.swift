@@ -1,13 +1,16 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import KubeClient
+import KubeRuntime
 import KubeTestServer
 import KubeTestServerCore
+import ModelOpsControllers
 import ModelOpsCRDs
 import Synchronization
 
-/// `modelops playground`: an in-process Kubernetes API test server (and, later, the operator)
-/// for trying ModelOps without a cluster. It is a simulation, not a cluster.
+/// `modelops playground`: an in-process Kubernetes API test server, its workload simulator and
+/// the operator, for trying ModelOps without a cluster. It is a simulation, not a cluster.
 struct Playground: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a simulated Kubernetes API server (and the operator) on loopback, for trying ModelOps without a cluster.")
@@ -38,9 +41,28 @@ struct Playground: AsyncParsableCommand {
         say("ModelOps playground (a simulation for trying ModelOps, not a cluster)")
         say("API server: \(server.url)")
         say("kubeconfig: \(kubeconfig)")
+        var operatorTask: Task<Void, Never>?
+        var client: KubeClient?
+        var events: EventRecorder?
+        if !noOperator {
+            let operatorClient = try KubeClient(configuration: ConfigLoader.load(kubeconfig: kubeconfig))
+            let recorder = EventRecorder(client: operatorClient, options: EventRecorderOptions(
+                reportingController: "modelops.io/operator", reportingInstance: "playground"))
+            let op = ModelOpsOperator(context: OperatorContext(client: operatorClient, events: recorder))
+            operatorTask = Task { await op.run() }
+            client = operatorClient
+            events = recorder
+            say("operator: running in-process (\(op.controllerNames.count) controller(s): \(op.controllerNames.joined(separator: ", ")))")
+        } else {
+            say("operator: not started (--no-operator)")
+        }
         say("try: kubectl --kubeconfig \(kubeconfig) get modelops -A")
         await waitForTermination()
         say("shutting down")
+        operatorTask?.cancel()
+        await operatorTask?.value
+        await events?.shutdown()
+        client?.shutdown()
         await server.stop()
     }
 

@@ -14,14 +14,29 @@ import NIOPosix
 public final class ProbeServer: Sendable {
     public typealias ReadinessCheck = @Sendable () async -> Readiness
 
+    /// Which routes a listener answers: controller-runtime serves metrics and health probes on
+    /// separate ports (`--metrics-bind-address`, `--health-probe-bind-address`); one listener
+    /// may serve both.
+    public struct Routes: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// `/metrics`.
+        public static let metrics = Routes(rawValue: 1)
+        /// `/healthz`, `/livez`, `/readyz`.
+        public static let health = Routes(rawValue: 2)
+        public static let all: Routes = [.metrics, .health]
+    }
+
     /// The address actually bound (the real port when asked for port 0).
     public let address: BindAddress
     public var port: Int { address.port }
+    public let routes: Routes
     private let channel: any Channel
     private let acceptLoop: Task<Void, Never>
 
-    private init(address: BindAddress, channel: any Channel, acceptLoop: Task<Void, Never>) {
+    private init(address: BindAddress, routes: Routes, channel: any Channel, acceptLoop: Task<Void, Never>) {
         self.address = address
+        self.routes = routes
         self.channel = channel
         self.acceptLoop = acceptLoop
     }
@@ -29,6 +44,7 @@ public final class ProbeServer: Sendable {
     /// Binds `bindAddress` (`:8080`, `127.0.0.1:0`) and serves until `stop()`.
     public static func start(bindAddress: String, metrics: RuntimeMetrics = .shared,
                              readiness: @escaping ReadinessCheck = { .ready },
+                             routes: Routes = .all,
                              logger: Logger = Logger(label: "modelops.probes"),
                              group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> ProbeServer {
         let requested = try BindAddress(parsing: bindAddress)
@@ -43,7 +59,7 @@ public final class ProbeServer: Sendable {
                 }
             }
         let bound = BindAddress(host: requested.host, port: server.channel.localAddress?.port ?? requested.port)
-        let router = ProbeRouter(metrics: metrics, readiness: readiness)
+        let router = ProbeRouter(metrics: metrics, readiness: readiness, routes: routes)
         let loop = Task {
             do {
                 try await withThrowingDiscardingTaskGroup { group in
@@ -59,8 +75,9 @@ public final class ProbeServer: Sendable {
                 if !Task.isCancelled { logger.warning("probe server stopped", metadata: ["error": "\(error)"]) }
             }
         }
-        logger.info("serving metrics and health probes", metadata: ["address": "\(bound)"])
-        return ProbeServer(address: bound, channel: server.channel, acceptLoop: loop)
+        let what = routes == .all ? "metrics and health probes" : routes == .metrics ? "metrics" : "health probes"
+        logger.info("serving \(what)", metadata: ["address": "\(bound)"])
+        return ProbeServer(address: bound, routes: routes, channel: server.channel, acceptLoop: loop)
     }
 
     /// Stops listening and ends open connections.
@@ -119,16 +136,17 @@ struct ProbeRouter: Sendable {
 
     let metrics: RuntimeMetrics
     let readiness: ProbeServer.ReadinessCheck
+    var routes: ProbeServer.Routes = .all
 
     func respond(method: HTTPMethod, uri: String) async -> Response {
         guard method == .GET || method == .HEAD else { return .text(.methodNotAllowed, "method not allowed\n") }
         let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
         switch path {
-        case "/metrics":
+        case "/metrics" where routes.contains(.metrics):
             return Response(status: .ok, contentType: RuntimeMetrics.contentType, body: metrics.exposition())
-        case "/healthz", "/livez":
+        case "/healthz" where routes.contains(.health), "/livez" where routes.contains(.health):
             return .text(.ok, "ok")
-        case "/readyz":
+        case "/readyz" where routes.contains(.health):
             switch await readiness() {
             case .ready: return .text(.ok, "ok")
             case let .notReady(reason): return .text(.internalServerError, "not ready: \(reason)\n")

@@ -15,11 +15,32 @@ public final class Manager: Service, Sendable {
         public var leaderElection: LeaderElectionConfig?
         /// e.g. ":8081" or "127.0.0.1:0"; nil: no probe server.
         public var probeBindAddress: String?
+        /// Where /metrics is served (`--metrics-bind-address`): nil serves it on the probe
+        /// server, one port for all routes; "0" turns metrics off (controller-runtime's
+        /// convention); the same address as the probes shares that listener; any other address
+        /// gets a listener of its own.
+        public var metricsBindAddress: String?
         public var drainTimeout: Duration = .seconds(30)
 
-        public init(leaderElection: LeaderElectionConfig? = nil, probeBindAddress: String? = nil) {
+        public init(leaderElection: LeaderElectionConfig? = nil, probeBindAddress: String? = nil,
+                    metricsBindAddress: String? = nil) {
             self.leaderElection = leaderElection
             self.probeBindAddress = probeBindAddress
+            self.metricsBindAddress = metricsBindAddress
+        }
+
+        /// The listeners to start: each address with the routes it answers.
+        var listeners: [(address: String, routes: ProbeServer.Routes)] {
+            switch (probeBindAddress, metricsBindAddress) {
+            case (nil, nil), (nil, "0"): return []
+            case let (probe?, nil): return [(probe, .all)]
+            case let (probe?, "0"): return [(probe, .health)]
+            case let (nil, metrics?): return [(metrics, .metrics)]
+            case let (probe?, metrics?):
+                // Port 0 asks for a free port per listener, so ":0" twice is two listeners.
+                let shared = probe == metrics && !probe.hasSuffix(":0")
+                return shared ? [(probe, .all)] : [(probe, .health), (metrics, .metrics)]
+            }
         }
     }
 
@@ -37,7 +58,8 @@ public final class Manager: Service, Sendable {
     public let metrics: RuntimeMetrics
     let logger: Logger
     let runnables = Mutex<[Runnable]>([])
-    let probes = Mutex<ProbeServer?>(nil)
+    let probes = Mutex<[ProbeServer]>([])
+    let readinessChecks = Mutex<[(name: String, check: @Sendable () -> Readiness)]>([])
     let leading = Mutex(false)
 
     public init(client: KubeClient, options: Options, metrics: RuntimeMetrics = .shared,
@@ -54,9 +76,19 @@ public final class Manager: Service, Sendable {
         }
     }
 
-    /// Ready when every controller's caches have synced; a standby (not leading) is ready too,
-    /// so that rolling updates of the operator's Deployment can proceed.
+    /// Adds a readiness check beside the caches' (controller-runtime's `AddReadyzCheck`): /readyz
+    /// answers 500 with the check's reason while it is not ready, on leaders and standbys alike.
+    public func addReadinessCheck(_ name: String, _ check: @escaping @Sendable () -> Readiness) {
+        readinessChecks.withLock { $0.append((name, check)) }
+    }
+
+    /// Ready when every added check passes and every controller's caches have synced; a
+    /// standby (not leading) has no caches to wait for, so that rolling updates of the
+    /// operator's Deployment can proceed.
     public var readiness: Readiness {
+        for (name, check) in readinessChecks.withLock({ $0 }) {
+            if case let .notReady(reason) = check() { return .notReady("\(name): \(reason)") }
+        }
         if options.leaderElection != nil, !leading.withLock({ $0 }) { return .ready }
         let unsynced = runnables.withLock { $0 }.filter { !$0.hasSynced() }.count
         return unsynced == 0 ? .ready : .notReady("\(unsynced) controller(s) waiting for caches to sync")
@@ -65,17 +97,21 @@ public final class Manager: Service, Sendable {
     /// Whether this replica's controllers are running (it holds the lease, or election is off).
     public var isLeading: Bool { leading.withLock { $0 } }
 
-    /// The port the probe server listens on (after `run` started it).
-    public var probePort: Int? { probes.withLock { $0?.port } }
+    /// The port the health probes are served on (after `run` started the listener).
+    public var probePort: Int? { probes.withLock { $0.first { $0.routes.contains(.health) }?.port } }
+
+    /// The port /metrics is served on (after `run` started the listener).
+    public var metricsPort: Int? { probes.withLock { $0.first { $0.routes.contains(.metrics) }?.port } }
 
     public func run() async throws {
-        if let address = options.probeBindAddress {
-            let server = try await ProbeServer.start(bindAddress: address, metrics: metrics,
-                                                     readiness: { [self] in readiness }, logger: logger)
-            probes.withLock { $0 = server }
-        }
         defer {
-            if let server = probes.withLock({ $0 }) { Task { await server.stop() } }
+            let servers = probes.withLock { $0 }
+            if !servers.isEmpty { Task { for server in servers { await server.stop() } } }
+        }
+        for (address, routes) in options.listeners {
+            let server = try await ProbeServer.start(bindAddress: address, metrics: metrics,
+                                                     readiness: { [self] in readiness }, routes: routes, logger: logger)
+            probes.withLock { $0.append(server) }
         }
         let runnables = self.runnables.withLock { $0 }
         let drain = options.drainTimeout
@@ -85,6 +121,9 @@ public final class Manager: Service, Sendable {
             await withTaskGroup(of: Void.self) { group in
                 for runnable in runnables { group.addTask { await runnable.run(drain) } }
             }
+            // Like controller-runtime's manager, run until stopped even when no controller runs
+            // (or all ended): the probes and metrics keep serving, and the Lease stays held.
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         }
         guard let election = options.leaderElection else {
             await cancelWhenGracefulShutdown(runControllers)

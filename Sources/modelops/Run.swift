@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+
+/// `modelops run`: the operator. Flags follow controller-runtime's; each has a `MODELOPS_*`
+/// environment variable (the flag wins).
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the ModelOps operator against a Kubernetes cluster.",
+        discussion: """
+            Every option can also be set by an environment variable named after it: --log-format is \
+            MODELOPS_LOG_FORMAT, --leader-elect is MODELOPS_LEADER_ELECT=true. A flag wins over its variable. \
+            With neither --kubeconfig nor MODELOPS_KUBECONFIG, the configuration is $KUBECONFIG, else the \
+            in-cluster service account, else ~/.kube/config.
+            """)
+
+    @Option(help: "Path to a kubeconfig (default: $KUBECONFIG, in-cluster, ~/.kube/config).")
+    var kubeconfig: String?
+
+    @Option(help: "The kubeconfig context to use.")
+    var context: String?
+
+    @Option(help: "Watch only this namespace (default: all namespaces).")
+    var namespace: String?
+
+    @Flag(inversion: .prefixedNo, help: "Elect a leader through a Lease, so that only one replica reconciles (default: off).")
+    var leaderElect: Bool?
+
+    @Option(help: "Namespace of the leader-election Lease (default: $POD_NAMESPACE, else modelops-system).")
+    var leaderElectionNamespace: String?
+
+    @Option(help: "How long a standby waits before taking over an unrenewed Lease (default: 15s).")
+    var leaderElectionLeaseDuration: String?
+
+    @Option(help: "How long the leader retries renewing before it gives up (default: 10s).")
+    var leaderElectionRenewDeadline: String?
+
+    @Option(help: "Pause between leader-election attempts (default: 2s).")
+    var leaderElectionRetryPeriod: String?
+
+    @Option(help: "Address /metrics is served on; \"0\" turns metrics off (default: :8080).")
+    var metricsBindAddress: String?
+
+    @Option(help: "Address /healthz and /readyz are served on (default: :8081).")
+    var healthProbeBindAddress: String?
+
+    @Option(help: "Reconciles of one kind that may run at once (default: 1).")
+    var maxConcurrentReconciles: String?
+
+    @Option(help: "Log format: json (one object per line) or text (default: text).")
+    var logFormat: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: info).")
+    var logLevel: String?
+
+    /// `MODELOPS_LOG_FORMAT` → `log-format`: the variable of each flag is named after it.
+    static func flagName(for variable: String) -> String {
+        variable.dropFirst("MODELOPS_".count).lowercased().replacingOccurrences(of: "_", with: "-")
+    }
+
+    func run() async throws {
+        let settings: RunSettings
+        do {
+            settings = try RunSettings.resolve(self, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        try await OperatorCommand(settings: settings).run()
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import ModelOpsControllers
+
+/// What `modelops run` runs with: each flag, else its `MODELOPS_*` environment variable, else the
+/// default (controller-runtime's where it has one). Bad values fail with the flag and the
+/// variable named, so the one error line says what to fix.
+struct RunSettings: Sendable, Equatable {
+    enum LogFormat: String, Sendable, CaseIterable { case json, text }
+
+    var kubeconfig: String?
+    var context: String?
+    /// nil: every namespace.
+    var namespace: String?
+    var leaderElect = false
+    var leaderElectionNamespace = "modelops-system"
+    var leaderElectionID = "modelops-operator"
+    var leaseDuration: Duration = .seconds(15)
+    var renewDeadline: Duration = .seconds(10)
+    var retryPeriod: Duration = .seconds(2)
+    /// "0" turns metrics off.
+    var metricsBindAddress = ":8080"
+    var healthProbeBindAddress = ":8081"
+    var maxConcurrentReconciles = 1
+    var logFormat = LogFormat.text
+    var logLevel = Logger.Level.info
+    /// This replica's leader-election identity: the pod name (or host name) plus a random suffix.
+    var identity = ""
+
+    /// The environment variable of each setting (the README's table is checked against it).
+    enum Variable {
+        static let kubeconfig = "MODELOPS_KUBECONFIG"
+        static let context = "MODELOPS_CONTEXT"
+        static let namespace = "MODELOPS_NAMESPACE"
+        static let leaderElect = "MODELOPS_LEADER_ELECT"
+        static let leaderElectionNamespace = "MODELOPS_LEADER_ELECTION_NAMESPACE"
+        static let leaseDuration = "MODELOPS_LEADER_ELECTION_LEASE_DURATION"
+        static let renewDeadline = "MODELOPS_LEADER_ELECTION_RENEW_DEADLINE"
+        static let retryPeriod = "MODELOPS_LEADER_ELECTION_RETRY_PERIOD"
+        static let metricsBindAddress = "MODELOPS_METRICS_BIND_ADDRESS"
+        static let healthProbeBindAddress = "MODELOPS_HEALTH_PROBE_BIND_ADDRESS"
+        static let maxConcurrentReconciles = "MODELOPS_MAX_CONCURRENT_RECONCILES"
+        static let logFormat = "MODELOPS_LOG_FORMAT"
+        static let logLevel = "MODELOPS_LOG_LEVEL"
+    }
+
+    struct Invalid: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Resolves the settings; `flags` holds what was given on the command line.
+    static func resolve(_ flags: Run, environment: [String: String]) throws(Invalid) -> RunSettings {
+        func pick(_ flag: String?, _ variable: String) -> (value: String, source: String)? {
+            if let flag { return (flag, "--" + Run.flagName(for: variable)) }
+            if let value = environment[variable] { return (value, variable) }
+            return nil
+        }
+        var settings = RunSettings()
+        settings.kubeconfig = pick(flags.kubeconfig, Variable.kubeconfig).map(\.value).flatMap { $0.isEmpty ? nil : $0 }
+        settings.context = pick(flags.context, Variable.context).map(\.value).flatMap { $0.isEmpty ? nil : $0 }
+        settings.namespace = pick(flags.namespace, Variable.namespace).map(\.value).flatMap { $0.isEmpty ? nil : $0 }
+        if let namespace = settings.namespace, !Self.isDNSLabel(namespace) {
+            throw Invalid(description: "invalid namespace \"\(namespace)\" (--namespace or \(Variable.namespace)): must be a DNS label")
+        }
+        if let elect = flags.leaderElect {
+            settings.leaderElect = elect
+        } else if let text = environment[Variable.leaderElect] {
+            switch text.lowercased() {
+            case "true", "1", "yes": settings.leaderElect = true
+            case "false", "0", "no", "": settings.leaderElect = false
+            default: throw Invalid(description: "invalid value \"\(text)\" for \(Variable.leaderElect): must be true or false")
+            }
+        }
+        settings.leaderElectionNamespace = pick(flags.leaderElectionNamespace, Variable.leaderElectionNamespace)?.value
+            ?? environment["POD_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? settings.leaderElectionNamespace
+        for (flag, variable, path) in [(flags.leaderElectionLeaseDuration, Variable.leaseDuration, \RunSettings.leaseDuration),
+                                       (flags.leaderElectionRenewDeadline, Variable.renewDeadline, \RunSettings.renewDeadline),
+                                       (flags.leaderElectionRetryPeriod, Variable.retryPeriod, \RunSettings.retryPeriod)] {
+            guard let (text, source) = pick(flag, variable) else { continue }
+            do {
+                settings[keyPath: path] = try GoDuration.parse(text)
+            } catch {
+                throw Invalid(description: "invalid duration \"\(text)\" for \(source): \(error) (e.g. 15s, 500ms)")
+            }
+        }
+        if settings.leaderElect, settings.leaseDuration <= settings.renewDeadline || settings.renewDeadline <= settings.retryPeriod * 1.2 {
+            throw Invalid(description: "leader election needs lease duration > renew deadline > 1.2 × retry period")
+        }
+        for (flag, variable, path) in [(flags.metricsBindAddress, Variable.metricsBindAddress, \RunSettings.metricsBindAddress),
+                                       (flags.healthProbeBindAddress, Variable.healthProbeBindAddress, \RunSettings.healthProbeBindAddress)] {
+            guard let (text, source) = pick(flag, variable) else { continue }
+            if !(text == "0" && path == \RunSettings.metricsBindAddress), !Self.isBindAddress(text) {
+                throw Invalid(description: "invalid address \"\(text)\" for \(source): want host:port or :port"
+                              + (path == \RunSettings.metricsBindAddress ? " (\"0\" turns metrics off)" : ""))
+            }
+            settings[keyPath: path] = text
+        }
+        if let (text, source) = pick(flags.maxConcurrentReconciles, Variable.maxConcurrentReconciles) {
+            guard let workers = Int(text), workers >= 1 else {
+                throw Invalid(description: "invalid value \"\(text)\" for \(source): must be a whole number of at least 1")
+            }
+            settings.maxConcurrentReconciles = workers
+        }
+        if let (text, source) = pick(flags.logFormat, Variable.logFormat) {
+            guard let format = LogFormat(rawValue: text.lowercased()) else {
+                throw Invalid(description: "invalid log format \"\(text)\" for \(source): must be json or text")
+            }
+            settings.logFormat = format
+        }
+        if let (text, source) = pick(flags.logLevel, Variable.logLevel) {
+            let aliases = ["warn": Logger.Level.warning, "err": .error, "fatal": .critical]
+            guard let level = Logger.Level(rawValue: text.lowercased()) ?? aliases[text.lowercased()] else {
+                throw Invalid(description: "invalid log level \"\(text)\" for \(source): must be one of "
+                              + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            settings.logLevel = level
+        }
+        let host = environment["POD_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? ProcessInfo.processInfo.hostName
+        settings.identity = host + "_" + UUID().uuidString.lowercased().prefix(8)
+        return settings
+    }
+
+    static func isDNSLabel(_ text: String) -> Bool {
+        guard (1...63).contains(text.count), let first = text.first, let last = text.last,
+              first.isLetter || first.isNumber, last.isLetter || last.isNumber else { return false }
+        return text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+    }
+
+    static func isBindAddress(_ text: String) -> Bool {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return false }
+        return (0...65535).contains(port)
+    }
+}
