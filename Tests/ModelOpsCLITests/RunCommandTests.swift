@@ -82,7 +82,7 @@ struct RunCommandTests {
             let start = try JSON.parse(try await op.waitForLine("starting the ModelOps operator"))
             #expect(start["version"]?.stringValue == (try Repository.sourceVersion()))
             #expect(start["apiServer"]?.stringValue == cluster.server.url)
-            #expect(start["user"]?.stringValue == "kubernetes-admin" || start["user"]?.stringValue?.isEmpty == false)
+            #expect(start["user"]?.stringValue == "kubernetes-admin")
             #expect(start["identity"]?.stringValue?.hasPrefix("modelops-operator-abc12_") == true)
             #expect(start["watching"]?.stringValue == "namespace ml")
             #expect(start["leaderElection"]?.stringValue == "Lease modelops-system/modelops-operator")

@@ -47,5 +47,11 @@ public struct InformerFailure: Sendable, CustomStringConvertible {
     public var error: KubeError
     public var recovery: Recovery
 
+    public init(phase: Phase, error: KubeError, recovery: Recovery) {
+        self.phase = phase
+        self.error = error
+        self.recovery = recovery
+    }
+
     public var description: String { "\(phase.rawValue) failed (\(error)); recovery: \(recovery)" }
 }

@@ -1,0 +1,51 @@
+import KubeClient
+import KubeCore
+import KubeRuntime
+import Logging
+import Synchronization
+import Testing
+@testable import modelops
+
+/// What `modelops run` logs when an informer's list or watch is refused: the server's 403 message
+/// once (it names verb, resource and user), not once per retry.
+@Suite("informer failure log")
+struct InformerFailureLogTests {
+    final class Lines: Sendable {
+        let value = Mutex<[(Logger.Level, String)]>([])
+    }
+
+    struct Capture: LogHandler {
+        let lines: Lines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+                 file: String, function: String, line: UInt) {
+            lines.value.withLock { $0.append((level, message.description)) }
+        }
+    }
+
+    @Test("a 403 is logged once at error with the server's message; other failures at warning; 410s not at all")
+    func forbiddenOnce() {
+        let lines = Lines()
+        let log = InformerFailureLog(logger: Logger(label: "test") { _ in Capture(lines: lines) })
+        let forbidden = Status(status: "Failure",
+                               message: "trainingjobs.modelops.io is forbidden: User \"system:serviceaccount:modelops-system:modelops\" cannot list resource \"trainingjobs\" in API group \"modelops.io\" at the cluster scope",
+                               reason: "Forbidden", code: 403)
+        for _ in 0..<3 {
+            log.report(InformerFailure(phase: .list, error: .api(forbidden), recovery: .relistAfter(.seconds(1))))
+        }
+        log.report(InformerFailure(phase: .watch, error: .api(Status(status: "Failure", message: "too old", reason: "Expired", code: 410)),
+                                   recovery: .relist))
+        log.report(InformerFailure(phase: .watch, error: .transport(.idleTimeout), recovery: .rewatch(after: .seconds(1))))
+        let logged = lines.value.withLock { $0 }
+        #expect(logged.count == 2, "\(logged)")
+        #expect(logged.first?.0 == .error)
+        #expect(logged.first?.1.hasPrefix("403 Forbidden: trainingjobs.modelops.io is forbidden: User") == true)
+        #expect(logged.first?.1.contains("cannot list resource \"trainingjobs\"") == true)
+        #expect(logged.last?.0 == .warning)
+    }
+}
