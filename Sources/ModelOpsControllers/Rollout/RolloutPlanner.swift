@@ -487,7 +487,9 @@ private struct Run {
 
     func finish() -> RolloutPlan {
         var status = self.status
-        if actionUsed || input.action != nil, let action = input.action { status.lastAction = action.value }
+        // An action is consumed when it acted, or when there is no rollout for it to act on; a
+        // promote that arrives while the candidate is still scaling waits for the step it can end.
+        if let action = input.action, actionUsed || status.canary == nil { status.lastAction = action.value }
         var deployments: [RolloutPlan.ServingDeployment] = []
         let stable = status.stable
         let canary = status.canary

@@ -132,6 +132,7 @@ struct RolloutActionTests {
             try await harness.create(RolloutFixtures.modelDeployment("ctr", version: "v1", strategy: RolloutFixtures.canarySteps))
             try await harness.waitFor(ModelDeployment.self, "ctr", "v1 healthy") { $0.status?.phase == .healthy }
             try await helpers.setVersion(harness, "ctr", "v2")
+            // Asked early, while v2 is still scaling: the promote waits for the pause it ends.
             try await helpers.act(harness, "ctr", "promote")
             let timed = try await harness.waitFor(ModelDeployment.self, "ctr", "timed pause") { $0.status?.canary?.step == 3 }
             await harness.stopOperator()
