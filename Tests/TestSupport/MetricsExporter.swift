@@ -82,7 +82,7 @@ public final class MetricsExporter: Sendable {
                 }
             }
         let exporter = MetricsExporter(port: server.channel.localAddress?.port ?? 0, channel: server.channel)
-        let loop = Task { [exporter] () -> Void in
+        let loop = Task { [exporter] in
             _ = try? await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
                     for try await connection in connections {

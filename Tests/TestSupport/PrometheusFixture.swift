@@ -11,8 +11,8 @@ import Synchronization
 /// A real Prometheus (Debian's `/usr/bin/prometheus`) scraping a `MetricsExporter` whose gauges the
 /// test sets, for tests of analysis against the real query language and HTTP API.
 ///
-/// Prometheus runs under a small shell that kills it when its stdin closes: `stop()` closes it, and
-/// so does the kernel when the test process dies, so no Prometheus outlives its test run.
+/// A watchdog shell kills Prometheus when its stdin closes, which happens when the test process
+/// dies, so no Prometheus outlives its test run; `stop()` stops it in the ordinary way.
 /// Always `stop()` (or use `PrometheusFixture.with { ... }`, which stops on every path).
 public final class PrometheusFixture: Sendable {
     public struct Unavailable: Error, CustomStringConvertible {
@@ -24,7 +24,8 @@ public final class PrometheusFixture: Sendable {
     public let exporter: MetricsExporter
     public let dir: URL
     private let process: Process
-    private let stdin: FileHandle
+    private let watchdog: Process
+    private let watchdogInput: FileHandle
     private let stopped = Mutex(false)
 
     public static var binary: String {
@@ -32,12 +33,14 @@ public final class PrometheusFixture: Sendable {
             .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/prometheus"
     }
 
-    private init(address: String, exporter: MetricsExporter, dir: URL, process: Process, stdin: FileHandle) {
+    private init(address: String, exporter: MetricsExporter, dir: URL, process: Process, watchdog: Process,
+                 watchdogInput: FileHandle) {
         self.address = address
         self.exporter = exporter
         self.dir = dir
         self.process = process
-        self.stdin = stdin
+        self.watchdog = watchdog
+        self.watchdogInput = watchdogInput
     }
 
     /// Starts the exporter and Prometheus, and returns once Prometheus is ready (`/-/ready`) and has
@@ -99,39 +102,43 @@ public final class PrometheusFixture: Sendable {
             """
         try Data(config.utf8).write(to: dir.appendingPathComponent("prometheus.yml"))
         let port = try freePort()
-        // Prometheus lives while this shell's stdin is open (fd 3 in the watcher); background jobs
-        // of a non-interactive shell get /dev/null as stdin, hence the explicit copy.
-        let script = """
-            exec 3<&0
-            "$@" </dev/null >"$PROMETHEUS_LOG" 2>&1 &
-            pid=$!
-            echo "$pid" >"$PROMETHEUS_PIDFILE"
-            { read -r _ <&3; kill "$pid" 2>/dev/null; } &
-            watcher=$!
-            exec 3<&-
-            wait "$pid"; status=$?
-            kill "$watcher" 2>/dev/null
-            exit "$status"
-            """
+        let log = dir.appendingPathComponent("prometheus.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: log)
+        defer { try? logHandle.close() }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, "prometheus-fixture", binary,
-                             "--config.file=\(dir.appendingPathComponent("prometheus.yml").path)",
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--config.file=\(dir.appendingPathComponent("prometheus.yml").path)",
                              "--storage.tsdb.path=\(dir.appendingPathComponent("data").path)",
                              "--web.listen-address=127.0.0.1:\(port)",
                              "--query.lookback-delta=5s",
                              "--log.level=warn"]
-        process.environment = ["PROMETHEUS_LOG": dir.appendingPathComponent("prometheus.log").path,
-                               "PROMETHEUS_PIDFILE": dir.appendingPathComponent("prometheus.pid").path,
-                               "PATH": "/usr/bin:/bin"]
-        let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = logHandle
+        process.standardError = logHandle
         try process.run()
+        // The watchdog kills Prometheus when its stdin closes, which the kernel does when this test
+        // process dies without stop(). It only reads and kills: no `wait`, which would hang on the
+        // SIGCHLD mask the test process hands its children.
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = ["-c", "read -r _; kill -TERM \"$0\" 2>/dev/null", String(process.processIdentifier)]
+        let input = Pipe()
+        watchdog.standardInput = input
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        do {
+            try watchdog.run()
+        } catch {
+            process.terminate()
+            throw error
+        }
         return PrometheusFixture(address: "http://127.0.0.1:\(port)", exporter: exporter, dir: dir, process: process,
-                                 stdin: input.fileHandleForWriting)
+                                 watchdog: watchdog, watchdogInput: input.fileHandleForWriting)
     }
+
+    /// The Prometheus process's id.
+    public var prometheusPID: Int32 { process.processIdentifier }
 
     /// The end of Prometheus's log, for error messages.
     public func logTail(lines: Int = 20) -> String {
@@ -209,14 +216,13 @@ public final class PrometheusFixture: Sendable {
 
     private func stopPrometheus() async {
         guard stopped.withLock({ let was = $0; $0 = true; return !was }) else { return }
-        try? stdin.close()
-        let pid = (try? String(contentsOf: dir.appendingPathComponent("prometheus.pid"), encoding: .utf8))
-            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        if let pid, process.isRunning { kill(pid, SIGTERM) }
+        // The watchdog goes first, so that it never signals a process id the system has reused.
+        if watchdog.isRunning { kill(watchdog.processIdentifier, SIGKILL) }
+        try? watchdogInput.close()
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         if (try? await eventually(timeout: .seconds(10), "prometheus to exit", { !process.isRunning })) == nil {
-            if let pid { kill(pid, SIGKILL) }
-            process.terminate()
-            try? await eventually(timeout: .seconds(5), "prometheus to exit", { !process.isRunning })
+            kill(process.processIdentifier, SIGKILL)
+            try? await eventually(timeout: .seconds(5), "prometheus to be killed", { !process.isRunning })
         }
         try? FileManager.default.removeItem(at: dir)
     }

@@ -59,7 +59,7 @@ struct PrometheusAnalysisTests {
         }
     }
 
-    @Test("a removed series stops answering once the lookback delta passes")
+    @Test("a series removed from the exporter stops answering (Prometheus marks it stale)")
     func removedSeries() async throws {
         try await Self.withPrometheus { prometheus, provider in
             prometheus.exporter.remove(Self.ratio, labels: ["version": "v1"])
@@ -82,6 +82,17 @@ struct PrometheusAnalysisTests {
         }
     }
 
+    @Test("the fixture's Prometheus scrapes the exporter and is gone after stop()")
+    func fixtureLifecycle() async throws {
+        let prometheus = try await PrometheusFixture.start()
+        let pid = prometheus.prometheusPID
+        #expect(kill(pid, 0) == 0, "running")
+        #expect(prometheus.exporter.scrapeCount > 0)
+        await prometheus.stop()
+        #expect(kill(pid, 0) == -1, "no stray prometheus")
+        #expect(!FileManager.default.fileExists(atPath: prometheus.dir.path))
+    }
+
     @Test("a dead address is an Error naming the connection failure")
     func deadAddress() async throws {
         let provider = MetricProvider(prometheus: .init(address: "http://127.0.0.1:\(try PrometheusFixture.freePort())"))
@@ -100,7 +111,9 @@ struct PrometheusAnalysisTests {
                 AnalysisMetric(name: "error-rate", query: Self.query, successCondition: "result < 0.05"),
             ])
             let runner = AnalysisRunner(measurer: PrometheusMeasurer())
-            let start = Date()
+            // A second ahead: the run's start is truncated to whole seconds, and the series was
+            // created moments ago, so a query at the truncated instant could precede its first sample.
+            let start = Date().addingTimeInterval(1)
             var run = AnalysisRunner.start(name: "step-2", version: version, metrics: nil, spec: spec, now: start)
             var now = start
             var steps = 0
