@@ -130,7 +130,14 @@ struct TrainingJobSync: Sendable {
         if plan.status != (job.status ?? TrainingJobStatus()) {
             var updated = job
             updated.status = plan.status
-            _ = try await context.client.resource(TrainingJob.self, namespace: namespace).updateStatus(updated, name: job.metadata.name ?? "")
+            do {
+                _ = try await context.client.resource(TrainingJob.self, namespace: namespace).updateStatus(updated, name: job.metadata.name ?? "")
+            } catch {
+                // The cache had not seen our previous write yet: look again once it has (its
+                // watch event queues the key too). No events: the transition is not recorded.
+                guard error.status?.code == 409 else { throw error }
+                return .requeue
+            }
         }
         for event in plan.events {
             context.events.record(job, type: event.type, reason: event.reason, action: "Train", note: event.note)

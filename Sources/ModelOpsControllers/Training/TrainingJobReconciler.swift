@@ -94,8 +94,9 @@ public enum TrainingJobReconciler {
         case .pending, .running:
             break
         }
-        let workload = observation.isFinished ? nil : backend.desiredWorkload(for: job, name: name, owner: ownerReference(job))
-        return builder.plan(workload: workload)
+        // (An if, not `?:`: JSON is ExpressibleByNilLiteral, so `cond ? nil : json` is JSON.null.)
+        if observation.isFinished { return builder.plan(workload: nil) }
+        return builder.plan(workload: backend.desiredWorkload(for: job, name: name, owner: ownerReference(job)))
     }
 
     /// The status being built and the events of its transitions.
