@@ -64,11 +64,17 @@ struct TrainingJobSync: Sendable {
     let workloads: [TrainingJobSpec.Backend: TrainingJobController.Workload]
     let pods: Informer<JSON>
     let deployments: Informer<ModelDeployment>
+    let written = WrittenVersions()
 
     func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
         guard let job = jobs.store.get(ref), job.metadata.deletionTimestamp == nil else { return .done }
+        let uid = job.metadata.uid ?? ""
         let final: Set<TrainingJobStatus.Phase> = [.succeeded, .failed]
-        if let phase = job.status?.phase, final.contains(phase) { return .done }
+        if let phase = job.status?.phase, final.contains(phase) {
+            written.forget(uid: uid)
+            return .done
+        }
+        if written.isStale(uid: uid, resourceVersion: job.metadata.resourceVersion) { return .done }
         let namespace = job.metadata.namespace ?? ""
         let kind = job.spec.backend ?? .job
 
@@ -132,6 +138,7 @@ struct TrainingJobSync: Sendable {
             updated.status = plan.status
             do {
                 _ = try await context.client.resource(TrainingJob.self, namespace: namespace).updateStatus(updated, name: job.metadata.name ?? "")
+                written.wrote(uid: uid, from: job.metadata.resourceVersion)
             } catch {
                 // The cache had not seen our previous write yet: look again once it has (its
                 // watch event queues the key too). No events: the transition is not recorded.

@@ -74,6 +74,7 @@ enum TrainingE2E {
         await harness.server.simulator?.settle()
         await harness.events.flush()
         let before = harness.writes
+        let counts = harness.api.counter.snapshot
         harness.clock.advance(by: .seconds(3 * 3600))
         var seen = reconciles(metrics)
         for (index, name) in names.enumerated() {
@@ -86,6 +87,8 @@ enum TrainingE2E {
         try await eventually(timeout: .seconds(20), "reconciles after the restart") { reconciles(metrics) >= seen + names.count }
         await harness.server.simulator?.settle()
         await harness.events.flush()
-        #expect(harness.writes == before + names.count, "\(harness.api.counter.snapshot)")
+        let after = harness.api.counter.snapshot
+        let changed = after.keys.sorted().filter { after[$0] != counts[$0] }.map { "\($0): \(counts[$0] ?? 0) → \(after[$0] ?? 0)" }
+        #expect(harness.writes == before + names.count, "requests since settled: \(changed)")
     }
 }

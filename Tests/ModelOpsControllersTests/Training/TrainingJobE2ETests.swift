@@ -25,9 +25,12 @@ import Testing
                 "fraud-v7",
                 annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.93, "auc": 0.97], uri: "s3://models/fraud/v7"),
                               "sim.modelops.io/image-digest": TrainingE2E.digest],
-                runSeconds: "0.3",
+                runSeconds: "2",
                 labels: [TrainingJobLabels.retrainPolicy: "fraud-nightly", TrainingJobLabels.trigger: "Metric"],
                 spec: "  activeDeadlineSeconds: 3600\n  validation:\n    gates:\n    - metric: accuracy\n      min: 0.9"))
+            let running = try await harness.waitFor(TrainingJob.self, "fraud-v7", "running") { $0.status?.phase == .running }
+            #expect(running.status?.message?.hasPrefix("attempt 1 running in pod fraud-v7-") == true)
+            #expect(running.status?.lineage?.imageDigest == TrainingE2E.digest, "the digest is known as soon as the pod runs")
             let job = try await harness.waitFor(TrainingJob.self, "fraud-v7", "succeeded") { $0.status?.phase == .succeeded }
             let status = try #require(job.status)
             #expect(status.metrics == ["accuracy": 0.93, "auc": 0.97])
@@ -38,6 +41,7 @@ import Testing
             #expect(status.observedGeneration == 1)
             let start = try #require(status.startTime)
             let end = try #require(status.completionTime)
+            #expect(start == running.status?.startTime)
             #expect(start <= end)
             #expect(abs(end.date.timeIntervalSince(harness.clock.wallNow())) < 60, "times come from the operator's clock")
             #expect(status.lineage == Lineage(
@@ -240,7 +244,6 @@ import Testing
         let (harness, metrics) = try await Self.start()
         do {
             try await harness.create(TrainingE2E.trainingJob("slow", runSeconds: "600", spec: "  activeDeadlineSeconds: 1"))
-            try await harness.waitFor(TrainingJob.self, "slow", "running") { $0.status?.phase == .running }
             let job = try await harness.waitFor(TrainingJob.self, "slow", "failed") { $0.status?.phase == .failed }
             #expect(job.status?.conditions?[type: "Failed"]?.reason == "DeadlineExceeded")
             #expect(job.status?.conditions?[type: "Failed"]?.message.hasPrefix("Job was active longer than specified deadline") == true)
@@ -332,7 +335,7 @@ import Testing
         let (harness, metrics) = try await Self.start()
         do {
             try await harness.create(TrainingE2E.trainingJob(
-                "resilient", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.92])], runSeconds: "1"))
+                "resilient", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.92])], runSeconds: "2"))
             let running = try await harness.waitFor(TrainingJob.self, "resilient", "running") { $0.status?.phase == .running }
             let uid = try #require(try await harness.json("batch", "v1", "jobs", "resilient")?[path: ["metadata", "uid"]])
             await harness.stopOperator()
