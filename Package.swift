@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "KubeCore", "KubeClient", "KubeRuntime", "ModelOpsAPI",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

@@ -17,7 +17,8 @@ public struct TrainingJobSpec: Sendable, Hashable, Codable {
         }
     }
 
-    /// What runs the training. Distributed engines (Kubeflow PyTorchJob, JobSet) are planned.
+    /// What runs the training. Distributed engines (Kubeflow PyTorchJob, JobSet) can be added as
+    /// `TrainingBackend`s (see ModelOpsControllers/Training).
     public enum Backend: String, Sendable, Hashable, Codable, CaseIterable {
         /// A batch/v1 Job; needs nothing installed.
         case job = "Job"
@@ -32,7 +33,7 @@ public struct TrainingJobSpec: Sendable, Hashable, Codable {
     /// The training data; recorded in lineage.
     public var dataset: Dataset
 
-    /// Passed as HP_<NAME> environment variables and --name=value arguments.
+    /// Passed as HP_<NAME> environment variables and as a JSON file named by HYPERPARAMETERS_FILE.
     public var hyperparameters: [String: String]?
 
     /// The trainer pod template (core/v1 PodTemplateSpec), kept as JSON so unknown fields survive.
@@ -47,7 +48,7 @@ public struct TrainingJobSpec: Sendable, Hashable, Codable {
     /// Fail the training when it runs longer than this.
     public var activeDeadlineSeconds: Int64?
 
-    /// Delete the finished TrainingJob this long after it finished.
+    /// Delete the finished Job and its pods this long after it finished; the TrainingJob stays.
     public var ttlSecondsAfterFinished: Int?
 
     /// Checks the model must pass to be Validated.

@@ -37,6 +37,7 @@ extension SimulatorEngine {
             cancelTimer(.job(key))
             jobRuns[key] = nil
             for pod in active { await deletePod(pod) }
+            await expireFinishedJob(job, key: key, conditions: conditions)
             return
         }
         if job[path: ["spec", "suspend"]]?.boolValue == true { return }
@@ -103,6 +104,28 @@ extension SimulatorEngine {
             jobRuns[key] = nil
             for pod in active { await deletePod(pod) }
         }
+    }
+
+    /// The TTL-after-finished controller: a finished Job with `spec.ttlSecondsAfterFinished`
+    /// is deleted (propagation Foreground, precondition on its uid, as the real controller
+    /// does) that many seconds after the lastTransitionTime of its Complete or Failed
+    /// condition; the seconds are divided by `Options.speed` like every other delay.
+    func expireFinishedJob(_ job: JSON, key: ObjectKey, conditions: [JSON]) async {
+        guard let ttl = job[path: ["spec", "ttlSecondsAfterFinished"]]?.intValue, ttl >= 0 else { return }
+        let finished = conditions.first {
+            ["Complete", "Failed"].contains($0["type"]?.stringValue ?? "") && $0["status"]?.stringValue == "True"
+        }
+        guard let finishedAt = finished?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.parse) else { return }
+        let elapsed = api.configuration.now().timeIntervalSince(finishedAt)
+        let wait = options.scaled(seconds: Double(ttl)) - .nanoseconds(Int64(max(0, min(elapsed, 1e9)) * 1e9))
+        if wait > .zero {
+            wake(.job(key), at: now + wait)
+            return
+        }
+        let uid = job[path: ["metadata", "uid"]] ?? ""
+        let options: JSON = ["apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": "Foreground",
+                             "preconditions": ["uid": uid]]
+        _ = await send("DELETE", "/apis/batch/v1/namespaces/\(key.namespace)/jobs/\(key.name)", body: options)
     }
 
     static func jobStatus(_ status: JSON, active: Int, ready: Int, succeeded: Int, failed: Int, outcome: JobOutcome?, now: String) -> JSON {

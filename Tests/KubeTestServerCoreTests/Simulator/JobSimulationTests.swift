@@ -138,6 +138,41 @@ import Testing
         #expect(await h.waitForPods(ofJob: "slow", count: 0))
     }
 
+    @Test(arguments: ["0", "3"])
+    func ttlAfterFinishedDeletesTheJobAndItsPods(exitCode: String) async throws {
+        let h = SimulatorHarness { $0.speed = 4 }
+        defer { h.shutdown() }
+        await h.create(SimulatorHarness.jobs, SimulatorHarness.job("ttl", annotations: [
+            "sim.modelops.io/run-seconds": "0.01", "sim.modelops.io/exit-code": .string(exitCode),
+        ], extraSpec: ["backoffLimit": 0, "ttlSecondsAfterFinished": 8]))
+        let clock = ContinuousClock()
+        let finished = try #require(await h.waitFor("\(SimulatorHarness.jobs)/ttl") {
+            conditionIs($0, "Complete", "True") || conditionIs($0, "Failed", "True")
+        })
+        let finishedAt = clock.now
+        #expect(conditionIs(finished, exitCode == "0" ? "Complete" : "Failed", "True"))
+        // 8 s at speed 4: 2 s after the finish, less up to 1 s because condition times have
+        // whole seconds (as a cluster's do).
+        let deadline = clock.now + .seconds(20)
+        while clock.now < deadline, await h.get("\(SimulatorHarness.jobs)/ttl") != nil {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(await h.get("\(SimulatorHarness.jobs)/ttl") == nil, "the TTL controller deletes the finished Job")
+        #expect(clock.now - finishedAt > .milliseconds(500), "not before its TTL")
+        #expect(await h.waitForPods(ofJob: "ttl", count: 0), "the Job's pods go with it")
+        #expect(h.simulator.failures.isEmpty)
+    }
+
+    @Test func finishedJobWithoutTTLStays() async throws {
+        let h = SimulatorHarness { $0.speed = 4 }
+        defer { h.shutdown() }
+        await h.create(SimulatorHarness.jobs, SimulatorHarness.job("keep", annotations: ["sim.modelops.io/run-seconds": "0.01"]))
+        #expect(await h.waitFor("\(SimulatorHarness.jobs)/keep") { conditionIs($0, "Complete", "True") } != nil)
+        await h.simulator.settle()
+        #expect(await h.get("\(SimulatorHarness.jobs)/keep") != nil)
+        #expect(await h.pods(ofJob: "keep").count == 1)
+    }
+
     @Test func deletingAJobCollectsItsPods() async throws {
         let h = SimulatorHarness()
         defer { h.shutdown() }

@@ -42,7 +42,9 @@ struct SimulatorHarness {
 
     func get(_ path: String) async -> JSON? {
         let (status, body) = await request("GET", path)
-        return status == 200 ? body : nil
+        // Not `status == 200 ? body : nil`: JSON is ExpressibleByNilLiteral, so that is JSON.null.
+        guard status == 200 else { return nil }
+        return body
     }
 
     /// Polls `path` until `predicate` holds, for at most `timeout`; nil when it never did.

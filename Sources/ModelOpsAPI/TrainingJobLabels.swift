@@ -1,0 +1,20 @@
+/// Labels and annotations that tie a TrainingJob to what created it and to what it runs. A
+/// RetrainPolicy sets the first two on the TrainingJobs it creates (besides its controller
+/// reference), and the TrainingJob controller records them in `status.lineage`.
+public enum TrainingJobLabels {
+    /// On a TrainingJob: the RetrainPolicy that created it (`status.lineage.policy`). A
+    /// controller reference of kind RetrainPolicy names it too.
+    public static let retrainPolicy = "modelops.io/retrain-policy"
+
+    /// On a TrainingJob, as a label or an annotation: what made the policy start it, a
+    /// `RunTrigger` raw value (`status.lineage.trigger`).
+    public static let trigger = "modelops.io/trigger"
+
+    /// On the training workload and its pod template (so on every pod it runs): the
+    /// TrainingJob's name. The controller finds the pods of a run through it, whatever the backend.
+    public static let trainingJob = "modelops.io/training-job"
+
+    /// On the trainer pod template: the hyperparameters as one JSON object, which a downward-API
+    /// volume turns into the file named by `HYPERPARAMETERS_FILE`.
+    public static let hyperparameters = "modelops.io/hyperparameters"
+}

@@ -1,0 +1,183 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import ModelOpsAPI
+
+/// The TrainingJob controller: informers for TrainingJobs, each backend's workload kind (owned),
+/// the trainer pods (found by the `modelops.io/training-job` label) and ModelDeployments (the
+/// baselines of `compareTo`); the I/O around `TrainingJobReconciler`.
+public enum TrainingJobController {
+    public static let name = "trainingjob"
+    static let podIndex = "trainingJob"
+    static let pods = ResourceInfo(group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true)
+
+    public static func make(_ context: OperatorContext, backends: [any TrainingBackend] = TrainingBackends.standard) -> Controller<TrainingJob> {
+        let client = context.client
+        let jobs = Informer(client.resource(TrainingJob.self, namespace: context.namespace), options: context.informerOptions)
+        var labelled = context.informerOptions
+        labelled.labelSelector = TrainingJobLabels.trainingJob
+        var workloads: [TrainingJobSpec.Backend: Workload] = [:]
+        for backend in backends {
+            workloads[backend.kind] = Workload(backend: backend,
+                                               informer: Informer(client.dynamic(backend.workload, namespace: context.namespace), options: labelled))
+        }
+        let podInformer = Informer<JSON>(client.dynamic(pods, namespace: context.namespace), options: labelled)
+        podInformer.store.addIndex(podIndex) { pod in
+            guard let job = pod[path: ["metadata", "labels", TrainingJobLabels.trainingJob]]?.stringValue else { return [] }
+            return [podKey(namespace: pod[path: ["metadata", "namespace"]]?.stringValue ?? "", name: job)]
+        }
+        let deployments = Informer(client.resource(ModelDeployment.self, namespace: context.namespace), options: context.informerOptions)
+
+        let sync = TrainingJobSync(context: context, jobs: jobs, workloads: workloads, pods: podInformer, deployments: deployments)
+        let controller = Controller(name: name, for: jobs, workers: context.workers, rateLimits: context.rateLimits,
+                                    time: context.clock.time, queueObserver: context.metrics.queueObserver(name: name),
+                                    observer: context.metrics.controllerObserver(name: name), logger: context.logger) { ref, _ in
+            try await sync.reconcile(ref)
+        }
+        for kind in workloads.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            controller.owns(workloads[kind]!.informer)
+        }
+        controller.watches(podInformer) { pod in
+            guard let job = pod[path: ["metadata", "labels", TrainingJobLabels.trainingJob]]?.stringValue else { return [] }
+            return [ObjectRef(namespace: pod[path: ["metadata", "namespace"]]?.stringValue, name: job)]
+        }
+        // Read when a training ends (the comparison's baseline); a verdict once given is kept,
+        // so changes of a ModelDeployment wake nothing.
+        controller.watches(deployments) { _ in [] }
+        return controller
+    }
+
+    static func podKey(namespace: String, name: String) -> String { namespace + "/" + name }
+
+    struct Workload: Sendable {
+        var backend: any TrainingBackend
+        var informer: Informer<JSON>
+    }
+}
+
+/// One reconcile: read the caches (and the API where a cache may lag behind a fact that
+/// matters), plan, apply the workload, write the status if it changed, record the events.
+struct TrainingJobSync: Sendable {
+    let context: OperatorContext
+    let jobs: Informer<TrainingJob>
+    let workloads: [TrainingJobSpec.Backend: TrainingJobController.Workload]
+    let pods: Informer<JSON>
+    let deployments: Informer<ModelDeployment>
+    let written = WrittenVersions()
+
+    func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
+        guard let job = jobs.store.get(ref), job.metadata.deletionTimestamp == nil else { return .done }
+        let uid = job.metadata.uid ?? ""
+        let final: Set<TrainingJobStatus.Phase> = [.succeeded, .failed]
+        if let phase = job.status?.phase, final.contains(phase) {
+            written.forget(uid: uid)
+            return .done
+        }
+        if written.isStale(uid: uid, resourceVersion: job.metadata.resourceVersion) { return .done }
+        let namespace = job.metadata.namespace ?? ""
+        let kind = job.spec.backend ?? .job
+
+        var problems = SpecValidation.validate(job.spec)
+        let entry = workloads[kind]
+        if entry == nil {
+            problems.append(SpecProblem(field: "spec.backend", message: "no backend \(kind.rawValue) is registered in this operator"))
+        }
+        var observed: JSON? = nil
+        var observation: TrainingObservation? = nil
+        if problems.isEmpty, let entry {
+            let name = job.status?.jobName ?? TrainingJobReconciler.workloadName(job)
+            let resource = context.client.dynamic(entry.backend.workload, namespace: namespace)
+            observed = entry.informer.store.get(namespace: namespace, name: name)
+            if observed == nil, job.status?.jobName != nil {
+                // Created by an earlier reconcile but not (yet) in the cache: ask the API
+                // before concluding it was deleted.
+                observed = try await Self.get(resource, name)
+            }
+            if let workload = observed {
+                guard workload[path: ["metadata", "ownerReferences"]]?.arrayValue?
+                    .contains(where: { $0["controller"]?.boolValue == true && $0["uid"]?.stringValue == job.metadata.uid }) == true else {
+                    throw KubeError.decoding("\(entry.backend.workload.kind) \(namespace)/\(name) exists and is not controlled by TrainingJob \(job.metadata.name ?? "")")
+                }
+                let uid = workload[path: ["metadata", "uid"]]?.stringValue
+                func owned(_ pods: [JSON]) -> [JSON] {
+                    pods.filter { pod in
+                        pod[path: ["metadata", "ownerReferences"]]?.arrayValue?.contains { $0["uid"]?.stringValue == uid } == true
+                    }
+                }
+                let key = TrainingJobController.podKey(namespace: namespace, name: job.metadata.name ?? "")
+                var current = entry.backend.observe(workload: workload, pods: owned(pods.store.byIndex(TrainingJobController.podIndex, key)))
+                if current.isFinished {
+                    // The end is recorded once and for good: read the pods from the API, not a
+                    // cache that may not have seen the last attempt's termination message yet.
+                    let selector = "\(TrainingJobLabels.trainingJob)=\(job.metadata.name ?? "")"
+                    let live = try await context.client.dynamic(TrainingJobController.pods, namespace: namespace)
+                        .list(ListOptions(labelSelector: selector)).items
+                    current = entry.backend.observe(workload: workload, pods: owned(live))
+                }
+                // A workload being deleted before it ended is as good as gone.
+                if workload[path: ["metadata", "deletionTimestamp"]] == nil || current.isFinished {
+                    observation = current
+                }
+            }
+        }
+
+        var baseline: TrainingBaseline? = nil
+        if observation?.state == .succeeded, let comparison = job.spec.validation?.compareTo {
+            baseline = self.baseline(comparison, namespace: namespace, excluding: job.metadata.uid)
+        }
+        let plan = TrainingJobReconciler.plan(job: job, backend: entry?.backend ?? JobBackend(), observation: observation,
+                                              baseline: baseline, specProblems: problems, now: context.clock.now())
+
+        if let desired = plan.workload, let entry {
+            try await context.applier.apply(desired, to: context.client.dynamic(entry.backend.workload, namespace: namespace),
+                                            observed: observed)
+        }
+        if plan.status != (job.status ?? TrainingJobStatus()) {
+            var updated = job
+            updated.status = plan.status
+            do {
+                _ = try await context.client.resource(TrainingJob.self, namespace: namespace).updateStatus(updated, name: job.metadata.name ?? "")
+                written.wrote(uid: uid, from: job.metadata.resourceVersion)
+            } catch {
+                // The cache had not seen our previous write yet: look again once it has (its
+                // watch event queues the key too). No events: the transition is not recorded.
+                guard error.status?.code == 409 else { throw error }
+                return .requeue
+            }
+        }
+        for event in plan.events {
+            context.events.record(job, type: event.type, reason: event.reason, action: "Train", note: event.note)
+        }
+        return .done
+    }
+
+    static func get(_ resource: ResourceClient<JSON>, _ name: String) async throws -> JSON? {
+        do {
+            return try await resource.get(name)
+        } catch {
+            if error.status?.code == 404 { return nil }
+            throw error
+        }
+    }
+
+    /// The serving model of `comparison.modelDeployment` and the metrics its TrainingJob
+    /// recorded (the newest finished one producing that model name and version).
+    func baseline(_ comparison: TrainingValidation.Comparison, namespace: String, excluding uid: String?) -> TrainingBaseline {
+        let name = comparison.modelDeployment
+        guard let deployment = deployments.store.get(namespace: namespace, name: name) else {
+            return .deploymentNotFound(deployment: name)
+        }
+        guard let stable = deployment.status?.stable else { return .noStableVersion(deployment: name) }
+        let producers = jobs.store.list(namespace: namespace).filter { job in
+            guard job.metadata.uid != uid, let model = job.status?.model, model.version == stable.version,
+                  job.status?.metrics != nil else { return false }
+            return stable.name == nil || stable.name == model.name
+        }
+        let newest = producers.max {
+            ($0.status?.completionTime?.secondsSinceEpoch ?? 0, $0.metadata.name ?? "")
+                < ($1.status?.completionTime?.secondsSinceEpoch ?? 0, $1.metadata.name ?? "")
+        }
+        return .serving(deployment: name, version: stable.version, trainingJob: newest?.metadata.name, metrics: newest?.status?.metrics)
+    }
+}

@@ -1,0 +1,402 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import ModelOpsAPI
+import ModelOpsControllers
+import TestSupport
+import Testing
+
+/// The TrainingJob controller against the API test server, with the simulator running the
+/// trainer pods to the exit codes and termination messages each test asks for.
+@Suite struct TrainingJobE2ETests {
+    static func start() async throws -> (OperatorHarness, RuntimeMetrics) {
+        let metrics = RuntimeMetrics()
+        let harness = try await OperatorHarness.start { $0.metrics = metrics }
+        return (harness, metrics)
+    }
+
+    static func reasons(_ events: [JSON]) -> [String] { events.compactMap { $0["reason"]?.stringValue } }
+
+    @Test func successRecordsMetricsAndLineage() async throws {
+        let (harness, metrics) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob(
+                "fraud-v7",
+                annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.93, "auc": 0.97], uri: "s3://models/fraud/v7"),
+                              "sim.modelops.io/image-digest": TrainingE2E.digest],
+                runSeconds: "2",
+                labels: [TrainingJobLabels.retrainPolicy: "fraud-nightly", TrainingJobLabels.trigger: "Metric"],
+                spec: "  activeDeadlineSeconds: 3600\n  validation:\n    gates:\n    - metric: accuracy\n      min: 0.9"))
+            let running = try await harness.waitFor(TrainingJob.self, "fraud-v7", "running") { $0.status?.phase == .running }
+            #expect(running.status?.message?.hasPrefix("attempt 1 running in pod fraud-v7-") == true)
+            #expect(running.status?.lineage?.imageDigest == TrainingE2E.digest, "the digest is known as soon as the pod runs")
+            let job = try await harness.waitFor(TrainingJob.self, "fraud-v7", "succeeded") { $0.status?.phase == .succeeded }
+            let status = try #require(job.status)
+            #expect(status.metrics == ["accuracy": 0.93, "auc": 0.97])
+            #expect(status.headlineMetric == "accuracy=0.93")
+            #expect(status.model == ModelArtifact(name: "fraud", version: "fraud-v7", uri: "s3://models/fraud/v7"))
+            #expect(status.jobName == "fraud-v7")
+            #expect(status.attempts == 1)
+            #expect(status.observedGeneration == 1)
+            let start = try #require(status.startTime)
+            let end = try #require(status.completionTime)
+            #expect(start == running.status?.startTime)
+            #expect(start <= end)
+            #expect(abs(end.date.timeIntervalSince(harness.clock.wallNow())) < 60, "times come from the operator's clock")
+            #expect(status.lineage == Lineage(
+                dataset: Dataset(uri: "s3://data/tx/", version: "2026-11-17"), imageDigest: TrainingE2E.digest,
+                hyperparametersHash: TrainingJobReconciler.hyperparametersHash(["learning-rate": "0.05", "epochs": "10"]),
+                policy: "fraud-nightly", trigger: .metric))
+            #expect(status.conditions?[type: "Complete"]?.status == .true)
+            #expect(status.conditions?[type: "Complete"]?.reason == "Succeeded")
+            #expect(status.conditions?[type: "Validated"]?.status == .true)
+            #expect(status.conditions?[type: "Validated"]?.message == "passed: accuracy 0.93 >= min 0.9")
+            #expect(status.conditions?[type: "Failed"] == nil)
+
+            // The Job the trainer ran in: the spec passed through, the contract in its env.
+            let batchJob = try #require(try await harness.json("batch", "v1", "jobs", "fraud-v7"))
+            #expect(batchJob[path: ["spec", "backoffLimit"]] == 3)
+            #expect(batchJob[path: ["spec", "activeDeadlineSeconds"]] == 3600)
+            #expect(batchJob[path: ["metadata", "ownerReferences"]]?[0]?["uid"] == .string(job.metadata.uid ?? ""))
+            #expect(batchJob[path: ["metadata", "ownerReferences"]]?[0]?["controller"] == true)
+            let pods = try await harness.list("", "v1", "pods", labelSelector: "modelops.io/training-job=fraud-v7")
+            try #require(pods.count == 1)
+            let env = (pods[0][path: ["spec", "containers"]]?[0]?["env"]?.arrayValue ?? []).reduce(into: [String: String]()) {
+                $0[$1["name"]?.stringValue ?? ""] = $1["value"]?.stringValue
+            }
+            #expect(env["HP_LEARNING_RATE"] == "0.05")
+            #expect(env["HP_EPOCHS"] == "10")
+            #expect(env["HYPERPARAMETERS_FILE"] == "/etc/modelops/hyperparameters.json")
+            #expect(env["DATASET_URI"] == "s3://data/tx/")
+            #expect(env["DATASET_VERSION"] == "2026-11-17")
+            #expect(env["OUTPUT_URI"] == "s3://models/fraud/")
+            #expect(env["MODEL_VERSION"] == "fraud-v7")
+            #expect(pods[0][path: ["metadata", "annotations", "modelops.io/hyperparameters"]] == #"{"epochs":"10","learning-rate":"0.05"}"#)
+
+            let events = try await harness.events(about: "fraud-v7")
+            let reasons = Self.reasons(events)
+            #expect(reasons.contains("Created"))
+            #expect(reasons.contains("Running"), "\(reasons)")
+            #expect(reasons.contains("Succeeded"))
+            #expect(reasons.contains("Validated"))
+
+            try await TrainingE2E.expectZeroWrites(harness, metrics: metrics, names: ["fraud-v7"])
+            #expect(try await harness.get(TrainingJob.self, "fraud-v7").status == status)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test func gateFailureIsValidatedFalseWithTheNumbers() async throws {
+        let (harness, metrics) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob(
+                "weak", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.85, "loss": 0.41])],
+                spec: "  validation:\n    gates:\n    - metric: accuracy\n      min: 0.9\n    - metric: loss\n      max: 0.5"))
+            let job = try await harness.waitFor(TrainingJob.self, "weak", "validated") { $0.status?.conditions?[type: "Validated"] != nil }
+            #expect(job.status?.phase == .succeeded)
+            let validated = try #require(job.status?.conditions?[type: "Validated"])
+            #expect(validated.status == .false)
+            #expect(validated.reason == "GateFailed")
+            #expect(validated.message == "failed: accuracy 0.85 < min 0.9; passed: loss 0.41 <= max 0.5")
+            let events = try await harness.events(about: "weak")
+            let warning = try #require(events.first { $0["reason"] == "ValidationFailed" })
+            #expect(warning["type"] == "Warning")
+            #expect(warning["note"]?.stringValue == validated.message)
+            try await TrainingE2E.expectZeroWrites(harness, metrics: metrics, names: ["weak"])
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    static let deployment = """
+        apiVersion: modelops.io/v1alpha1
+        kind: ModelDeployment
+        metadata:
+          name: fraud
+          namespace: ml
+        spec:
+          model:
+            name: fraud
+            version: v6
+            uri: s3://models/fraud/v6
+          template:
+            spec:
+              containers:
+              - name: server
+                image: registry.example/serve:1
+        """
+
+    static func setStable(_ harness: OperatorHarness, _ version: String) async throws {
+        var deployment = try await harness.get(ModelDeployment.self, "fraud")
+        deployment.status = ModelDeploymentStatus(stable: StableStatus(name: "fraud", version: version))
+        _ = try await harness.resource(ModelDeployment.self).updateStatus(deployment, name: "fraud")
+    }
+
+    static func compare(_ minImprovement: String) -> String {
+        "  validation:\n    compareTo:\n      modelDeployment: fraud\n      metric: accuracy\n      minImprovement: \(minImprovement)"
+    }
+
+    @Test func comparisonWithTheServingModel() async throws {
+        let (harness, metrics) = try await Self.start()
+        do {
+            try await harness.create(Self.deployment)
+            // Nothing served yet: nothing to beat.
+            try await harness.create(TrainingE2E.trainingJob(
+                "first", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.5])], spec: Self.compare("0.01")))
+            let first = try await harness.waitFor(TrainingJob.self, "first", "validated") { $0.status?.conditions?[type: "Validated"] != nil }
+            #expect(first.status?.conditions?[type: "Validated"]?.status == .true)
+            #expect(first.status?.conditions?[type: "Validated"]?.message == "passed: ModelDeployment fraud serves no model yet: no accuracy to beat")
+
+            // v6 serves, and the TrainingJob that made it recorded accuracy 0.91.
+            try await harness.create(TrainingE2E.trainingJob(
+                "fraud-v6", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.91])],
+                spec: "  backoffLimit: 1"
+            ).replacingOccurrences(of: "    name: fraud\n", with: "    name: fraud\n    version: v6\n"))
+            try await harness.waitFor(TrainingJob.self, "fraud-v6", "succeeded") { $0.status?.phase == .succeeded }
+            try await Self.setStable(harness, "v6")
+            try await eventually(timeout: .seconds(20), "the operator's cache sees v6 serving") {
+                (try? await harness.get(ModelDeployment.self, "fraud"))?.status?.stable?.version == "v6"
+            }
+
+            try await harness.create(TrainingE2E.trainingJob(
+                "better", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.93])], spec: Self.compare("0.01")))
+            try await harness.create(TrainingE2E.trainingJob(
+                "marginal", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.915])], spec: Self.compare("0.01")))
+            let better = try await harness.waitFor(TrainingJob.self, "better", "validated") { $0.status?.conditions?[type: "Validated"] != nil }
+            let marginal = try await harness.waitFor(TrainingJob.self, "marginal", "validated") { $0.status?.conditions?[type: "Validated"] != nil }
+            #expect(better.status?.conditions?[type: "Validated"]?.status == .true)
+            #expect(better.status?.conditions?[type: "Validated"]?.message
+                == "passed: accuracy 0.93 vs 0.91 of version v6 serving in fraud (TrainingJob fraud-v6): +0.02, at least the required +0.01")
+            #expect(marginal.status?.conditions?[type: "Validated"]?.status == .false)
+            #expect(marginal.status?.conditions?[type: "Validated"]?.reason == "NotImproved")
+            #expect(marginal.status?.conditions?[type: "Validated"]?.message
+                == "failed: accuracy 0.915 vs 0.91 of version v6 serving in fraud (TrainingJob fraud-v6): +0.005, less than the required +0.01")
+
+            // A served version no TrainingJob recorded metrics for cannot be beaten or matched.
+            try await Self.setStable(harness, "v5")
+            try await eventually(timeout: .seconds(20), "v5 serving") {
+                (try? await harness.get(ModelDeployment.self, "fraud"))?.status?.stable?.version == "v5"
+            }
+            try await harness.create(TrainingE2E.trainingJob(
+                "unknown-baseline", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.99])],
+                spec: Self.compare("0")))
+            let unknown = try await harness.waitFor(TrainingJob.self, "unknown-baseline", "validated") {
+                $0.status?.conditions?[type: "Validated"] != nil
+            }
+            #expect(unknown.status?.conditions?[type: "Validated"]?.status == .false)
+            #expect(unknown.status?.conditions?[type: "Validated"]?.reason == "BaselineUnavailable")
+            #expect(unknown.status?.conditions?[type: "Validated"]?.message
+                == "failed: ModelDeployment fraud serves version v5, but no TrainingJob recorded metrics for it")
+            // The verdicts given before are kept, whatever the deployment serves now.
+            #expect(try await harness.get(TrainingJob.self, "better").status == better.status)
+
+            try await TrainingE2E.expectZeroWrites(harness, metrics: metrics,
+                                                   names: ["first", "fraud-v6", "better", "marginal", "unknown-baseline"])
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test func retriesUpToBackoffLimitThenFails() async throws {
+        let (harness, metrics) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob(
+                "crashing", annotations: ["sim.modelops.io/exit-code": "1", "sim.modelops.io/termination-message": "CUDA error: out of memory"],
+                spec: "  backoffLimit: 2"))
+            // One flaky attempt, then success: retried, not failed.
+            try await harness.create(TrainingE2E.trainingJob(
+                "flaky", annotations: ["sim.modelops.io/fail-attempts": "1", "sim.modelops.io/fail-message": "node lost",
+                                       "sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.9])],
+                spec: "  backoffLimit: 2"))
+            let crashing = try await harness.waitFor(TrainingJob.self, "crashing", "failed") { $0.status?.phase == .failed }
+            let failed = try #require(crashing.status?.conditions?[type: "Failed"])
+            #expect(failed.status == .true)
+            #expect(failed.reason == "BackoffLimitExceeded")
+            #expect(failed.message.hasPrefix("Job has reached the specified backoff limit; last attempt in pod crashing-"))
+            #expect(failed.message.hasSuffix("exited with code 1: CUDA error: out of memory"), "\(failed.message)")
+            #expect(crashing.status?.attempts == 3, "backoffLimit 2: the first attempt and two retries")
+            #expect(crashing.status?.conditions?[type: "Validated"]?.reason == "TrainingFailed")
+            #expect(crashing.status?.completionTime != nil)
+            #expect(try await harness.list("", "v1", "pods", labelSelector: "modelops.io/training-job=crashing").count == 3)
+            let reasons = Self.reasons(try await harness.events(about: "crashing"))
+            #expect(reasons.contains("Failed"))
+
+            let flaky = try await harness.waitFor(TrainingJob.self, "flaky", "succeeded") { $0.status?.phase == .succeeded }
+            #expect(flaky.status?.attempts == 2)
+            #expect(flaky.status?.metrics == ["accuracy": 0.9])
+            try await TrainingE2E.expectZeroWrites(harness, metrics: metrics, names: ["crashing", "flaky"])
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test func activeDeadlineExceeded() async throws {
+        let (harness, metrics) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob("slow", runSeconds: "600", spec: "  activeDeadlineSeconds: 1"))
+            let job = try await harness.waitFor(TrainingJob.self, "slow", "failed") { $0.status?.phase == .failed }
+            #expect(job.status?.conditions?[type: "Failed"]?.reason == "DeadlineExceeded")
+            #expect(job.status?.conditions?[type: "Failed"]?.message.hasPrefix("Job was active longer than specified deadline") == true)
+            #expect(job.status?.startTime != nil)
+            try await TrainingE2E.expectZeroWrites(harness, metrics: metrics, names: ["slow"])
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test func malformedAndMissingResults() async throws {
+        let (harness, metrics) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob(
+                "chatty", annotations: ["sim.modelops.io/termination-message": "training done, accuracy 0.9"],
+                spec: "  validation:\n    gates:\n    - metric: accuracy\n      min: 0.9"))
+            try await harness.create(TrainingE2E.trainingJob("silent"))
+            for (name, expected) in [("chatty", "invalid JSON"), ("silent", "the trainer wrote no termination message")] {
+                let job = try await harness.waitFor(TrainingJob.self, name, "finished") { TrainingE2E.finished($0) }
+                #expect(job.status?.phase == .succeeded)
+                #expect(job.status?.metrics == nil)
+                let complete = try #require(job.status?.conditions?[type: "Complete"])
+                #expect(complete.status == .true)
+                #expect(complete.reason == "NoResults")
+                #expect(complete.message.contains(expected), "\(complete.message)")
+                #expect(job.status?.conditions?[type: "Validated"]?.status == .false)
+                #expect(job.status?.conditions?[type: "Validated"]?.reason == "NoResults")
+                let warning = try #require(try await harness.events(about: name).first { $0["reason"] == "NoResults" })
+                #expect(warning["type"] == "Warning")
+                #expect(warning["note"]?.stringValue?.contains(expected) == true)
+            }
+            let chatty = try await harness.events(about: "chatty").first { $0["reason"] == "NoResults" }
+            #expect(chatty?["note"]?.stringValue?.contains("\"training done, accuracy 0.9\"") == true, "the event quotes what the trainer wrote")
+            try await TrainingE2E.expectZeroWrites(harness, metrics: metrics, names: ["chatty", "silent"])
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test func ttlDeletesTheJobAndTheRecordStays() async throws {
+        let (harness, metrics) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob(
+                "short-lived", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.97])],
+                spec: "  ttlSecondsAfterFinished: 1"))
+            let done = try await harness.waitFor(TrainingJob.self, "short-lived", "succeeded") { $0.status?.phase == .succeeded }
+            try await eventually(timeout: .seconds(20), "the TTL deletes the Job") {
+                try await harness.json("batch", "v1", "jobs", "short-lived") == nil
+            }
+            try await eventually(timeout: .seconds(20), "and its pods") {
+                try await harness.list("", "v1", "pods", labelSelector: "modelops.io/training-job=short-lived").isEmpty
+            }
+            try await TrainingE2E.expectZeroWrites(harness, metrics: metrics, names: ["short-lived"])
+            let after = try await harness.get(TrainingJob.self, "short-lived")
+            #expect(after.status == done.status, "the record never reverts, and the Job is not recreated")
+            #expect(try await harness.json("batch", "v1", "jobs", "short-lived") == nil)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test func deletingTheTrainingJobDeletesItsJobAndPods() async throws {
+        let (harness, _) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob("doomed", runSeconds: "600"))
+            try await harness.waitFor(TrainingJob.self, "doomed", "running") { $0.status?.phase == .running }
+            #expect(try await harness.json("batch", "v1", "jobs", "doomed") != nil)
+            _ = try await harness.resource(TrainingJob.self).delete("doomed")
+            try await eventually(timeout: .seconds(20), "the Job is collected") {
+                try await harness.json("batch", "v1", "jobs", "doomed") == nil
+            }
+            try await eventually(timeout: .seconds(20), "its pods are collected") {
+                try await harness.list("", "v1", "pods", labelSelector: "modelops.io/training-job=doomed").isEmpty
+            }
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test func operatorRestartMidRun() async throws {
+        let (harness, metrics) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob(
+                "resilient", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.92])], runSeconds: "2"))
+            let running = try await harness.waitFor(TrainingJob.self, "resilient", "running") { $0.status?.phase == .running }
+            let uid = try #require(try await harness.json("batch", "v1", "jobs", "resilient")?[path: ["metadata", "uid"]])
+            await harness.stopOperator()
+            // The run ends while no operator watches.
+            try await eventually(timeout: .seconds(20), "the Job completes") {
+                let job = try await harness.json("batch", "v1", "jobs", "resilient")
+                return job?[path: ["status", "conditions"]]?.arrayValue?.contains { $0["type"] == "Complete" && $0["status"] == "True" } == true
+            }
+            harness.startOperator()
+            let done = try await harness.waitFor(TrainingJob.self, "resilient", "succeeded") { $0.status?.phase == .succeeded }
+            #expect(done.status?.metrics == ["accuracy": 0.92])
+            #expect(done.status?.startTime == running.status?.startTime, "the start recorded before the restart is kept")
+            #expect(done.status?.attempts == 1)
+            #expect(try await harness.json("batch", "v1", "jobs", "resilient")?[path: ["metadata", "uid"]] == uid, "the same Job, not a new run")
+            #expect(try await harness.list("", "v1", "pods", labelSelector: "modelops.io/training-job=resilient").count == 1)
+            #expect(Self.reasons(try await harness.events(about: "resilient")).filter { $0 == "Created" }.count == 1)
+            try await TrainingE2E.expectZeroWrites(harness, metrics: metrics, names: ["resilient"])
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test func unschedulableGPUKeepsItPendingWithTheSchedulersReason() async throws {
+        let (harness, _) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob(
+                "gpu-hungry", annotations: ["sim.modelops.io/unschedulable": "true"],
+                resources: "        resources:\n          limits:\n            nvidia.com/gpu: 8"))
+            let job = try await harness.waitFor(TrainingJob.self, "gpu-hungry", "pending with a reason") {
+                $0.status?.message?.contains("Insufficient") == true
+            }
+            #expect(job.status?.phase == .pending)
+            #expect(job.status?.message?.hasSuffix(": 0/1 nodes are available: 1 Insufficient nvidia.com/gpu.") == true, "\(job.status?.message ?? "")")
+            let warning = try #require(try await harness.events(about: "gpu-hungry").first { $0["reason"] == "Unschedulable" })
+            #expect(warning["type"] == "Warning")
+            #expect(warning["note"]?.stringValue == job.status?.message)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test func specTheSchemaCannotCheckFailsWithInvalidSpec() async throws {
+        let (harness, _) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob("bad-names").replacingOccurrences(of: "epochs: \"10\"", with: "\"num epochs\": \"10\""))
+            let job = try await harness.waitFor(TrainingJob.self, "bad-names", "failed") { $0.status?.phase == .failed }
+            let ready = try #require(job.status?.conditions?[type: "Ready"])
+            #expect(ready.reason == "InvalidSpec")
+            #expect(ready.message.contains("spec.hyperparameters[\"num epochs\"]"))
+            #expect(job.status?.conditions?[type: "Failed"]?.reason == "InvalidSpec")
+            #expect(try await harness.json("batch", "v1", "jobs", "bad-names") == nil, "nothing runs")
+            let warning = try #require(try await harness.events(about: "bad-names").first { $0["reason"] == "InvalidSpec" })
+            #expect(warning["type"] == "Warning")
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+}
