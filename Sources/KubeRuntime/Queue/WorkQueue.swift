@@ -322,10 +322,7 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
         let generation = state.timerGeneration
         let time = self.time
         let task = Task { [weak self] in
-            let wait = next - time.now()
-            if wait > .zero {
-                do { try await time.sleep(wait) } catch { return }
-            }
+            do { try await time.sleepUntil(next) } catch { return }
             self?.timerFired(generation)
         }
         state.timer = Timer(deadline: next, generation: generation, task: task)

@@ -19,7 +19,7 @@ final class ManualTime: Sendable {
     private let state = Mutex(State())
 
     var source: TimeSource {
-        TimeSource(now: { self.now }, sleep: { try await self.sleep($0) })
+        TimeSource(now: { self.now }, sleep: { try await self.sleep($0) }, sleepUntil: { try await self.sleep(until: $0) })
     }
 
     var now: Duration { state.withLock { $0.now } }
@@ -39,6 +39,15 @@ final class ManualTime: Sendable {
     }
 
     func sleep(_ duration: Duration) async throws {
+        try await sleep(relative: duration, absolute: nil)
+    }
+
+    func sleep(until deadline: Duration) async throws {
+        try await sleep(relative: nil, absolute: deadline)
+    }
+
+    /// One of `relative` (counted from now, under the lock) or `absolute`.
+    private func sleep(relative: Duration?, absolute: Duration?) async throws {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -47,7 +56,7 @@ final class ManualTime: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let immediate: Result<Void, any Error>? = state.withLock { state in
                     if Task.isCancelled { return .failure(CancellationError()) }
-                    let deadline = state.now + duration
+                    let deadline = absolute ?? state.now + (relative ?? .zero)
                     if deadline <= state.now { return .success(()) }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
                     return nil

@@ -38,7 +38,8 @@ final class TestClock: Sendable {
 
     var operatorClock: OperatorClock {
         OperatorClock(now: { [self] in wallNow() },
-                      time: TimeSource(now: { [self] in monotonic() }, sleep: { [self] in try await sleep($0) }))
+                      time: TimeSource(now: { [self] in monotonic() }, sleep: { [self] in try await sleep($0) },
+                                       sleepUntil: { [self] in try await sleep(until: $0) }))
     }
 
     /// Moves time forward, waking sleepers to check their deadlines.
@@ -55,7 +56,11 @@ final class TestClock: Sendable {
     }
 
     func sleep(_ duration: Duration) async throws {
-        let deadline = monotonic() + duration
+        try await sleep(until: monotonic() + duration)
+    }
+
+    /// Sleeps until monotonic time reaches `deadline` (an advance past it wakes the sleeper).
+    func sleep(until deadline: Duration) async throws {
         while true {
             try Task.checkCancellation()
             let remaining = deadline - monotonic()
