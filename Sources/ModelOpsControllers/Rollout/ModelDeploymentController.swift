@@ -212,9 +212,7 @@ public final class ModelDeploymentController: Sendable {
         } catch let error {
             if error.code != 404 { throw error }
         }
-        if !context.applier.isCurrent(desired, observed: observed) {
-            try await context.applier.apply(desired, to: client, observed: nil)
-        }
+        try await context.applier.apply(desired, to: client, observed: observed)
         appliedHashes.set(key, hash)
     }
 

@@ -181,9 +181,6 @@ private struct Run {
         } else {
             setPhase(.healthy, message ?? "\(stable.version) serves all traffic (\(observed?.availableReplicas ?? 0)/\(total) pods available)")
         }
-        if status.phase == .rolledBack || status.phase == .paused || status.phase == .progressing {
-            setPhase(.healthy, message ?? "\(stable.version) serves all traffic")
-        }
     }
 
     mutating func setPhase(_ phase: ModelDeploymentStatus.Phase, _ message: String) {

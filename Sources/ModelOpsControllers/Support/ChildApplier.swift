@@ -23,20 +23,24 @@ public struct ChildApplier: Sendable {
 
     /// Whether `observed` was last applied from exactly `desired`.
     public func isCurrent(_ desired: JSON, observed: JSON?) -> Bool {
+        isCurrent(stamped: stamped(desired), observed: observed)
+    }
+
+    func isCurrent(stamped: JSON, observed: JSON?) -> Bool {
         guard let observed else { return false }
-        let stampedHash = stamped(desired)[path: ["metadata", "annotations", SpecHash.annotation]]
-        return observed[path: ["metadata", "annotations", SpecHash.annotation]] == stampedHash
-            && observed[path: ["metadata", "deletionTimestamp"]] == nil
+        let path = ["metadata", "annotations", SpecHash.annotation]
+        return observed[path: path] == stamped[path: path] && observed[path: ["metadata", "deletionTimestamp"]] == nil
     }
 
     /// Applies `desired` unless `observed` is current; returns the server's object, or nil when
     /// nothing was sent.
     @discardableResult
     public func apply(_ desired: JSON, to resource: ResourceClient<JSON>, observed: JSON?) async throws(KubeError) -> JSON? {
-        guard !isCurrent(desired, observed: observed) else { return nil }
+        let object = stamped(desired)
+        guard !isCurrent(stamped: object, observed: observed) else { return nil }
         guard let name = desired[path: ["metadata", "name"]]?.stringValue else {
             throw KubeError.decoding("child object has no metadata.name")
         }
-        return try await resource.apply(stamped(desired), name: name, fieldManager: fieldManager, force: true)
+        return try await resource.apply(object, name: name, fieldManager: fieldManager, force: true)
     }
 }

@@ -16,25 +16,13 @@ struct AnalysisRolloutTests {
     /// The operator, a Prometheus and its exporter. The operator's clock runs ahead of real time
     /// when the test skips intervals, so queries are evaluated at Prometheus's own "now".
     func withStack(_ body: (OperatorHarness, PrometheusFixture) async throws -> Void) async throws {
-        let prometheus = try await PrometheusFixture.start()
-        let harness: OperatorHarness
-        do {
-            harness = try await OperatorHarness.start { context in
+        try await PrometheusFixture.with { prometheus in
+            try await OperatorHarness.with(configure: { context in
                 context.measurer = PrometheusMeasurer(timeout: .seconds(10), evaluationTime: .server)
+            }) { harness in
+                try await body(harness, prometheus)
             }
-        } catch {
-            await prometheus.stop()
-            throw error
         }
-        do {
-            try await body(harness, prometheus)
-        } catch {
-            await harness.stop()
-            await prometheus.stop()
-            throw error
-        }
-        await harness.stop()
-        await prometheus.stop()
     }
 
     func analysis(_ address: String, count: Int = 2, extra: String = "") -> String {
@@ -100,7 +88,7 @@ struct AnalysisRolloutTests {
             #expect(rolledBack.status?.rejectedVersions?.first?.reason == "AnalysisFailed")
             #expect(rolledBack.status?.analysisRuns?.first?.phase == .failed)
             #expect(rolledBack.status?.stable?.version == "v1")
-            let warning = try #require(try await harness.events(about: "churn").first { $0["reason"]?.stringValue == "RolledBack" })
+            let warning = try #require(try await harness.events(about: "churn", waitingFor: ["RolledBack"]).first { $0["reason"]?.stringValue == "RolledBack" })
             let note = warning["note"]?.stringValue ?? ""
             #expect(warning["type"]?.stringValue == "Warning")
             #expect(note.contains("error-rate") && note.contains("0.2"), "\(note)")

@@ -30,8 +30,7 @@ struct CanaryRolloutTests {
 
     @Test("first version deploys directly; canary steps, manual promote, timed pause, then 100% and history")
     func canaryToFull() async throws {
-        let harness = try await OperatorHarness.start()
-        do {
+        try await OperatorHarness.with { harness in
             try await harness.create(RolloutFixtures.modelDeployment("churn", version: "v1", strategy: RolloutFixtures.canarySteps))
             let first = try await harness.waitFor(ModelDeployment.self, "churn", "healthy on v1") {
                 $0.status?.phase == .healthy && $0.status?.stable?.version == "v1"
@@ -77,7 +76,7 @@ struct CanaryRolloutTests {
                 try await harness.json("apps", "v1", "deployments", "churn-v1") == nil
             }
             #expect(try await replicas(harness, "churn-v2") == 4)
-            let reasons = try await harness.events(about: "churn").compactMap { $0["reason"]?.stringValue }
+            let reasons = try await harness.events(about: "churn", waitingFor: ["RolloutStarted", "WeightChanged", "Promoted"]).compactMap { $0["reason"]?.stringValue }
             for reason in ["RolloutStarted", "WeightChanged", "Promoted"] {
                 #expect(reasons.contains(reason), "event \(reason) in \(reasons)")
             }
@@ -91,10 +90,6 @@ struct CanaryRolloutTests {
             harness.clock.advance(by: .seconds(3600))
             await harness.events.flush()
             #expect(harness.writes == writes, "steady state wrote: \(harness.api.counter.snapshot)")
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 }

@@ -13,8 +13,7 @@ struct RolloutActionTests {
 
     @Test("abort rejects the candidate; the same spec stays rolled back until retry; retry rolls it out again")
     func abortAndRetry() async throws {
-        let harness = try await OperatorHarness.start()
-        do {
+        try await OperatorHarness.with { harness in
             try await harness.create(RolloutFixtures.modelDeployment("fraud", version: "v1", strategy: RolloutFixtures.canarySteps))
             try await harness.waitFor(ModelDeployment.self, "fraud", "v1 healthy") { $0.status?.phase == .healthy }
             try await helpers.setVersion(harness, "fraud", "v2")
@@ -31,7 +30,7 @@ struct RolloutActionTests {
                 let stableReplicas = try await helpers.replicas(harness, "fraud-v1")
                 return candidate == nil && stableReplicas == 4
             }
-            let warnings = try await harness.events(about: "fraud").filter { $0["type"]?.stringValue == "Warning" }
+            let warnings = try await harness.events(about: "fraud", waitingFor: ["RolledBack"]).filter { $0["type"]?.stringValue == "Warning" }
             #expect(warnings.contains { $0["reason"]?.stringValue == "RolledBack" })
 
             // Time passing and resyncs do not start the rejected version again.
@@ -53,17 +52,12 @@ struct RolloutActionTests {
             try await harness.waitFor(ModelDeployment.self, "fraud", "v2 stable") {
                 $0.status?.stable?.version == "v2" && $0.status?.canary == nil && $0.status?.phase == .healthy
             }
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("a new version supersedes the candidate; returning spec to stable aborts at once without rejecting")
     func supersedeAndReturn() async throws {
-        let harness = try await OperatorHarness.start()
-        do {
+        try await OperatorHarness.with { harness in
             try await harness.create(RolloutFixtures.modelDeployment("rank", version: "v1", strategy: RolloutFixtures.canarySteps))
             try await harness.waitFor(ModelDeployment.self, "rank", "v1 healthy") { $0.status?.phase == .healthy }
             try await helpers.setVersion(harness, "rank", "v2")
@@ -88,17 +82,12 @@ struct RolloutActionTests {
                 let stableReplicas = try await helpers.replicas(harness, "rank-v1")
                 return candidate == nil && stableReplicas == 4
             }
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("a candidate that never becomes available is rolled back at the progress deadline")
     func progressDeadline() async throws {
-        let harness = try await OperatorHarness.start()
-        do {
+        try await OperatorHarness.with { harness in
             try await harness.create(RolloutFixtures.modelDeployment("stuck", version: "v1", strategy: RolloutFixtures.canarySteps,
                                                                     extra: "progressDeadlineSeconds: 120"))
             try await harness.waitFor(ModelDeployment.self, "stuck", "v1 healthy") { $0.status?.phase == .healthy }
@@ -118,17 +107,12 @@ struct RolloutActionTests {
             let rolledBack = try await harness.waitFor(ModelDeployment.self, "stuck", "rolled back") { $0.status?.phase == .rolledBack }
             #expect(rolledBack.status?.rejectedVersions?.first?.reason == "ProgressDeadlineExceeded")
             #expect(rolledBack.status?.stable?.version == "v1")
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("an operator restart mid-rollout resumes at the same step; deleting the ModelDeployment removes every child")
     func restartAndDelete() async throws {
-        let harness = try await OperatorHarness.start()
-        do {
+        try await OperatorHarness.with { harness in
             try await harness.create(RolloutFixtures.modelDeployment("ctr", version: "v1", strategy: RolloutFixtures.canarySteps))
             try await harness.waitFor(ModelDeployment.self, "ctr", "v1 healthy") { $0.status?.phase == .healthy }
             try await helpers.setVersion(harness, "ctr", "v2")
@@ -153,17 +137,12 @@ struct RolloutActionTests {
                 let services = try await harness.list("", "v1", "services")
                 return deployments.isEmpty && services.isEmpty
             }
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("an invalid spec is reported as Ready=False/InvalidSpec with the field, a Warning event, and no children")
     func invalidSpec() async throws {
-        let harness = try await OperatorHarness.start()
-        do {
+        try await OperatorHarness.with { harness in
             let strategy = """
                 strategy:
                   type: Canary
@@ -179,7 +158,7 @@ struct RolloutActionTests {
             let message = bad.status?.conditions?[type: "Ready"]?.message ?? ""
             #expect(message.contains("spec.strategy.canary.steps[1].pause.duration"), "\(message)")
             #expect(bad.status?.conditions?[type: "Ready"]?.status == .false)
-            let warnings = try await harness.events(about: "bad").filter { $0["reason"]?.stringValue == "InvalidSpec" }
+            let warnings = try await harness.events(about: "bad", waitingFor: ["InvalidSpec"]).filter { $0["reason"]?.stringValue == "InvalidSpec" }
             #expect(warnings.first?["type"]?.stringValue == "Warning")
             #expect(try await harness.list("apps", "v1", "deployments").isEmpty)
             // Retried (with the key's backoff) without writing again: the status was written once.
@@ -187,10 +166,6 @@ struct RolloutActionTests {
             try await harness.waitForReconciles(ModelDeploymentController.name, after: before, count: 3)
             let statusWrites = harness.api.counter.snapshot.filter { $0.key.hasPrefix("update modeldeployments") }.values.reduce(0, +)
             #expect(statusWrites == 1, "\(harness.api.counter.snapshot)")
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 }

@@ -30,8 +30,7 @@ struct TrafficRoutingTests {
 
     @Test("GatewayAPI routing sets exact weights in the HTTPRoute at each step")
     func exactWeights() async throws {
-        let harness = try await OperatorHarness.start()
-        do {
+        try await OperatorHarness.with { harness in
             let strategy = """
                 strategy:
                   type: Canary
@@ -70,17 +69,12 @@ struct TrafficRoutingTests {
                 return weights == ["churn-stable": 100, "churn-canary": 0]
                     && stable?[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v2"
             }
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("Shadow mirrors a percentage to the candidate through a RequestMirror filter, then switches after its duration")
     func shadowMirror() async throws {
-        let harness = try await OperatorHarness.start()
-        do {
+        try await OperatorHarness.with { harness in
             let strategy = """
                 strategy:
                   type: Shadow
@@ -115,17 +109,12 @@ struct TrafficRoutingTests {
                 return route?[path: ["spec", "rules"]]?[0]?["filters"] == nil
             }
             #expect(try await helpers.replicas(harness, "churn-v2") == 4)
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("BlueGreen runs the candidate at full size behind the preview Service and auto-promotes after N seconds")
     func blueGreenAutoPromotion() async throws {
-        let harness = try await OperatorHarness.start()
-        do {
+        try await OperatorHarness.with { harness in
             let strategy = """
                 strategy:
                   type: BlueGreen
@@ -149,10 +138,6 @@ struct TrafficRoutingTests {
                 let active = try await harness.json("", "v1", "services", "churn")
                 return active?[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v2"
             }
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 }

@@ -48,6 +48,20 @@ final class OperatorHarness: Sendable {
         return harness
     }
 
+    /// Runs `body` with a started harness and stops it afterwards, whether `body` throws or not.
+    static func with(simulator: WorkloadSimulator.Options? = WorkloadSimulator.Options(),
+                     configure: @escaping @Sendable (inout OperatorContext) -> Void = { _ in },
+                     _ body: (OperatorHarness) async throws -> Void) async throws {
+        let harness = try await start(simulator: simulator, configure: configure)
+        do {
+            try await body(harness)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
     private init(cluster: TestCluster, client: KubeClient, configure: @escaping @Sendable (inout OperatorContext) -> Void) {
         self.cluster = cluster
         self.client = client
@@ -98,6 +112,7 @@ final class OperatorHarness: Sendable {
     func stop() async {
         await stopOperator()
         await events.shutdown()
+        client.shutdown()
         await cluster.stop()
     }
 
@@ -147,11 +162,20 @@ final class OperatorHarness: Sendable {
         return found.withLock { $0! }
     }
 
-    /// Events recorded about an object (events.k8s.io), oldest first.
-    func events(about name: String) async throws -> [JSON] {
-        await events.flush()
-        let all = try await list("events.k8s.io", "v1", "events")
-        return all.filter { $0[path: ["regarding", "name"]]?.stringValue == name }
+    /// Events recorded about an object (events.k8s.io), oldest first, once every reason in
+    /// `reasons` is among them. A reconcile records its events after it writes status, so a test
+    /// that has just seen the status must wait for them (with a deadline) rather than read once.
+    func events(about name: String, waitingFor reasons: Set<String> = []) async throws -> [JSON] {
+        let found = Mutex<[JSON]>([])
+        try await eventually(timeout: .seconds(20), "events \(reasons.sorted()) about \(name)") {
+            await events.flush()
+            let all = try await list("events.k8s.io", "v1", "events")
+                .filter { $0[path: ["regarding", "name"]]?.stringValue == name }
+            found.withLock { $0 = all }
+            let seen = Set(all.compactMap { $0["reason"]?.stringValue })
+            return reasons.isSubset(of: seen)
+        }
+        return found.withLock { $0 }
     }
 
     /// Reconciles the named controller finished so far (any result).

@@ -74,7 +74,7 @@ import Testing
             #expect(env["MODEL_VERSION"] == "fraud-v7")
             #expect(pods[0][path: ["metadata", "annotations", "modelops.io/hyperparameters"]] == #"{"epochs":"10","learning-rate":"0.05"}"#)
 
-            let events = try await harness.events(about: "fraud-v7")
+            let events = try await harness.events(about: "fraud-v7", waitingFor: ["Created", "Running", "Succeeded", "Validated"])
             let reasons = Self.reasons(events)
             #expect(reasons.contains("Created"))
             #expect(reasons.contains("Running"), "\(reasons)")
@@ -102,7 +102,7 @@ import Testing
             #expect(validated.status == .false)
             #expect(validated.reason == "GateFailed")
             #expect(validated.message == "failed: accuracy 0.85 < min 0.9; passed: loss 0.41 <= max 0.5")
-            let events = try await harness.events(about: "weak")
+            let events = try await harness.events(about: "weak", waitingFor: ["ValidationFailed"])
             let warning = try #require(events.first { $0["reason"] == "ValidationFailed" })
             #expect(warning["type"] == "Warning")
             #expect(warning["note"]?.stringValue == validated.message)
@@ -227,7 +227,7 @@ import Testing
             #expect(crashing.status?.conditions?[type: "Validated"]?.reason == "TrainingFailed")
             #expect(crashing.status?.completionTime != nil)
             #expect(try await harness.list("", "v1", "pods", labelSelector: "modelops.io/training-job=crashing").count == 3)
-            let reasons = Self.reasons(try await harness.events(about: "crashing"))
+            let reasons = Self.reasons(try await harness.events(about: "crashing", waitingFor: ["Failed"]))
             #expect(reasons.contains("Failed"))
 
             let flaky = try await harness.waitFor(TrainingJob.self, "flaky", "succeeded") { $0.status?.phase == .succeeded }
@@ -274,11 +274,11 @@ import Testing
                 #expect(complete.message.contains(expected), "\(complete.message)")
                 #expect(job.status?.conditions?[type: "Validated"]?.status == .false)
                 #expect(job.status?.conditions?[type: "Validated"]?.reason == "NoResults")
-                let warning = try #require(try await harness.events(about: name).first { $0["reason"] == "NoResults" })
+                let warning = try #require(try await harness.events(about: name, waitingFor: ["NoResults"]).first { $0["reason"] == "NoResults" })
                 #expect(warning["type"] == "Warning")
                 #expect(warning["note"]?.stringValue?.contains(expected) == true)
             }
-            let chatty = try await harness.events(about: "chatty").first { $0["reason"] == "NoResults" }
+            let chatty = try await harness.events(about: "chatty", waitingFor: ["NoResults"]).first { $0["reason"] == "NoResults" }
             #expect(chatty?["note"]?.stringValue?.contains("\"training done, accuracy 0.9\"") == true, "the event quotes what the trainer wrote")
             try await TrainingE2E.expectZeroWrites(harness, metrics: metrics, names: ["chatty", "silent"])
         } catch {
@@ -352,7 +352,7 @@ import Testing
             #expect(done.status?.attempts == 1)
             #expect(try await harness.json("batch", "v1", "jobs", "resilient")?[path: ["metadata", "uid"]] == uid, "the same Job, not a new run")
             #expect(try await harness.list("", "v1", "pods", labelSelector: "modelops.io/training-job=resilient").count == 1)
-            #expect(Self.reasons(try await harness.events(about: "resilient")).filter { $0 == "Created" }.count == 1)
+            #expect(Self.reasons(try await harness.events(about: "resilient", waitingFor: ["Created"])).filter { $0 == "Created" }.count == 1)
             try await TrainingE2E.expectZeroWrites(harness, metrics: metrics, names: ["resilient"])
         } catch {
             await harness.stop()
@@ -372,7 +372,7 @@ import Testing
             }
             #expect(job.status?.phase == .pending)
             #expect(job.status?.message?.hasSuffix(": 0/1 nodes are available: 1 Insufficient nvidia.com/gpu.") == true, "\(job.status?.message ?? "")")
-            let warning = try #require(try await harness.events(about: "gpu-hungry").first { $0["reason"] == "Unschedulable" })
+            let warning = try #require(try await harness.events(about: "gpu-hungry", waitingFor: ["Unschedulable"]).first { $0["reason"] == "Unschedulable" })
             #expect(warning["type"] == "Warning")
             #expect(warning["note"]?.stringValue == job.status?.message)
         } catch {
@@ -392,7 +392,7 @@ import Testing
             #expect(ready.message.contains("spec.hyperparameters[\"num epochs\"]"))
             #expect(job.status?.conditions?[type: "Failed"]?.reason == "InvalidSpec")
             #expect(try await harness.json("batch", "v1", "jobs", "bad-names") == nil, "nothing runs")
-            let warning = try #require(try await harness.events(about: "bad-names").first { $0["reason"] == "InvalidSpec" })
+            let warning = try #require(try await harness.events(about: "bad-names", waitingFor: ["InvalidSpec"]).first { $0["reason"] == "InvalidSpec" })
             #expect(warning["type"] == "Warning")
         } catch {
             await harness.stop()
