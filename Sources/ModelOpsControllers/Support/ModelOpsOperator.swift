@@ -23,6 +23,7 @@ public final class ModelOpsOperator: Sendable {
                                  hasSynced: { controller.hasSynced }))
         }
         // One line per controller; each controller's file builds it from the context.
+        add(RetrainPolicyController.make(context))
         self.entries = entries
     }
 

@@ -1,0 +1,199 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import ModelOpsAPI
+import Synchronization
+
+/// The I/O around `RetrainPlanner`: gathers what the planner needs from the caches (and, for
+/// Metric triggers that are due, from Prometheus), then creates and deletes TrainingJobs, writes
+/// status when it changed, records events, and asks to be woken when the next thing is due.
+final class RetrainPolicyReconciler: Sendable {
+    let context: OperatorContext
+    let policies: Informer<RetrainPolicy>
+    let jobs: Informer<TrainingJob>
+    let configMaps: Informer<ConfigMap>
+    let deployments: Informer<ModelDeployment>
+    let measure: RetrainPolicyController.Measure?
+    let memory = Mutex(Memory())
+
+    /// What the reconciler remembers between passes, none of which must survive a restart.
+    struct Memory {
+        /// When each Metric trigger (policy uid / trigger index) was last evaluated.
+        var evaluated: [String: Date] = [:]
+        /// TrainingJobs created but maybe not yet in the cache, by policy uid (client-go's
+        /// "expectations"): so the next pass does not see a free slot for Forbid.
+        var created: [String: [(job: TrainingJob, at: Date)]] = [:]
+        /// TrainingJobs deleted but maybe still in the cache, by name.
+        var deleted: [String: Date] = [:]
+    }
+
+    /// How long a created or deleted TrainingJob is assumed, at most, to take to show in the cache.
+    static let expectationTimeout: TimeInterval = 60
+
+    init(context: OperatorContext, policies: Informer<RetrainPolicy>, jobs: Informer<TrainingJob>,
+         configMaps: Informer<ConfigMap>, deployments: Informer<ModelDeployment>, measure: RetrainPolicyController.Measure?) {
+        self.context = context
+        self.policies = policies
+        self.jobs = jobs
+        self.configMaps = configMaps
+        self.deployments = deployments
+        self.measure = measure
+    }
+
+    func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
+        guard let policy = policies.store.get(ref), policy.metadata.deletionTimestamp == nil else { return .done }
+        let now = context.clock.now()
+
+        let problems = SpecValidation.validate(policy.spec)
+        guard problems.isEmpty else {
+            var status = policy.status ?? RetrainPolicyStatus()
+            let condition = SpecConditions.invalidSpec(problems, generation: policy.metadata.generation, now: now)
+            status.conditions = Condition.setting(condition, in: status.conditions ?? [])
+            status.observedGeneration = policy.metadata.generation
+            status.nextScheduleTime = nil
+            if status != policy.status {
+                try await writeStatus(policy, status)
+                context.events.record(policy, type: .warning, reason: SpecConditions.invalidSpecReason,
+                                      action: "Validate", note: condition.message)
+            }
+            return .requeue
+        }
+
+        let uid = policy.metadata.uid ?? ""
+        let observation = RetrainObservation(
+            policy: policy, jobs: observedJobs(uid: uid, now: now), now: now, dataVersions: dataVersions(policy),
+            metricReadings: await metricReadings(policy, now: now), rejectedVersions: rejectedVersions(policy))
+        let plan = RetrainPlanner.plan(observation)
+
+        let resource = context.client.resource(TrainingJob.self, namespace: policy.metadata.namespace)
+        for job in plan.delete {
+            guard let name = job.metadata.name else { continue }
+            do {
+                try await resource.delete(name, options: DeleteOptions(propagation: .background, preconditionUID: job.metadata.uid))
+            } catch where error.isNotFound || error.isConflict {
+                // Gone already, or a different object of that name now: nothing of ours to delete.
+            }
+            memory.withLock { $0.deleted[name] = now }
+        }
+        for job in plan.create {
+            do {
+                let created = try await resource.create(job)
+                memory.withLock { $0.created[uid, default: []].append((created, now)) }
+            } catch where error.isAlreadyExists {
+                // The slot (or request, or data version) already has its run: never a second one.
+            }
+        }
+        if plan.status != policy.status {
+            try await writeStatus(policy, plan.status)
+        }
+        for event in plan.events {
+            context.events.record(policy, type: event.type, reason: event.reason, action: event.action, note: event.note)
+        }
+
+        var wake = plan.wakeAt.map { $0.timeIntervalSince(now) }
+        if measure != nil, let next = nextMetricEvaluation(policy, now: now) {
+            wake = min(wake ?? next, next)
+        }
+        guard let wake else { return .done }
+        return .requeueAfter(.milliseconds(Int64(max(0, wake) * 1000) + 1))
+    }
+
+    func writeStatus(_ policy: RetrainPolicy, _ status: RetrainPolicyStatus) async throws {
+        var updated = policy
+        updated.status = status
+        _ = try await context.client.resource(RetrainPolicy.self, namespace: policy.metadata.namespace)
+            .updateStatus(updated, name: policy.metadata.name ?? "")
+    }
+
+    // MARK: Observation
+
+    /// The policy's TrainingJobs: the cache, plus runs created and not yet seen, minus runs
+    /// deleted and not yet gone from it.
+    func observedJobs(uid: String, now: Date) -> [TrainingJob] {
+        let cached = jobs.store.byIndex(IndexedStore<TrainingJob>.controllerIndex, uid)
+        let names = Set(cached.compactMap(\.metadata.name))
+        return memory.withLock { memory in
+            memory.created[uid] = memory.created[uid]?.filter { entry in
+                !names.contains(entry.job.metadata.name ?? "") && now.timeIntervalSince(entry.at) < Self.expectationTimeout
+            }
+            memory.deleted = memory.deleted.filter { now.timeIntervalSince($0.value) < Self.expectationTimeout }
+            let pending = memory.created[uid]?.map(\.job) ?? []
+            return (cached + pending).filter { memory.deleted[$0.metadata.name ?? ""] == nil }
+        }
+    }
+
+    func dataVersions(_ policy: RetrainPolicy) -> [Int: String] {
+        var result: [Int: String] = [:]
+        for (index, trigger) in (policy.spec.triggers ?? []).enumerated() {
+            guard let ref = trigger.dataVersion?.configMapRef,
+                  let value = configMaps.store.get(namespace: policy.metadata.namespace, name: ref.name)?.data?[ref.key]
+            else { continue }
+            result[index] = value
+        }
+        return result
+    }
+
+    /// ModelDeployments the policy feeds: the one it names and every one following it.
+    func followers(_ policy: RetrainPolicy) -> [ModelDeployment] {
+        deployments.store.list(namespace: policy.metadata.namespace).filter { deployment in
+            deployment.metadata.name == policy.spec.modelDeploymentRef.name
+                || deployment.spec.model.fromPolicy == policy.metadata.name
+        }
+    }
+
+    func rejectedVersions(_ policy: RetrainPolicy) -> Set<String> {
+        Set(followers(policy).flatMap { $0.status?.rejectedVersions ?? [] }.map(\.version))
+    }
+
+    // MARK: Metric triggers
+
+    func metricKey(_ policy: RetrainPolicy, _ index: Int) -> String {
+        "\(policy.metadata.uid ?? "")/\(index)"
+    }
+
+    static var interval: TimeInterval {
+        TimeInterval(RetrainPolicyController.metricEvaluationInterval.components.seconds)
+    }
+
+    /// Evaluates the Metric triggers that are due (never evaluated by this process, or last
+    /// evaluated at least one interval ago).
+    func metricReadings(_ policy: RetrainPolicy, now: Date) async -> [Int: MetricReading] {
+        var readings: [Int: MetricReading] = [:]
+        let deployment = deployments.store.get(namespace: policy.metadata.namespace, name: policy.spec.modelDeploymentRef.name)
+        for (index, trigger) in (policy.spec.triggers ?? []).enumerated() {
+            guard let metric = trigger.metric else { continue }
+            let key = metricKey(policy, index)
+            let last = memory.withLock { $0.evaluated[key] }
+            guard last.map({ now.timeIntervalSince($0) >= Self.interval }) ?? true else { continue }
+            memory.withLock { $0.evaluated[key] = now }
+            guard let measure else {
+                readings[index] = MetricReading(value: nil, message: "no metric source configured")
+                continue
+            }
+            guard let provider = metric.provider ?? deployment?.spec.analysis?.provider else {
+                readings[index] = MetricReading(value: nil, message: "no provider: set spec.triggers[\(index)].metric.provider or the ModelDeployment's spec.analysis.provider")
+                continue
+            }
+            let version = deployment?.status?.stable?.version ?? ""
+            let query = metric.query.replacingOccurrences(of: "{{version}}", with: version)
+            let measurement = await measure(query, provider, now)
+            switch measurement.phase {
+            case .successful, .failed: readings[index] = MetricReading(value: measurement.value, message: measurement.message)
+            case .inconclusive, .error: readings[index] = MetricReading(value: nil, message: measurement.message)
+            }
+        }
+        return readings
+    }
+
+    /// Seconds until the next Metric trigger evaluation is due; nil without Metric triggers.
+    func nextMetricEvaluation(_ policy: RetrainPolicy, now: Date) -> TimeInterval? {
+        let indexes = (policy.spec.triggers ?? []).indices.filter { policy.spec.triggers![$0].metric != nil }
+        guard !indexes.isEmpty else { return nil }
+        return memory.withLock { memory in
+            indexes.map { index in
+                memory.evaluated[metricKey(policy, index)].map { $0.addingTimeInterval(Self.interval).timeIntervalSince(now) } ?? 0
+            }.min()
+        }
+    }
+}
