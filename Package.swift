@@ -117,8 +117,18 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
-        // Shared by the test targets: running kubectl and curl against an API test server.
-        .target(name: "TestSupport", dependencies: ["KubeTestServer", "KubeTestServerCore", "KubeCore"], path: "Tests/TestSupport"),
+        // Shared by the test targets: running kubectl and curl against an API test server, and a
+        // real Prometheus scraping a small NIO metrics exporter, for analysis tests.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "KubeTestServer", "KubeTestServerCore", "KubeCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeTestServerCore", "KubeCore", "TestSupport"]),
     ]
 )

@@ -19,11 +19,15 @@ public struct OperatorContext: Sendable {
     public var informerOptions: InformerOptions
     public var metrics: RuntimeMetrics
     public var logger: Logger
+    /// Takes analysis measurements; tests swap in a scripted one or a Prometheus measurer that
+    /// evaluates at Prometheus's own time.
+    public var measurer: any MetricMeasurer
 
     public init(client: KubeClient, clock: OperatorClock = .system, events: EventRecorder,
                 applier: ChildApplier = ChildApplier(), namespace: String? = nil, workers: Int = 4,
                 rateLimits: QueueRateLimits = .default, informerOptions: InformerOptions = InformerOptions(),
-                metrics: RuntimeMetrics = .shared, logger: Logger = Logger(label: "modelops")) {
+                metrics: RuntimeMetrics = .shared, logger: Logger = Logger(label: "modelops"),
+                measurer: any MetricMeasurer = PrometheusMeasurer()) {
         self.client = client
         self.clock = clock
         self.events = events
@@ -34,5 +38,6 @@ public struct OperatorContext: Sendable {
         self.informerOptions = informerOptions
         self.metrics = metrics
         self.logger = logger
+        self.measurer = measurer
     }
 }

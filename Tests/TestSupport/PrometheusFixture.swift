@@ -1,0 +1,246 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import KubeCore
+import Synchronization
+
+/// A real Prometheus (Debian's `/usr/bin/prometheus`) scraping a `MetricsExporter` whose gauges the
+/// test sets, for tests of analysis against the real query language and HTTP API.
+///
+/// Prometheus runs under a small shell that kills it when its stdin closes: `stop()` closes it, and
+/// so does the kernel when the test process dies, so no Prometheus outlives its test run.
+/// Always `stop()` (or use `PrometheusFixture.with { ... }`, which stops on every path).
+public final class PrometheusFixture: Sendable {
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Base URL of the Prometheus HTTP API, e.g. "http://127.0.0.1:41234".
+    public let address: String
+    public let exporter: MetricsExporter
+    public let dir: URL
+    private let process: Process
+    private let stdin: FileHandle
+    private let stopped = Mutex(false)
+
+    public static var binary: String {
+        ["/usr/bin/prometheus", Command.which("prometheus")].compactMap { $0 }
+            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/prometheus"
+    }
+
+    private init(address: String, exporter: MetricsExporter, dir: URL, process: Process, stdin: FileHandle) {
+        self.address = address
+        self.exporter = exporter
+        self.dir = dir
+        self.process = process
+        self.stdin = stdin
+    }
+
+    /// Starts the exporter and Prometheus, and returns once Prometheus is ready (`/-/ready`) and has
+    /// scraped the exporter once. Series removed from the exporter vanish from queries after the
+    /// 5 s lookback delta.
+    public static func start(scrapeInterval: Duration = .milliseconds(200)) async throws -> PrometheusFixture {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw Unavailable(description: "prometheus not found at \(binary): install Debian's prometheus package (.ci/run does)")
+        }
+        let exporter = try await MetricsExporter.start()
+        var lastError: any Error = Unavailable(description: "prometheus did not start")
+        for _ in 0..<3 {  // a free port can be taken between finding it and Prometheus binding it
+            do {
+                let fixture = try await launch(exporter: exporter, scrapeInterval: scrapeInterval)
+                do {
+                    try await fixture.waitUntilReady()
+                    return fixture
+                } catch {
+                    await fixture.stopPrometheus()
+                    lastError = error
+                    if !"\(error)".contains("address already in use") { break }
+                }
+            } catch {
+                lastError = error
+                break
+            }
+        }
+        await exporter.stop()
+        throw lastError
+    }
+
+    /// Runs `body` with a started fixture and stops it afterwards, also when `body` throws.
+    public static func with<T: Sendable>(scrapeInterval: Duration = .milliseconds(200),
+                                         _ body: (PrometheusFixture) async throws -> T) async throws -> T {
+        let fixture = try await start(scrapeInterval: scrapeInterval)
+        do {
+            let result = try await body(fixture)
+            await fixture.stop()
+            return result
+        } catch {
+            await fixture.stop()
+            throw error
+        }
+    }
+
+    private static func launch(exporter: MetricsExporter, scrapeInterval: Duration) async throws -> PrometheusFixture {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
+        let interval = "\(max(1, scrapeInterval.milliseconds))ms"
+        let config = """
+            global:
+              scrape_interval: \(interval)
+              scrape_timeout: \(interval)
+              evaluation_interval: 1m
+            scrape_configs:
+              - job_name: exporter
+                static_configs:
+                  - targets: ['127.0.0.1:\(exporter.port)']
+            """
+        try Data(config.utf8).write(to: dir.appendingPathComponent("prometheus.yml"))
+        let port = try freePort()
+        // Prometheus lives while this shell's stdin is open (fd 3 in the watcher); background jobs
+        // of a non-interactive shell get /dev/null as stdin, hence the explicit copy.
+        let script = """
+            exec 3<&0
+            "$@" </dev/null >"$PROMETHEUS_LOG" 2>&1 &
+            pid=$!
+            echo "$pid" >"$PROMETHEUS_PIDFILE"
+            { read -r _ <&3; kill "$pid" 2>/dev/null; } &
+            watcher=$!
+            exec 3<&-
+            wait "$pid"; status=$?
+            kill "$watcher" 2>/dev/null
+            exit "$status"
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, "prometheus-fixture", binary,
+                             "--config.file=\(dir.appendingPathComponent("prometheus.yml").path)",
+                             "--storage.tsdb.path=\(dir.appendingPathComponent("data").path)",
+                             "--web.listen-address=127.0.0.1:\(port)",
+                             "--query.lookback-delta=5s",
+                             "--log.level=warn"]
+        process.environment = ["PROMETHEUS_LOG": dir.appendingPathComponent("prometheus.log").path,
+                               "PROMETHEUS_PIDFILE": dir.appendingPathComponent("prometheus.pid").path,
+                               "PATH": "/usr/bin:/bin"]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return PrometheusFixture(address: "http://127.0.0.1:\(port)", exporter: exporter, dir: dir, process: process,
+                                 stdin: input.fileHandleForWriting)
+    }
+
+    /// The end of Prometheus's log, for error messages.
+    public func logTail(lines: Int = 20) -> String {
+        let text = (try? String(contentsOf: dir.appendingPathComponent("prometheus.log"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+
+    private func waitUntilReady() async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            if !process.isRunning {
+                throw Unavailable(description: "prometheus exited with status \(process.terminationStatus):\n\(logTail())")
+            }
+            if let (status, _) = try? await get("/-/ready"), status == 200 { break }
+            if ContinuousClock.now >= deadline {
+                throw Unavailable(description: "prometheus not ready after 30 s:\n\(logTail())")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await waitForSample(query: "up{job=\"exporter\"}", where: { $0 == 1 })
+    }
+
+    /// GET of a path of the Prometheus server: (status, body).
+    public func get(_ pathAndQuery: String) async throws -> (Int, Data) {
+        var request = URLRequest(url: URL(string: address + pathAndQuery)!)
+        request.timeoutInterval = 5
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    /// The instant query's answer at Prometheus's current time, as JSON.
+    public func query(_ promql: String) async throws -> JSON {
+        var components = URLComponents(string: address + "/api/v1/query")!
+        components.queryItems = [URLQueryItem(name: "query", value: promql)]
+        let encoded = components.percentEncodedQuery!.replacingOccurrences(of: "+", with: "%2B")
+        let (_, data) = try await get("/api/v1/query?" + encoded)
+        return try JSON.parse(Array(data))
+    }
+
+    /// Waits (up to `timeout`) until `promql` returns a sample whose value satisfies `predicate`,
+    /// and returns that value. Use this instead of sleeping for scrapes.
+    @discardableResult
+    public func waitForSample(query promql: String, timeout: Duration = .seconds(20),
+                              where predicate: (Double) -> Bool = { _ in true }) async throws -> Double {
+        var found: Double?
+        var last = "no answer"
+        do {
+            try await eventually(timeout: timeout, "a sample of \(promql)") {
+                guard let answer = try? await query(promql) else { return false }
+                last = answer.serializedString()
+                guard let text = answer[path: ["data", "result"]]?[0]?["value"]?[1]?.stringValue,
+                      let value = Double(text), predicate(value) else { return false }
+                found = value
+                return true
+            }
+        } catch {
+            throw Unavailable(description: "no matching sample of \(promql) within \(timeout); last answer: \(last)")
+        }
+        return found!
+    }
+
+    /// Waits (up to `timeout`) until `promql` returns an empty vector (e.g. after `exporter.remove`).
+    public func waitForNoSample(query promql: String, timeout: Duration = .seconds(20)) async throws {
+        try await eventually(timeout: timeout, "no sample of \(promql)") {
+            guard let answer = try? await query(promql) else { return false }
+            return answer[path: ["data", "result"]]?.arrayValue?.isEmpty == true
+        }
+    }
+
+    /// Stops Prometheus (SIGTERM, SIGKILL after 10 s), the exporter, and removes the data directory.
+    public func stop() async {
+        await stopPrometheus()
+        await exporter.stop()
+    }
+
+    private func stopPrometheus() async {
+        guard stopped.withLock({ let was = $0; $0 = true; return !was }) else { return }
+        try? stdin.close()
+        let pid = (try? String(contentsOf: dir.appendingPathComponent("prometheus.pid"), encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        if let pid, process.isRunning { kill(pid, SIGTERM) }
+        if (try? await eventually(timeout: .seconds(10), "prometheus to exit", { !process.isRunning })) == nil {
+            if let pid { kill(pid, SIGKILL) }
+            process.terminate()
+            try? await eventually(timeout: .seconds(5), "prometheus to exit", { !process.isRunning })
+        }
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// A port nobody listens on right now (bind to port 0, read it, close).
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Unavailable(description: "socket() failed: errno \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw Unavailable(description: "could not find a free port: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+extension Duration {
+    fileprivate var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}
