@@ -14,16 +14,8 @@ public enum RetrainPolicyController {
     /// consecutive evaluations this far apart.
     public static let metricEvaluationInterval: Duration = .seconds(30)
 
-    /// One measurement of a (rendered) query: `MetricMeasurer.measure(query:provider:at:)`.
-    public typealias Measure = @Sendable (_ query: String, _ provider: MetricProvider, _ at: Date) async -> AnalysisMeasurement
-
+    /// Metric triggers are measured with `context.measurer`.
     public static func make(_ context: OperatorContext) -> Controller<RetrainPolicy> {
-        make(context, measure: nil)
-    }
-
-    /// `measure` evaluates Metric triggers; without one they report that no metric source is
-    /// available and never fire.
-    public static func make(_ context: OperatorContext, measure: Measure?) -> Controller<RetrainPolicy> {
         let client = context.client
         let namespace = context.namespace
         let policies = Informer(client.resource(RetrainPolicy.self, namespace: namespace), options: context.informerOptions)
@@ -43,7 +35,7 @@ public enum RetrainPolicyController {
         }
 
         let reconciler = RetrainPolicyReconciler(context: context, policies: policies, jobs: jobs, configMaps: configMaps,
-                                                 deployments: deployments, measure: measure)
+                                                 deployments: deployments)
         let controller = Controller(name: name, for: policies, workers: context.workers, rateLimits: context.rateLimits,
                                     time: context.clock.time, queueObserver: context.metrics.queueObserver(name: name),
                                     observer: context.metrics.controllerObserver(name: name), logger: context.logger) { ref, _ in

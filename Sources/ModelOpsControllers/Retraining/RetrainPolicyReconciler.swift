@@ -14,7 +14,6 @@ final class RetrainPolicyReconciler: Sendable {
     let jobs: Informer<TrainingJob>
     let configMaps: Informer<ConfigMap>
     let deployments: Informer<ModelDeployment>
-    let measure: RetrainPolicyController.Measure?
     let memory = Mutex(Memory())
 
     /// What the reconciler remembers between passes, none of which must survive a restart.
@@ -32,13 +31,12 @@ final class RetrainPolicyReconciler: Sendable {
     static let expectationTimeout: TimeInterval = 60
 
     init(context: OperatorContext, policies: Informer<RetrainPolicy>, jobs: Informer<TrainingJob>,
-         configMaps: Informer<ConfigMap>, deployments: Informer<ModelDeployment>, measure: RetrainPolicyController.Measure?) {
+         configMaps: Informer<ConfigMap>, deployments: Informer<ModelDeployment>) {
         self.context = context
         self.policies = policies
         self.jobs = jobs
         self.configMaps = configMaps
         self.deployments = deployments
-        self.measure = measure
     }
 
     func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
@@ -92,7 +90,7 @@ final class RetrainPolicyReconciler: Sendable {
         }
 
         var wake = plan.wakeAt.map { $0.timeIntervalSince(now) }
-        if measure != nil, let next = nextMetricEvaluation(policy, now: now) {
+        if let next = nextMetricEvaluation(policy, now: now) {
             wake = min(wake ?? next, next)
         }
         guard let wake else { return .done }
@@ -167,17 +165,16 @@ final class RetrainPolicyReconciler: Sendable {
             let last = memory.withLock { $0.evaluated[key] }
             guard last.map({ now.timeIntervalSince($0) >= Self.interval }) ?? true else { continue }
             memory.withLock { $0.evaluated[key] = now }
-            guard let measure else {
-                readings[index] = MetricReading(value: nil, message: "no metric source configured")
-                continue
-            }
             guard let provider = metric.provider ?? deployment?.spec.analysis?.provider else {
                 readings[index] = MetricReading(value: nil, message: "no provider: set spec.triggers[\(index)].metric.provider or the ModelDeployment's spec.analysis.provider")
                 continue
             }
-            let version = deployment?.status?.stable?.version ?? ""
-            let query = metric.query.replacingOccurrences(of: "{{version}}", with: version)
-            let measurement = await measure(query, provider, now)
+            let stable = deployment?.status?.stable
+            let placeholders = QueryPlaceholders(
+                version: stable?.version ?? "", stableVersion: stable?.version ?? "",
+                model: stable?.name ?? policy.spec.trainingJobTemplate.spec.model.name,
+                name: policy.spec.modelDeploymentRef.name, namespace: policy.metadata.namespace ?? "")
+            let measurement = await context.measurer.measure(query: placeholders.render(metric.query), provider: provider, at: now)
             switch measurement.phase {
             case .successful, .failed: readings[index] = MetricReading(value: measurement.value, message: measurement.message)
             case .inconclusive, .error: readings[index] = MetricReading(value: nil, message: measurement.message)
