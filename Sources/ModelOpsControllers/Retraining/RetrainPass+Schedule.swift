@@ -23,10 +23,11 @@ extension RetrainPass {
 
     // MARK: Schedule
 
-    mutating func schedule() {
+    mutating func scheduledRuns() {
         guard let schedule else { return }
         let accounted = [plan.status.lastScheduleTime, plan.status.lastMissedScheduleTime].compactMap { $0 }.max()
-        let cursor = accounted?.date ?? policy.metadata.creationTimestamp?.date ?? now
+        // Counted from creation (never from after now: the API server's clock may run ahead).
+        let cursor = accounted?.date ?? min(policy.metadata.creationTimestamp?.date ?? now, now)
         let due = schedule.slots(after: cursor, upTo: now, limit: RetrainPlanner.missedCountLimit)
         if let next = schedule.next(after: now) { wake(at: next) }
         guard let slot = due.mostRecent else { return }

@@ -85,7 +85,7 @@ extension RetrainPass {
     mutating func metric(_ index: Int, _ metric: MetricTrigger) {
         guard let reading = observation.metricReadings[index] else { return }
         var state = triggerStatus(index)
-        let op = metric.operator ?? .greaterThan
+        let op = metric.`operator` ?? .greaterThan
         let breaching = reading.value.map { op == .greaterThan ? $0 > metric.threshold : $0 < metric.threshold } ?? false
         if breaching, state.breachingSince == nil {
             state.breachingSince = KubeTime(now)
@@ -96,12 +96,12 @@ extension RetrainPass {
         }
         defer { setTriggerStatusIfChanged(state) }
         guard breaching, let since = state.breachingSince, let value = reading.value else { return }
-        let hold = (metric.for.flatMap { try? GoDuration.parse($0) }).map(Self.seconds) ?? 0
+        let hold = (metric.`for`.flatMap { try? GoDuration.parse($0) }).map(Self.seconds) ?? 0
         guard now.timeIntervalSince(since.date) >= hold, !suspended, mayStart, cooldownEnd == nil else { return }
         state.lastFired = KubeTime(now)
         state.lastValue = value
         let sign = op == .greaterThan ? ">" : "<"
-        let held = metric.for.map { " for \($0)" } ?? ""
+        let held = metric.`for`.map { " for \($0)" } ?? ""
         start(.metric, name: RetrainRunNames.metric(policy: policyName, time: now),
               reason: "\(metric.query) = \(Self.format(value)) \(sign) \(Self.format(metric.threshold))\(held)")
     }

@@ -32,7 +32,7 @@ public enum RetrainPlanner {
     public static func plan(_ observation: RetrainObservation) -> RetrainPlan {
         var pass = RetrainPass(observation)
         pass.manualRetrain()
-        pass.schedule()
+        pass.scheduledRuns()
         pass.triggers()
         pass.promotion()
         pass.history()
