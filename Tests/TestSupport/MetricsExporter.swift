@@ -83,7 +83,7 @@ public final class MetricsExporter: Sendable {
             }
         let exporter = MetricsExporter(port: server.channel.localAddress?.port ?? 0, channel: server.channel)
         let loop = Task { [exporter] in
-            try? await withThrowingDiscardingTaskGroup { group in
+            _ = try? await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
                         group.addTask { await exporter.serve(connection) }

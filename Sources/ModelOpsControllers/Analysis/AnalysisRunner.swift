@@ -64,7 +64,7 @@ public struct AnalysisRunner: Sendable {
         let results = run.metrics ?? []
         let missing = results.filter { result in !spec.metrics.contains { $0.name == result.name } }.map(\.name)
         guard missing.isEmpty else {
-            return (run.ended(.error, at: finished, message: "\(quotedList(missing)) no longer in spec.analysis.metrics"), nil)
+            return (run.ended(.error, at: finished, message: "\(Self.quotedList(missing)) no longer in spec.analysis.metrics"), nil)
         }
         let startedAt = (run.startedAt ?? finished).date
         run.startedAt = run.startedAt ?? finished

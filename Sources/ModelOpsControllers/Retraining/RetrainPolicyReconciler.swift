@@ -66,21 +66,10 @@ final class RetrainPolicyReconciler: Sendable {
 
         let resource = context.client.resource(TrainingJob.self, namespace: policy.metadata.namespace)
         for job in plan.delete {
-            guard let name = job.metadata.name else { continue }
-            do {
-                try await resource.delete(name, options: DeleteOptions(propagation: .background, preconditionUID: job.metadata.uid))
-            } catch where error.isNotFound || error.isConflict {
-                // Gone already, or a different object of that name now: nothing of ours to delete.
-            }
-            memory.withLock { $0.deleted[name] = now }
+            try await delete(job, with: resource, now: now)
         }
         for job in plan.create {
-            do {
-                let created = try await resource.create(job)
-                memory.withLock { $0.created[uid, default: []].append((created, now)) }
-            } catch where error.isAlreadyExists {
-                // The slot (or request, or data version) already has its run: never a second one.
-            }
+            try await create(job, with: resource, policyUID: uid, now: now)
         }
         if plan.status != policy.status {
             try await writeStatus(policy, plan.status)
@@ -95,6 +84,28 @@ final class RetrainPolicyReconciler: Sendable {
         }
         guard let wake else { return .done }
         return .requeueAfter(.milliseconds(Int64(max(0, wake) * 1000) + 1))
+    }
+
+    /// Deletes a run; one already gone, or replaced by another object of its name, is not an error.
+    func delete(_ job: TrainingJob, with resource: ResourceClient<TrainingJob>, now: Date) async throws {
+        guard let name = job.metadata.name else { return }
+        do {
+            try await resource.delete(name, options: DeleteOptions(propagation: .background, preconditionUID: job.metadata.uid))
+        } catch {
+            guard error.isNotFound || error.isConflict else { throw error }
+        }
+        memory.withLock { $0.deleted[name] = now }
+    }
+
+    /// Creates a run. AlreadyExists means the slot (or request, or data version) already has its
+    /// run, created before a crash or by another leader: never a second one, and not an error.
+    func create(_ job: TrainingJob, with resource: ResourceClient<TrainingJob>, policyUID: String, now: Date) async throws {
+        do {
+            let created = try await resource.create(job)
+            memory.withLock { $0.created[policyUID, default: []].append((created, now)) }
+        } catch {
+            guard error.isAlreadyExists else { throw error }
+        }
     }
 
     func writeStatus(_ policy: RetrainPolicy, _ status: RetrainPolicyStatus) async throws {
