@@ -16,14 +16,15 @@ final class RetrainPolicyReconciler: Sendable {
     let deployments: Informer<ModelDeployment>
     let memory = Mutex(Memory())
 
-    /// What the reconciler remembers between passes, none of which must survive a restart.
+    /// What the reconciler remembers between passes, none of which must survive a restart. Kept
+    /// per policy and dropped when the policy is gone.
     struct Memory {
-        /// When each Metric trigger (policy uid / trigger index) was last evaluated.
-        var evaluated: [String: Date] = [:]
-        /// TrainingJobs created but maybe not yet in the cache, by policy uid (client-go's
-        /// "expectations"): so the next pass does not see a free slot for Forbid.
-        var created: [String: [(job: TrainingJob, at: Date)]] = [:]
-        /// TrainingJobs deleted but maybe still in the cache, by name.
+        /// When each Metric trigger (by index) of a policy was last evaluated.
+        var evaluated: [ObjectRef: [Int: Date]] = [:]
+        /// TrainingJobs created but maybe not yet in the cache (client-go's "expectations"), so the
+        /// next pass does not see a free slot for Forbid.
+        var created: [ObjectRef: [(job: TrainingJob, at: Date)]] = [:]
+        /// TrainingJobs deleted but maybe still in the cache, by "namespace/name".
         var deleted: [String: Date] = [:]
     }
 
@@ -40,7 +41,13 @@ final class RetrainPolicyReconciler: Sendable {
     }
 
     func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
-        guard let policy = policies.store.get(ref), policy.metadata.deletionTimestamp == nil else { return .done }
+        guard let policy = policies.store.get(ref), policy.metadata.deletionTimestamp == nil else {
+            memory.withLock { memory in
+                memory.evaluated[ref] = nil
+                memory.created[ref] = nil
+            }
+            return .done
+        }
         let now = context.clock.now()
 
         let problems = SpecValidation.validate(policy.spec)
@@ -60,8 +67,8 @@ final class RetrainPolicyReconciler: Sendable {
 
         let uid = policy.metadata.uid ?? ""
         let observation = RetrainObservation(
-            policy: policy, jobs: observedJobs(uid: uid, now: now), now: now, dataVersions: dataVersions(policy),
-            metricReadings: await metricReadings(policy, now: now), rejectedVersions: rejectedVersions(policy))
+            policy: policy, jobs: observedJobs(ref: ref, uid: uid, now: now), now: now, dataVersions: dataVersions(policy),
+            metricReadings: await metricReadings(policy, ref: ref, now: now), rejectedVersions: rejectedVersions(policy))
         let plan = RetrainPlanner.plan(observation)
 
         let resource = context.client.resource(TrainingJob.self, namespace: policy.metadata.namespace)
@@ -69,7 +76,7 @@ final class RetrainPolicyReconciler: Sendable {
             try await delete(job, with: resource, now: now)
         }
         for job in plan.create {
-            try await create(job, with: resource, policyUID: uid, now: now)
+            try await create(job, with: resource, policy: ref, now: now)
         }
         if plan.status != policy.status {
             try await writeStatus(policy, plan.status)
@@ -79,7 +86,7 @@ final class RetrainPolicyReconciler: Sendable {
         }
 
         var wake = plan.wakeAt.map { $0.timeIntervalSince(now) }
-        if let next = nextMetricEvaluation(policy, now: now) {
+        if let next = nextMetricEvaluation(policy, ref: ref, now: now) {
             wake = min(wake ?? next, next)
         }
         guard let wake else { return .done }
@@ -94,15 +101,15 @@ final class RetrainPolicyReconciler: Sendable {
         } catch {
             guard error.isNotFound || error.isConflict else { throw error }
         }
-        memory.withLock { $0.deleted[name] = now }
+        memory.withLock { $0.deleted["\(job.metadata.namespace ?? "")/\(name)"] = now }
     }
 
     /// Creates a run. AlreadyExists means the slot (or request, or data version) already has its
     /// run, created before a crash or by another leader: never a second one, and not an error.
-    func create(_ job: TrainingJob, with resource: ResourceClient<TrainingJob>, policyUID: String, now: Date) async throws {
+    func create(_ job: TrainingJob, with resource: ResourceClient<TrainingJob>, policy: ObjectRef, now: Date) async throws {
         do {
             let created = try await resource.create(job)
-            memory.withLock { $0.created[policyUID, default: []].append((created, now)) }
+            memory.withLock { $0.created[policy, default: []].append((created, now)) }
         } catch {
             guard error.isAlreadyExists else { throw error }
         }
@@ -119,16 +126,16 @@ final class RetrainPolicyReconciler: Sendable {
 
     /// The policy's TrainingJobs: the cache, plus runs created and not yet seen, minus runs
     /// deleted and not yet gone from it.
-    func observedJobs(uid: String, now: Date) -> [TrainingJob] {
+    func observedJobs(ref: ObjectRef, uid: String, now: Date) -> [TrainingJob] {
         let cached = jobs.store.byIndex(IndexedStore<TrainingJob>.controllerIndex, uid)
         let names = Set(cached.compactMap(\.metadata.name))
         return memory.withLock { memory in
-            memory.created[uid] = memory.created[uid]?.filter { entry in
+            memory.created[ref] = memory.created[ref]?.filter { entry in
                 !names.contains(entry.job.metadata.name ?? "") && now.timeIntervalSince(entry.at) < Self.expectationTimeout
             }
             memory.deleted = memory.deleted.filter { now.timeIntervalSince($0.value) < Self.expectationTimeout }
-            let pending = memory.created[uid]?.map(\.job) ?? []
-            return (cached + pending).filter { memory.deleted[$0.metadata.name ?? ""] == nil }
+            let pending = (memory.created[ref] ?? []).map(\.job).filter { $0.metadata.controllerReference?.uid == uid }
+            return (cached + pending).filter { memory.deleted["\($0.metadata.namespace ?? "")/\($0.metadata.name ?? "")"] == nil }
         }
     }
 
@@ -157,25 +164,20 @@ final class RetrainPolicyReconciler: Sendable {
 
     // MARK: Metric triggers
 
-    func metricKey(_ policy: RetrainPolicy, _ index: Int) -> String {
-        "\(policy.metadata.uid ?? "")/\(index)"
-    }
-
     static var interval: TimeInterval {
         TimeInterval(RetrainPolicyController.metricEvaluationInterval.components.seconds)
     }
 
     /// Evaluates the Metric triggers that are due (never evaluated by this process, or last
     /// evaluated at least one interval ago).
-    func metricReadings(_ policy: RetrainPolicy, now: Date) async -> [Int: MetricReading] {
+    func metricReadings(_ policy: RetrainPolicy, ref: ObjectRef, now: Date) async -> [Int: MetricReading] {
         var readings: [Int: MetricReading] = [:]
         let deployment = deployments.store.get(namespace: policy.metadata.namespace, name: policy.spec.modelDeploymentRef.name)
         for (index, trigger) in (policy.spec.triggers ?? []).enumerated() {
             guard let metric = trigger.metric else { continue }
-            let key = metricKey(policy, index)
-            let last = memory.withLock { $0.evaluated[key] }
+            let last = memory.withLock { $0.evaluated[ref]?[index] }
             guard last.map({ now.timeIntervalSince($0) >= Self.interval }) ?? true else { continue }
-            memory.withLock { $0.evaluated[key] = now }
+            memory.withLock { $0.evaluated[ref, default: [:]][index] = now }
             guard let provider = metric.provider ?? deployment?.spec.analysis?.provider else {
                 readings[index] = MetricReading(value: nil, message: "no provider: set spec.triggers[\(index)].metric.provider or the ModelDeployment's spec.analysis.provider")
                 continue
@@ -195,12 +197,12 @@ final class RetrainPolicyReconciler: Sendable {
     }
 
     /// Seconds until the next Metric trigger evaluation is due; nil without Metric triggers.
-    func nextMetricEvaluation(_ policy: RetrainPolicy, now: Date) -> TimeInterval? {
+    func nextMetricEvaluation(_ policy: RetrainPolicy, ref: ObjectRef, now: Date) -> TimeInterval? {
         let indexes = (policy.spec.triggers ?? []).indices.filter { policy.spec.triggers![$0].metric != nil }
         guard !indexes.isEmpty else { return nil }
         return memory.withLock { memory in
             indexes.map { index in
-                memory.evaluated[metricKey(policy, index)].map { $0.addingTimeInterval(Self.interval).timeIntervalSince(now) } ?? 0
+                memory.evaluated[ref]?[index].map { $0.addingTimeInterval(Self.interval).timeIntervalSince(now) } ?? 0
             }.min()
         }
     }
