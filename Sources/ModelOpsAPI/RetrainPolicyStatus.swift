@@ -108,7 +108,8 @@ public struct RetrainPolicyStatus: Sendable, Hashable, Codable {
         /// Metric: since when the threshold has been crossed.
         public var breachingSince: KubeTime?
 
-        /// Metric: the last query result.
+        /// Metric: the query result when the trigger last changed state (started or stopped
+        /// breaching, or fired); not rewritten on every evaluation, so a steady metric costs no writes.
         public var lastValue: Double?
 
         /// When this trigger last started a run.
@@ -156,6 +157,16 @@ public struct RetrainPolicyStatus: Sendable, Hashable, Codable {
     /// Scheduled runs skipped (concurrency, deadline, suspension).
     public var missedRuns: Int64?
 
+    /// The latest schedule slot that did not run (skipped or missed). With lastScheduleTime it
+    /// marks how far the schedule has been accounted for, so no slot is counted twice.
+    public var lastMissedScheduleTime: KubeTime?
+
+    /// The `modelops.io/retrain` annotation value last acted on; a new value starts one run.
+    public var lastRetrainRequest: String?
+
+    /// The `modelops.io/promote` annotation value (a TrainingJob name) last acted on.
+    public var lastPromoteRequest: String?
+
     /// Per-trigger memory, keyed by index in spec.triggers.
     public var triggerStatuses: [TriggerStatus]?
 
@@ -172,6 +183,9 @@ public struct RetrainPolicyStatus: Sendable, Hashable, Codable {
         lastSuccessful: SuccessfulRun? = nil,
         promoted: PromotedModel? = nil,
         missedRuns: Int64? = nil,
+        lastMissedScheduleTime: KubeTime? = nil,
+        lastRetrainRequest: String? = nil,
+        lastPromoteRequest: String? = nil,
         triggerStatuses: [TriggerStatus]? = nil,
         conditions: [Condition]? = nil
     ) {
@@ -184,6 +198,9 @@ public struct RetrainPolicyStatus: Sendable, Hashable, Codable {
         self.lastSuccessful = lastSuccessful
         self.promoted = promoted
         self.missedRuns = missedRuns
+        self.lastMissedScheduleTime = lastMissedScheduleTime
+        self.lastRetrainRequest = lastRetrainRequest
+        self.lastPromoteRequest = lastPromoteRequest
         self.triggerStatuses = triggerStatuses
         self.conditions = conditions
     }

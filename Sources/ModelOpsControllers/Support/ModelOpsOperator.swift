@@ -25,6 +25,7 @@ public final class ModelOpsOperator: Sendable {
         // One line per controller; each controller's file builds it from the context.
         add(ModelDeploymentController.make(context))
         add(TrainingJobController.make(context))
+        add(RetrainPolicyController.make(context))
         self.entries = entries
     }
 

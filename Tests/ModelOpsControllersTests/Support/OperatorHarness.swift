@@ -32,7 +32,10 @@ final class OperatorHarness: Sendable {
     static func start(simulator: WorkloadSimulator.Options? = WorkloadSimulator.Options(), rbac: Bool = false,
                       startOperator: Bool = true,
                       configure: @escaping @Sendable (inout OperatorContext) -> Void = { _ in }) async throws -> OperatorHarness {
-        let cluster = try await TestCluster.start(rbac: rbac, simulator: simulator)
+        // The server stamps creationTimestamps (and event times) from the same clock the operator
+        // reads, so a schedule counted from an object's creation sees the test's time, not real time.
+        let clock = TestClock()
+        let cluster = try await TestCluster.start(rbac: rbac, simulator: simulator) { $0.now = { clock.wallNow() } }
         try await cluster.server.apply(yaml: CRDManifests.combinedYAML)
         try await cluster.server.apply(yaml: """
             apiVersion: v1
@@ -43,7 +46,7 @@ final class OperatorHarness: Sendable {
         var options = KubeClient.Options()
         options.retry.initialBackoff = .milliseconds(10)
         let client = try KubeClient(configuration: ConfigLoader.load(kubeconfig: cluster.kubeconfig, environment: [:]), options: options)
-        let harness = OperatorHarness(cluster: cluster, client: client, configure: configure)
+        let harness = OperatorHarness(cluster: cluster, client: client, clock: clock, configure: configure)
         if startOperator { harness.startOperator() }
         return harness
     }
@@ -62,10 +65,10 @@ final class OperatorHarness: Sendable {
         await harness.stop()
     }
 
-    private init(cluster: TestCluster, client: KubeClient, configure: @escaping @Sendable (inout OperatorContext) -> Void) {
+    private init(cluster: TestCluster, client: KubeClient, clock: TestClock,
+                 configure: @escaping @Sendable (inout OperatorContext) -> Void) {
         self.cluster = cluster
         self.client = client
-        let clock = TestClock()
         self.clock = clock
         var eventOptions = EventRecorderOptions(reportingController: "modelops.io/operator", reportingInstance: "modelops-test")
         eventOptions.flushInterval = .milliseconds(100)

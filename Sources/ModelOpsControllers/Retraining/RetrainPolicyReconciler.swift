@@ -1,0 +1,209 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import ModelOpsAPI
+import Synchronization
+
+/// The I/O around `RetrainPlanner`: gathers what the planner needs from the caches (and, for
+/// Metric triggers that are due, from Prometheus), then creates and deletes TrainingJobs, writes
+/// status when it changed, records events, and asks to be woken when the next thing is due.
+final class RetrainPolicyReconciler: Sendable {
+    let context: OperatorContext
+    let policies: Informer<RetrainPolicy>
+    let jobs: Informer<TrainingJob>
+    let configMaps: Informer<ConfigMap>
+    let deployments: Informer<ModelDeployment>
+    let memory = Mutex(Memory())
+
+    /// What the reconciler remembers between passes, none of which must survive a restart. Kept
+    /// per policy and dropped when the policy is gone.
+    struct Memory {
+        /// When each Metric trigger (by index) of a policy was last evaluated.
+        var evaluated: [ObjectRef: [Int: Date]] = [:]
+        /// TrainingJobs created but maybe not yet in the cache (client-go's "expectations"), so the
+        /// next pass does not see a free slot for Forbid.
+        var created: [ObjectRef: [(job: TrainingJob, at: Date)]] = [:]
+        /// TrainingJobs deleted but maybe still in the cache, by "namespace/name".
+        var deleted: [String: Date] = [:]
+    }
+
+    /// How long a created or deleted TrainingJob is assumed, at most, to take to show in the cache.
+    static let expectationTimeout: TimeInterval = 60
+
+    init(context: OperatorContext, policies: Informer<RetrainPolicy>, jobs: Informer<TrainingJob>,
+         configMaps: Informer<ConfigMap>, deployments: Informer<ModelDeployment>) {
+        self.context = context
+        self.policies = policies
+        self.jobs = jobs
+        self.configMaps = configMaps
+        self.deployments = deployments
+    }
+
+    func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
+        guard let policy = policies.store.get(ref), policy.metadata.deletionTimestamp == nil else {
+            memory.withLock { memory in
+                memory.evaluated[ref] = nil
+                memory.created[ref] = nil
+            }
+            return .done
+        }
+        let now = context.clock.now()
+
+        let problems = SpecValidation.validate(policy.spec)
+        guard problems.isEmpty else {
+            var status = policy.status ?? RetrainPolicyStatus()
+            let condition = SpecConditions.invalidSpec(problems, generation: policy.metadata.generation, now: now)
+            status.conditions = Condition.setting(condition, in: status.conditions ?? [])
+            status.observedGeneration = policy.metadata.generation
+            status.nextScheduleTime = nil
+            if status != policy.status {
+                try await writeStatus(policy, status)
+                context.events.record(policy, type: .warning, reason: SpecConditions.invalidSpecReason,
+                                      action: "Validate", note: condition.message)
+            }
+            return .requeue
+        }
+
+        let uid = policy.metadata.uid ?? ""
+        let observation = RetrainObservation(
+            policy: policy, jobs: observedJobs(ref: ref, uid: uid, now: now), now: now, dataVersions: dataVersions(policy),
+            metricReadings: await metricReadings(policy, ref: ref, now: now), rejectedVersions: rejectedVersions(policy))
+        let plan = RetrainPlanner.plan(observation)
+
+        let resource = context.client.resource(TrainingJob.self, namespace: policy.metadata.namespace)
+        for job in plan.delete {
+            try await delete(job, with: resource, now: now)
+        }
+        for job in plan.create {
+            try await create(job, with: resource, policy: ref, now: now)
+        }
+        if plan.status != policy.status {
+            try await writeStatus(policy, plan.status)
+        }
+        for event in plan.events {
+            context.events.record(policy, type: event.type, reason: event.reason, action: event.action, note: event.note)
+        }
+
+        var wake = plan.wakeAt.map { $0.timeIntervalSince(now) }
+        if let next = nextMetricEvaluation(policy, ref: ref, now: now) {
+            wake = min(wake ?? next, next)
+        }
+        guard let wake else { return .done }
+        return .requeueAfter(.milliseconds(Int64(max(0, wake) * 1000) + 1))
+    }
+
+    /// Deletes a run; one already gone, or replaced by another object of its name, is not an error.
+    func delete(_ job: TrainingJob, with resource: ResourceClient<TrainingJob>, now: Date) async throws {
+        guard let name = job.metadata.name else { return }
+        do {
+            try await resource.delete(name, options: DeleteOptions(propagation: .background, preconditionUID: job.metadata.uid))
+        } catch {
+            guard error.isNotFound || error.isConflict else { throw error }
+        }
+        memory.withLock { $0.deleted["\(job.metadata.namespace ?? "")/\(name)"] = now }
+    }
+
+    /// Creates a run. AlreadyExists means the slot (or request, or data version) already has its
+    /// run, created before a crash or by another leader: never a second one, and not an error.
+    func create(_ job: TrainingJob, with resource: ResourceClient<TrainingJob>, policy: ObjectRef, now: Date) async throws {
+        do {
+            let created = try await resource.create(job)
+            memory.withLock { $0.created[policy, default: []].append((created, now)) }
+        } catch {
+            guard error.isAlreadyExists else { throw error }
+        }
+    }
+
+    func writeStatus(_ policy: RetrainPolicy, _ status: RetrainPolicyStatus) async throws {
+        var updated = policy
+        updated.status = status
+        _ = try await context.client.resource(RetrainPolicy.self, namespace: policy.metadata.namespace)
+            .updateStatus(updated, name: policy.metadata.name ?? "")
+    }
+
+    // MARK: Observation
+
+    /// The policy's TrainingJobs: the cache, plus runs created and not yet seen, minus runs
+    /// deleted and not yet gone from it.
+    func observedJobs(ref: ObjectRef, uid: String, now: Date) -> [TrainingJob] {
+        let cached = jobs.store.byIndex(IndexedStore<TrainingJob>.controllerIndex, uid)
+        let names = Set(cached.compactMap(\.metadata.name))
+        return memory.withLock { memory in
+            memory.created[ref] = memory.created[ref]?.filter { entry in
+                !names.contains(entry.job.metadata.name ?? "") && now.timeIntervalSince(entry.at) < Self.expectationTimeout
+            }
+            memory.deleted = memory.deleted.filter { now.timeIntervalSince($0.value) < Self.expectationTimeout }
+            let pending = (memory.created[ref] ?? []).map(\.job).filter { $0.metadata.controllerReference?.uid == uid }
+            return (cached + pending).filter { memory.deleted["\($0.metadata.namespace ?? "")/\($0.metadata.name ?? "")"] == nil }
+        }
+    }
+
+    func dataVersions(_ policy: RetrainPolicy) -> [Int: String] {
+        var result: [Int: String] = [:]
+        for (index, trigger) in (policy.spec.triggers ?? []).enumerated() {
+            guard let ref = trigger.dataVersion?.configMapRef,
+                  let value = configMaps.store.get(namespace: policy.metadata.namespace, name: ref.name)?.data?[ref.key]
+            else { continue }
+            result[index] = value
+        }
+        return result
+    }
+
+    /// ModelDeployments the policy feeds: the one it names and every one following it.
+    func followers(_ policy: RetrainPolicy) -> [ModelDeployment] {
+        deployments.store.list(namespace: policy.metadata.namespace).filter { deployment in
+            deployment.metadata.name == policy.spec.modelDeploymentRef.name
+                || deployment.spec.model.fromPolicy == policy.metadata.name
+        }
+    }
+
+    func rejectedVersions(_ policy: RetrainPolicy) -> Set<String> {
+        Set(followers(policy).flatMap { $0.status?.rejectedVersions ?? [] }.map(\.version))
+    }
+
+    // MARK: Metric triggers
+
+    static var interval: TimeInterval {
+        TimeInterval(RetrainPolicyController.metricEvaluationInterval.components.seconds)
+    }
+
+    /// Evaluates the Metric triggers that are due (never evaluated by this process, or last
+    /// evaluated at least one interval ago).
+    func metricReadings(_ policy: RetrainPolicy, ref: ObjectRef, now: Date) async -> [Int: MetricReading] {
+        var readings: [Int: MetricReading] = [:]
+        let deployment = deployments.store.get(namespace: policy.metadata.namespace, name: policy.spec.modelDeploymentRef.name)
+        for (index, trigger) in (policy.spec.triggers ?? []).enumerated() {
+            guard let metric = trigger.metric else { continue }
+            let last = memory.withLock { $0.evaluated[ref]?[index] }
+            guard last.map({ now.timeIntervalSince($0) >= Self.interval }) ?? true else { continue }
+            memory.withLock { $0.evaluated[ref, default: [:]][index] = now }
+            guard let provider = metric.provider ?? deployment?.spec.analysis?.provider else {
+                readings[index] = MetricReading(value: nil, message: "no provider: set spec.triggers[\(index)].metric.provider or the ModelDeployment's spec.analysis.provider")
+                continue
+            }
+            let stable = deployment?.status?.stable
+            let placeholders = QueryPlaceholders(
+                version: stable?.version ?? "", stableVersion: stable?.version ?? "",
+                model: stable?.name ?? policy.spec.trainingJobTemplate.spec.model.name,
+                name: policy.spec.modelDeploymentRef.name, namespace: policy.metadata.namespace ?? "")
+            let measurement = await context.measurer.measure(query: placeholders.render(metric.query), provider: provider, at: now)
+            switch measurement.phase {
+            case .successful, .failed: readings[index] = MetricReading(value: measurement.value, message: measurement.message)
+            case .inconclusive, .error: readings[index] = MetricReading(value: nil, message: measurement.message)
+            }
+        }
+        return readings
+    }
+
+    /// Seconds until the next Metric trigger evaluation is due; nil without Metric triggers.
+    func nextMetricEvaluation(_ policy: RetrainPolicy, ref: ObjectRef, now: Date) -> TimeInterval? {
+        let indexes = (policy.spec.triggers ?? []).indices.filter { policy.spec.triggers![$0].metric != nil }
+        guard !indexes.isEmpty else { return nil }
+        return memory.withLock { memory in
+            indexes.map { index in
+                memory.evaluated[ref]?[index].map { $0.addingTimeInterval(Self.interval).timeIntervalSince(now) } ?? 0
+            }.min()
+        }
+    }
+}
