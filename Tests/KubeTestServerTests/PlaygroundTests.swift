@@ -32,7 +32,11 @@ struct PlaygroundTests {
         process.standardError = process.standardOutput
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        try await eventually(timeout: .seconds(30), "kubeconfig written") { FileManager.default.fileExists(atPath: kubeconfig) }
+        // The kubeconfig is written before the banner is printed: wait for the banner's last line.
+        try await eventually(timeout: .seconds(30), "kubeconfig written and announced") {
+            FileManager.default.fileExists(atPath: kubeconfig)
+                && ((try? String(contentsOf: output, encoding: .utf8))?.contains("try: kubectl") ?? false)
+        }
         let log = try String(contentsOf: output, encoding: .utf8)
         #expect(log.contains("not a cluster") && log.contains("API server: https://127.0.0.1:"))
         let kubectl = try await Command.run(TestCluster.kubectlPath,

@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import ModelOpsAPI
 
 /// Names, labels and annotations of the TrainingJobs a RetrainPolicy creates, and of the manual
 /// actions it reads.
@@ -10,9 +11,9 @@ import KubeCore
 /// Names stay within 63 characters because the TrainingJob's batch/v1 Job carries its name in a label.
 public enum RetrainRunNames {
     /// Label on every TrainingJob a policy created: the policy's name.
-    public static let policyLabel = "modelops.io/retrain-policy"
+    public static let policyLabel = TrainingJobLabels.retrainPolicy
     /// Label on every TrainingJob a policy created: what started it (a `RunTrigger` raw value).
-    public static let triggerLabel = "modelops.io/trigger"
+    public static let triggerLabel = TrainingJobLabels.trigger
     /// Annotation: the human-readable cause ("schedule 0 2 * * * (UTC)", "dataset version v42").
     public static let reasonAnnotation = "modelops.io/trigger-reason"
     /// Annotation: when the policy started the run (RFC 3339), for cooldowns that survive restarts.

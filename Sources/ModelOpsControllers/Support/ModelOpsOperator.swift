@@ -17,6 +17,7 @@ public final class ModelOpsOperator: Sendable {
         self.context = context
         var entries: [Entry] = []
         func add<P: Sendable>(_ controller: Controller<P>) {
+            guard context.controllers?.contains(controller.name) ?? true else { return }
             entries.append(Entry(name: controller.name,
                                  run: { await controller.run(drainTimeout: $0) },
                                  register: { $0.add(controller) },

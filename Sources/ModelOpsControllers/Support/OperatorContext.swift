@@ -22,6 +22,9 @@ public struct OperatorContext: Sendable {
     /// Takes analysis measurements; tests swap in a scripted one or a Prometheus measurer that
     /// evaluates at Prometheus's own time.
     public var measurer: any MetricMeasurer
+    /// The controllers to run, by name (nil: all of them), like kube-controller-manager's
+    /// `--controllers`: a test of one controller can play the others by writing their status.
+    public var controllers: Set<String>? = nil
 
     public init(client: KubeClient, clock: OperatorClock = .system, events: EventRecorder,
                 applier: ChildApplier = ChildApplier(), namespace: String? = nil, workers: Int = 4,

@@ -13,7 +13,7 @@ import TestSupport
 struct RetrainActionsEndToEndTests {
     @Test("a new data version in a ConfigMap starts one run on that version; the first value is only the baseline")
     func dataVersion() async throws {
-        let harness = try await OperatorHarness.start(simulator: nil)
+        let harness = try await OperatorHarness.startRetrain()
         do {
             try await harness.create("""
                 apiVersion: v1
@@ -66,7 +66,7 @@ struct RetrainActionsEndToEndTests {
 
     @Test("the retrain annotation starts one run per token; history limits delete the oldest finished runs first")
     func manualRetrainAndHistory() async throws {
-        let harness = try await OperatorHarness.start(simulator: nil)
+        let harness = try await OperatorHarness.startRetrain()
         do {
             try await harness.create(OperatorHarness.retrainPolicy("manual", extra: """
                 successfulHistoryLimit: 1
@@ -107,7 +107,7 @@ struct RetrainActionsEndToEndTests {
 
     @Test("Automatic promotion records the validated model, never one a ModelDeployment rolled back; printer columns are filled")
     func automaticPromotion() async throws {
-        let harness = try await OperatorHarness.start(simulator: nil)
+        let harness = try await OperatorHarness.startRetrain()
         do {
             try await harness.create(Self.followingDeployment)
             try await harness.create(OperatorHarness.retrainPolicy("fraud-nightly", extra: "timeZone: UTC"))
@@ -161,7 +161,7 @@ struct RetrainActionsEndToEndTests {
 
     @Test("Manual promotion waits for the promote annotation")
     func manualPromotion() async throws {
-        let harness = try await OperatorHarness.start(simulator: nil)
+        let harness = try await OperatorHarness.startRetrain()
         do {
             try await harness.create(OperatorHarness.retrainPolicy("gated", extra: "promotion: Manual"))
             try await harness.annotate(policy: "gated", "modelops.io/retrain", "now")
@@ -192,7 +192,7 @@ struct RetrainActionsEndToEndTests {
     @Test("an invalid schedule or time zone: Ready=False InvalidSpec naming the field, a Warning event, no TrainingJob",
           arguments: [("bad-cron", "schedule: \"61 * * * *\"", "spec.schedule"), ("bad-zone", "timeZone: Mars/Olympus", "spec.timeZone")])
     func invalidSpec(_ name: String, _ field: String, _ path: String) async throws {
-        let harness = try await OperatorHarness.start(simulator: nil)
+        let harness = try await OperatorHarness.startRetrain()
         do {
             var manifest = OperatorHarness.retrainPolicy(name, schedule: "0 * * * *", extra: field.hasPrefix("timeZone") ? field : "")
             if field.hasPrefix("schedule") { manifest = manifest.replacingOccurrences(of: "schedule: \"0 * * * *\"", with: field) }

@@ -18,7 +18,7 @@ struct RetrainMetricTriggerEndToEndTests {
             prometheus.exporter.set(Self.drift, labels: ["model": "fraud"], 0.05)
             try await prometheus.waitForSample(query: Self.drift)
             let metrics = RuntimeMetrics()
-            let harness = try await OperatorHarness.start(simulator: nil) { context in
+            let harness = try await OperatorHarness.startRetrain { context in
                 context.metrics = metrics
                 // The operator clock is shifted away from real time; Prometheus answers at its own now.
                 context.measurer = PrometheusMeasurer(timeout: .seconds(10), evaluationTime: .server)

@@ -13,7 +13,7 @@ import TestSupport
 struct RetrainScheduleEndToEndTests {
     @Test("a nightly schedule over three simulated days creates exactly three TrainingJobs")
     func nightlyOverThreeDays() async throws {
-        let harness = try await OperatorHarness.start(simulator: nil)
+        let harness = try await OperatorHarness.startRetrain()
         do {
             try await harness.create(OperatorHarness.retrainPolicy("nightly"))
             try await harness.waitFor(RetrainPolicy.self, "nightly", "next slot") {
@@ -47,7 +47,7 @@ struct RetrainScheduleEndToEndTests {
 
     @Test("Forbid skips a slot while a run is active and counts it; Replace deletes the running one; Allow runs both")
     func concurrencyPolicies() async throws {
-        let harness = try await OperatorHarness.start(simulator: nil)
+        let harness = try await OperatorHarness.startRetrain()
         do {
             try await harness.create(OperatorHarness.retrainPolicy("hourly", schedule: "0 * * * *"))
             try await harness.create(OperatorHarness.retrainPolicy("both", schedule: "0 * * * *", extra: "concurrencyPolicy: Allow"))
@@ -87,7 +87,7 @@ struct RetrainScheduleEndToEndTests {
 
     @Test("after an outage only the latest missed slot runs, within startingDeadlineSeconds; the rest are counted in status")
     func outage() async throws {
-        let harness = try await OperatorHarness.start(simulator: nil)
+        let harness = try await OperatorHarness.startRetrain()
         do {
             try await harness.create(OperatorHarness.retrainPolicy("catchup"))
             try await harness.create(OperatorHarness.retrainPolicy("strict", extra: "startingDeadlineSeconds: 600"))
@@ -117,7 +117,7 @@ struct RetrainScheduleEndToEndTests {
 
     @Test("a restart between creating a slot's TrainingJob and recording it does not create a second one")
     func restartDoesNotDuplicate() async throws {
-        let harness = try await OperatorHarness.start(simulator: nil)
+        let harness = try await OperatorHarness.startRetrain()
         do {
             try await harness.create(OperatorHarness.retrainPolicy("nightly"))
             try await harness.waitFor(RetrainPolicy.self, "nightly", "scheduled") { $0.status?.nextScheduleTime != nil }
@@ -144,7 +144,7 @@ struct RetrainScheduleEndToEndTests {
 
     @Test("suspend stops new runs and counts the missed slots; resuming runs the next slot, not the missed ones")
     func suspend() async throws {
-        let harness = try await OperatorHarness.start(simulator: nil)
+        let harness = try await OperatorHarness.startRetrain()
         do {
             try await harness.create(OperatorHarness.retrainPolicy("paused", extra: "suspend: true"))
             try await harness.waitFor(RetrainPolicy.self, "paused", "suspended") {
@@ -174,7 +174,7 @@ struct RetrainScheduleEndToEndTests {
     @Test("nextScheduleTime in Europe/Paris, and a settled policy costs zero writes")
     func zoneAndSteadyState() async throws {
         let metrics = RuntimeMetrics()
-        let harness = try await OperatorHarness.start(simulator: nil) { $0.metrics = metrics }
+        let harness = try await OperatorHarness.startRetrain { $0.metrics = metrics }
         do {
             // 02:00 in Paris is 01:00 UTC in November (CET, UTC+1).
             try await harness.create(OperatorHarness.retrainPolicy("paris", extra: "timeZone: Europe/Paris"))

@@ -39,6 +39,16 @@ extension OperatorHarness {
         """
     }
 
+    /// A harness running only the RetrainPolicy controller, without the simulator: the test plays
+    /// the TrainingJob and ModelDeployment controllers by writing their status (the closed-loop
+    /// test runs them all).
+    static func startRetrain(configure: @escaping @Sendable (inout OperatorContext) -> Void = { _ in }) async throws -> OperatorHarness {
+        try await start(simulator: nil) { context in
+            context.controllers = [RetrainPolicyController.name]
+            configure(&context)
+        }
+    }
+
     /// Moves the operator clock to just past `date` (a schedule slot).
     func advance(past date: Date, by margin: TimeInterval = 1) {
         let delta = date.timeIntervalSince(clock.wallNow()) + margin

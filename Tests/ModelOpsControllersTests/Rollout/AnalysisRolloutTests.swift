@@ -156,4 +156,49 @@ struct AnalysisRolloutTests {
             }
         }
     }
+
+    @Test("BlueGreen pre-promotion analysis: a failing candidate is rolled back without ever serving; a passing one waits for promote, then switches")
+    func blueGreenPrePromotion() async throws {
+        try await withStack { harness, prometheus in
+            prometheus.exporter.set("model_request_error_ratio", labels: ["version": "v2"], 0.2)
+            prometheus.exporter.set("model_request_error_ratio", labels: ["version": "v3"], 0.01)
+            try await prometheus.waitForSample(query: #"count(model_request_error_ratio) == 2"#)
+            let strategy = """
+                strategy:
+                  type: BlueGreen
+                  blueGreen:
+                    prePromotionAnalysis: {}
+                """
+            try await harness.create(RolloutFixtures.modelDeployment("churn", version: "v1", replicas: 2, strategy: strategy,
+                                                                    extra: analysis(prometheus.address)))
+            try await harness.waitFor(ModelDeployment.self, "churn", "v1 healthy") { $0.status?.phase == .healthy }
+
+            try await helpers.setVersion(harness, "churn", "v2")
+            // failureLimit 0: the first failing measurement ends it, before v2 ever takes traffic.
+            let rejected = try await harness.waitFor(ModelDeployment.self, "churn", "v2 rolled back") { $0.status?.phase == .rolledBack }
+            #expect(rejected.status?.rejectedVersions?.map(\.version) == ["v2"])
+            #expect(rejected.status?.stable?.version == "v1")
+            #expect(rejected.status?.analysisRuns?.first { $0.name == "prePromotion" }?.phase == .failed)
+            let active = try #require(try await harness.json("", "v1", "services", "churn"))
+            #expect(active[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v1", "v2 never served users")
+
+            try await helpers.setVersion(harness, "churn", "v3")
+            try await harness.waitFor(ModelDeployment.self, "churn", "pre-promotion analysis of v3") {
+                $0.status?.canary?.version == "v3"
+                    && $0.status?.analysisRuns?.first { $0.name == "prePromotion" && $0.version == "v3" }?.metrics?.first?.count == 1
+            }
+            harness.clock.advance(by: .seconds(61))
+            let ready = try await harness.waitFor(ModelDeployment.self, "churn", "v3 waits for promote") {
+                $0.status?.phase == .paused && $0.status?.canary?.version == "v3"
+            }
+            #expect(ready.status?.analysisRuns?.first { $0.name == "prePromotion" }?.phase == .successful)
+            #expect(ready.status?.message?.contains("promote to switch") == true, "\(ready.status?.message ?? "")")
+            try await helpers.act(harness, "churn", "promote")
+            try await harness.waitFor(ModelDeployment.self, "churn", "v3 stable") { $0.status?.stable?.version == "v3" }
+            try await eventually(timeout: .seconds(20), "active Service on v3") {
+                let active = try await harness.json("", "v1", "services", "churn")
+                return active?[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v3"
+            }
+        }
+    }
 }

@@ -11,6 +11,49 @@ import TestSupport
 struct RolloutActionTests {
     let helpers = CanaryRolloutTests()
 
+    @Test("spec.paused holds a rollout where it is, whatever the clock does; unpausing continues it")
+    func pausedBySpec() async throws {
+        try await OperatorHarness.with { harness in
+            try await harness.create(RolloutFixtures.modelDeployment("fraud", version: "v1", strategy: """
+                strategy:
+                  type: Canary
+                  canary:
+                    steps:
+                    - setWeight: 25
+                    - pause: {duration: 1m}
+                    - setWeight: 50
+                """))
+            try await harness.waitFor(ModelDeployment.self, "fraud", "v1 healthy") { $0.status?.phase == .healthy }
+            try await helpers.setVersion(harness, "fraud", "v2")
+            try await harness.waitFor(ModelDeployment.self, "fraud", "timed pause at 25%") {
+                $0.status?.canary?.weight == 25 && $0.status?.canary?.step == 1
+            }
+            let pause: JSON = ["spec": ["paused": true]]
+            _ = try await harness.resource(ModelDeployment.self).patch("fraud", .merge(pause.serialized()))
+            let paused = try await harness.waitFor(ModelDeployment.self, "fraud", "paused by spec") {
+                $0.status?.phase == .paused && $0.status?.observedGeneration == $0.metadata.generation
+            }
+            #expect(paused.status?.message == "paused by spec.paused at step 1")
+            #expect(paused.status?.conditions?[type: "Progressing"]?.reason == "RolloutPaused")
+            // Long past the 1m pause: nothing moves while spec.paused is set.
+            let before = harness.reconciles(CanaryRolloutTests.controller)
+            harness.clock.advance(by: .seconds(600))
+            await harness.restartOperator()
+            try await harness.waitForReconciles(CanaryRolloutTests.controller, after: before)
+            let still = try await harness.get(ModelDeployment.self, "fraud")
+            #expect(still.status?.canary?.weight == 25 && still.status?.phase == .paused)
+            #expect(try await helpers.replicas(harness, "fraud-v2") == 1)
+            #expect(try await helpers.replicas(harness, "fraud-v1") == 3)
+
+            let resume: JSON = ["spec": ["paused": false]]
+            _ = try await harness.resource(ModelDeployment.self).patch("fraud", .merge(resume.serialized()))
+            let done = try await harness.waitFor(ModelDeployment.self, "fraud", "v2 stable after resume") {
+                $0.status?.stable?.version == "v2" && $0.status?.phase == .healthy
+            }
+            #expect(done.status?.canary == nil)
+        }
+    }
+
     @Test("abort rejects the candidate; the same spec stays rolled back until retry; retry rolls it out again")
     func abortAndRetry() async throws {
         try await OperatorHarness.with { harness in

@@ -114,7 +114,8 @@ import Testing
         await harness.stop()
     }
 
-    static let deployment = """
+    /// A ModelDeployment that follows a policy that has promoted nothing yet: it serves no model.
+    static let waitingDeployment = """
         apiVersion: modelops.io/v1alpha1
         kind: ModelDeployment
         metadata:
@@ -122,9 +123,7 @@ import Testing
           namespace: ml
         spec:
           model:
-            name: fraud
-            version: v6
-            uri: s3://models/fraud/v6
+            fromPolicy: fraud-nightly
           template:
             spec:
               containers:
@@ -132,45 +131,64 @@ import Testing
                 image: registry.example/serve:1
         """
 
-    static func setStable(_ harness: OperatorHarness, _ version: String) async throws {
-        var deployment = try await harness.get(ModelDeployment.self, "fraud")
-        deployment.status = ModelDeploymentStatus(stable: StableStatus(name: "fraud", version: version))
-        _ = try await harness.resource(ModelDeployment.self).updateStatus(deployment, name: "fraud")
+    /// The same ModelDeployment pinned to a version (a first version is deployed directly).
+    static func pinnedDeployment(_ name: String, version: String) -> String {
+        waitingDeployment
+            .replacingOccurrences(of: "  name: fraud\n", with: "  name: \(name)\n")
+            .replacingOccurrences(of: "    fromPolicy: fraud-nightly\n",
+                                  with: "    name: fraud\n    version: \(version)\n    uri: s3://models/fraud/\(version)\n")
     }
 
-    static func compare(_ minImprovement: String) -> String {
-        "  validation:\n    compareTo:\n      modelDeployment: fraud\n      metric: accuracy\n      minImprovement: \(minImprovement)"
+    static func compare(_ minImprovement: String, to deployment: String = "fraud") -> String {
+        "  validation:\n    compareTo:\n      modelDeployment: \(deployment)\n      metric: accuracy\n      minImprovement: \(minImprovement)"
     }
 
-    @Test(.disabled("writes ModelDeployment status by hand; since the ModelDeployment controller runs in the same operator it rewrites that status — to be rewritten to let the controller serve the baseline (next session)"))
-    func comparisonWithTheServingModel() async throws {
+    static func verdict(_ harness: OperatorHarness, _ name: String) async throws -> TrainingJob {
+        try await harness.waitFor(TrainingJob.self, name, "validated") { $0.status?.conditions?[type: "Validated"] != nil }
+    }
+
+    /// The baseline is whatever the ModelDeployment controller reports as serving (status.stable),
+    /// and the metrics the TrainingJob that produced that version recorded.
+    @Test func comparisonWithTheServingModel() async throws {
         let (harness, metrics) = try await Self.start()
         do {
-            try await harness.create(Self.deployment)
-            // Nothing served yet: nothing to beat.
+            // No such ModelDeployment: nothing can be compared, and the verdict says so.
+            try await harness.create(TrainingE2E.trainingJob(
+                "orphan", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.9])],
+                spec: Self.compare("0", to: "nowhere")))
+            let orphan = try await Self.verdict(harness, "orphan")
+            #expect(orphan.status?.conditions?[type: "Validated"]?.status == .false)
+            #expect(orphan.status?.conditions?[type: "Validated"]?.reason == "BaselineUnavailable")
+            #expect(orphan.status?.conditions?[type: "Validated"]?.message
+                == "failed: ModelDeployment nowhere not found, so accuracy cannot be compared with its serving model")
+
+            // The deployment waits for a policy that promoted nothing: nothing served, nothing to beat.
+            try await harness.create(Self.waitingDeployment)
+            try await harness.waitFor(ModelDeployment.self, "fraud", "reconciled") { $0.status?.observedGeneration == 1 }
             try await harness.create(TrainingE2E.trainingJob(
                 "first", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.5])], spec: Self.compare("0.01")))
-            let first = try await harness.waitFor(TrainingJob.self, "first", "validated") { $0.status?.conditions?[type: "Validated"] != nil }
+            let first = try await Self.verdict(harness, "first")
             #expect(first.status?.conditions?[type: "Validated"]?.status == .true)
             #expect(first.status?.conditions?[type: "Validated"]?.message == "passed: ModelDeployment fraud serves no model yet: no accuracy to beat")
 
-            // v6 serves, and the TrainingJob that made it recorded accuracy 0.91.
+            // fraud-v6 trains v6 with accuracy 0.91; the deployment is pinned to v6 and serves it.
             try await harness.create(TrainingE2E.trainingJob(
                 "fraud-v6", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.91])],
                 spec: "  backoffLimit: 1"
             ).replacingOccurrences(of: "    name: fraud\n", with: "    name: fraud\n    version: v6\n"))
             try await harness.waitFor(TrainingJob.self, "fraud-v6", "succeeded") { $0.status?.phase == .succeeded }
-            try await Self.setStable(harness, "v6")
-            try await eventually(timeout: .seconds(20), "the operator's cache sees v6 serving") {
-                (try? await harness.get(ModelDeployment.self, "fraud"))?.status?.stable?.version == "v6"
+            let pin: JSON = ["spec": ["model": ["fromPolicy": .null, "name": "fraud", "version": "v6", "uri": "s3://models/fraud/v6"]]]
+            _ = try await harness.resource(ModelDeployment.self).patch("fraud", .merge(pin.serialized()))
+            try await harness.waitFor(ModelDeployment.self, "fraud", "serving v6") {
+                $0.status?.stable?.version == "v6" && $0.status?.phase == .healthy
             }
 
             try await harness.create(TrainingE2E.trainingJob(
                 "better", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.93])], spec: Self.compare("0.01")))
             try await harness.create(TrainingE2E.trainingJob(
                 "marginal", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.915])], spec: Self.compare("0.01")))
-            let better = try await harness.waitFor(TrainingJob.self, "better", "validated") { $0.status?.conditions?[type: "Validated"] != nil }
-            let marginal = try await harness.waitFor(TrainingJob.self, "marginal", "validated") { $0.status?.conditions?[type: "Validated"] != nil }
+            let better = try await Self.verdict(harness, "better")
+            let marginal = try await Self.verdict(harness, "marginal")
             #expect(better.status?.conditions?[type: "Validated"]?.status == .true)
             #expect(better.status?.conditions?[type: "Validated"]?.message
                 == "passed: accuracy 0.93 vs 0.91 of version v6 serving in fraud (TrainingJob fraud-v6): +0.02, at least the required +0.01")
@@ -180,25 +198,21 @@ import Testing
                 == "failed: accuracy 0.915 vs 0.91 of version v6 serving in fraud (TrainingJob fraud-v6): +0.005, less than the required +0.01")
 
             // A served version no TrainingJob recorded metrics for cannot be beaten or matched.
-            try await Self.setStable(harness, "v5")
-            try await eventually(timeout: .seconds(20), "v5 serving") {
-                (try? await harness.get(ModelDeployment.self, "fraud"))?.status?.stable?.version == "v5"
-            }
+            try await harness.create(Self.pinnedDeployment("legacy", version: "v5"))
+            try await harness.waitFor(ModelDeployment.self, "legacy", "serving v5") { $0.status?.stable?.version == "v5" }
             try await harness.create(TrainingE2E.trainingJob(
                 "unknown-baseline", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.99])],
-                spec: Self.compare("0")))
-            let unknown = try await harness.waitFor(TrainingJob.self, "unknown-baseline", "validated") {
-                $0.status?.conditions?[type: "Validated"] != nil
-            }
+                spec: Self.compare("0", to: "legacy")))
+            let unknown = try await Self.verdict(harness, "unknown-baseline")
             #expect(unknown.status?.conditions?[type: "Validated"]?.status == .false)
             #expect(unknown.status?.conditions?[type: "Validated"]?.reason == "BaselineUnavailable")
             #expect(unknown.status?.conditions?[type: "Validated"]?.message
-                == "failed: ModelDeployment fraud serves version v5, but no TrainingJob recorded metrics for it")
-            // The verdicts given before are kept, whatever the deployment serves now.
+                == "failed: ModelDeployment legacy serves version v5, but no TrainingJob recorded metrics for it")
+            // The verdicts given before are kept, whatever the deployment serves later.
             #expect(try await harness.get(TrainingJob.self, "better").status == better.status)
 
             try await TrainingE2E.expectZeroWrites(harness, metrics: metrics,
-                                                   names: ["first", "fraud-v6", "better", "marginal", "unknown-baseline"])
+                                                   names: ["orphan", "first", "fraud-v6", "better", "marginal", "unknown-baseline"])
         } catch {
             await harness.stop()
             throw error
