@@ -58,7 +58,11 @@ final class RetrainPolicyReconciler: Sendable {
             status.observedGeneration = policy.metadata.generation
             status.nextScheduleTime = nil
             if status != policy.status {
-                try await writeStatus(policy, status)
+                do {
+                    try await writeStatus(policy, status)
+                } catch let error as KubeError where error.code == 409 {
+                    return .requeue
+                }
                 context.events.record(policy, type: .warning, reason: SpecConditions.invalidSpecReason,
                                       action: "Validate", note: condition.message)
             }
@@ -79,7 +83,14 @@ final class RetrainPolicyReconciler: Sendable {
             try await create(job, with: resource, policy: ref, now: now)
         }
         if plan.status != policy.status {
-            try await writeStatus(policy, plan.status)
+            do {
+                try await writeStatus(policy, plan.status)
+            } catch let error as KubeError where error.code == 409 {
+                // The cache was behind the policy (a user's annotation, our own last write): plan
+                // again from the newer version, quietly. Runs are named for what started them, so
+                // creating them again is AlreadyExists; events follow the status that is written.
+                return .requeue
+            }
         }
         for event in plan.events {
             context.events.record(policy, type: event.type, reason: event.reason, action: event.action, note: event.note)
