@@ -32,6 +32,7 @@ public final class ObjectStore: Sendable {
         var nextWatcherID = 0
         let historyLimit: Int
         var uidIndex: [String: (String, ObjectKey)] = [:]
+        var auditSinks: [@Sendable (WatchEvent) -> Void] = []
 
         init(historyLimit: Int) { self.historyLimit = historyLimit }
 
@@ -87,6 +88,7 @@ public final class ObjectStore: Sendable {
                 historyFloor[event.storageKey] = max(historyFloor[event.storageKey] ?? 0, evicted.resourceVersion)
             }
             history[event.storageKey] = buffer
+            for sink in auditSinks { sink(event) }
             for watcher in watchers.values where watcher.storageKey == event.storageKey {
                 Self.dispatch(event, to: watcher)
             }
@@ -164,6 +166,14 @@ public final class ObjectStore: Sendable {
 
     public func cancelWatch(_ id: Int) {
         _ = state.withLock { $0.watchers.removeValue(forKey: id) }
+    }
+
+    /// Calls `sink` (under the store's lock, in resourceVersion order; it must not block) with
+    /// every committed change from now on, like the API server's audit log: unlike a watch it is
+    /// not ended by dropped watches or a restart, so a test can check the whole sequence of
+    /// writes an operator made while faults were injected.
+    public func addAuditSink(_ sink: @escaping @Sendable (WatchEvent) -> Void) {
+        state.withLock { $0.auditSinks.append(sink) }
     }
 
     public var openWatchCount: Int { state.withLock { $0.watchers.count } }
