@@ -18,7 +18,7 @@ enum ActionRequest {
         let patch: JSON = ["metadata": ["annotations": [key: .string(value)]]]
         do {
             _ = try await session.dynamic(kind).patch(name, .merge(patch.serialized()))
-        } catch let error as KubeError where error.isNotFound {
+        } catch where error.isNotFound {
             throw session.notFound(kind, name)
         } catch {
             throw session.failure(error, "cannot annotate \(kind.singular) \"\(name)\"")

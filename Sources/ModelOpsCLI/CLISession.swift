@@ -78,7 +78,7 @@ public struct CLISession: Sendable {
             case .retrainPolicy: return .retrainPolicy(try await typed(RetrainPolicy.self).get(name))
             case .trainingJob: return .trainingJob(try await typed(TrainingJob.self).get(name))
             }
-        } catch let error as KubeError where error.isNotFound {
+        } catch where error.isNotFound {
             return nil
         } catch {
             throw failure(error, "cannot get \(kind.singular) \"\(name)\"")

@@ -74,12 +74,19 @@ struct HistoryReport: Report {
         case let .policy(policy, jobs):
             guard !jobs.isEmpty else { return "retrainpolicy/\(policy.metadata.name ?? ""): no trainingjobs yet" }
             let promoted = policy.status?.promoted?.trainingJob
-            return TextTable(headers: ["TRAININGJOB", "TRIGGER", "PHASE", "VALIDATED", "VERSION", "CREATED", "METRICS"], rows: jobs.map { job in
-                let name = (job.metadata.name ?? "") + (job.metadata.name == promoted ? " *" : "")
-                return [name, job.trigger ?? "-", job.phaseText, job.validated.map { $0 ? "yes" : "no" } ?? "-",
-                        job.status?.model?.version ?? "-", job.metadata.creationTimestamp?.rfc3339 ?? "-",
-                        Format.metrics(job.status?.metrics)]
-            }).render(width: width) + (promoted == nil ? "" : "\n* promoted")
+            // The model version is the TrainingJob's name unless its spec named one: a column only then.
+            let versions = jobs.contains { job in job.status?.model.map { $0.version != job.metadata.name } ?? false }
+            let now = Date()
+            var headers = ["TRAININGJOB", "TRIGGER", "PHASE", "VALIDATED", "AGE"]
+            if versions { headers.insert("VERSION", at: 4) }
+            let table = TextTable(headers: headers + ["METRICS"], rows: jobs.map { job in
+                var row = [(job.metadata.name ?? "") + (job.metadata.name == promoted ? " *" : ""), job.trigger ?? "-", job.phaseText,
+                           job.validated.map { $0 ? "yes" : "no" } ?? "-",
+                           job.metadata.creationTimestamp.map { Format.age(now.timeIntervalSince($0.date)) } ?? "-"]
+                if versions { row.insert(job.status?.model?.version ?? "-", at: 4) }
+                return row + [Format.metrics(job.status?.metrics)]
+            })
+            return table.render(width: width) + (promoted == nil ? "" : "\n* promoted")
         }
     }
 

@@ -27,18 +27,22 @@ struct RetrainPolicyReport: Report {
         return jobs.filter { !running.contains($0.metadata.name ?? "") }.reversed()
     }
 
-    func jobLine(_ job: TrainingJob) -> String {
+    /// A run as a node: name, outcome and trigger, then its model, metrics and times.
+    func jobTree(_ job: TrainingJob) -> TextTree {
         var line = "trainingjob/\(job.metadata.name ?? "")  \(job.outcomeText)"
         if let trigger = job.trigger { line += "  trigger \(trigger)" }
-        if let version = job.status?.model?.version { line += "  version \(version)" }
-        if job.status?.metrics != nil { line += "  \(Format.metrics(job.status?.metrics))" }
-        if let done = job.status?.completionTime {
-            line += "  finished \(Format.time(done, now: now))"
-        } else {
-            line += "  started \(Format.time(job.status?.startTime ?? job.metadata.creationTimestamp, now: now))"
-        }
         if status.promoted?.trainingJob == job.metadata.name { line += "  [promoted]" }
-        return line
+        var children: [TextTree] = []
+        if let model = job.status?.model {
+            children.append(TextTree("model \(model.version)\(model.uri.map { " → \($0)" } ?? "")"))
+        }
+        if job.status?.metrics != nil { children.append(TextTree("metrics: \(Format.metrics(job.status?.metrics))")) }
+        if let done = job.status?.completionTime {
+            children.append(TextTree("finished \(Format.time(done, now: now)) after \(Format.duration(from: job.status?.startTime, to: done))"))
+        } else {
+            children.append(TextTree("started \(Format.time(job.status?.startTime ?? job.metadata.creationTimestamp, now: now))"))
+        }
+        return TextTree(line, children)
     }
 
     func text(width: Int) -> String {
@@ -59,10 +63,9 @@ struct RetrainPolicyReport: Report {
         if let missed = status.missedRuns, missed > 0 { settings += ", \(missed) missed run\(missed == 1 ? "" : "s")" }
         nodes.append(TextTree(settings))
         if let trigger = status.lastTrigger {
-            var line = "last trigger: \(trigger.type.rawValue) \(Format.time(trigger.time, now: now))"
-            if let reason = trigger.reason { line += " (\(reason))" }
+            var line = "last trigger: \(trigger.type.rawValue)"
             if let job = trigger.trainingJob { line += " → trainingjob/\(job)" }
-            nodes.append(TextTree(line))
+            nodes.append(TextTree(line, [TextTree("\(Format.time(trigger.time, now: now))\(trigger.reason.map { ": \($0)" } ?? "")")]))
         } else {
             nodes.append(TextTree("last trigger: none yet"))
         }
@@ -74,9 +77,9 @@ struct RetrainPolicyReport: Report {
             nodes.append(TextTree("promoted: nothing yet"))
         }
         let activeJobs = active
-        nodes.append(TextTree("active trainingjobs\(activeJobs.isEmpty ? ": none" : "")", activeJobs.map { TextTree(jobLine($0)) }))
+        nodes.append(TextTree("active trainingjobs\(activeJobs.isEmpty ? ": none" : "")", activeJobs.map(jobTree)))
         let pastJobs = past
-        nodes.append(TextTree("past trainingjobs\(pastJobs.isEmpty ? ": none" : " (newest first)")", pastJobs.map { TextTree(jobLine($0)) }))
+        nodes.append(TextTree("past trainingjobs\(pastJobs.isEmpty ? ": none" : " (newest first)")", pastJobs.map(jobTree)))
         if let conditions = Format.conditionsTree(status.conditions) { nodes.append(conditions) }
         let ready = status.conditions?.first { $0.type == "Ready" }
         let header = "retrainpolicy/\(meta.name ?? "")  namespace \(meta.namespace ?? "")  "

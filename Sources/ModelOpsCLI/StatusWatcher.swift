@@ -28,7 +28,7 @@ struct StatusWatcher: Sendable {
                         rendered = version
                         try await render(ResolvedObject(kind: kind, json: json))
                     case .deleted:
-                        CLISession.write("\(kind.singular)/\(name) was deleted\n")
+                        deleted()
                         return
                     case let .bookmark(version, _):
                         resourceVersion = version
@@ -41,7 +41,7 @@ struct StatusWatcher: Sendable {
                 failures += 1
                 if failures > 1 { try? await Task.sleep(for: .seconds(min(failures, 5))) }
                 guard let fresh = try await session.get(kind, name) else {
-                    CLISession.write("\(kind.singular)/\(name) was deleted\n")
+                    deleted()
                     return
                 }
                 resourceVersion = fresh.metadata.resourceVersion
@@ -50,6 +50,16 @@ struct StatusWatcher: Sendable {
                     try await render(fresh)
                 }
             }
+        }
+    }
+
+    /// The watch ends when the object is gone; said in the chosen format.
+    func deleted() {
+        switch session.output {
+        case .text: CLISession.write("\n\(kind.singular)/\(name) was deleted\n")
+        case .json:
+            let json: JSON = ["kind": .string(kind.kindName), "name": .string(name), "namespace": .string(session.namespace), "deleted": true]
+            CLISession.write(json.serializedString() + "\n")
         }
     }
 

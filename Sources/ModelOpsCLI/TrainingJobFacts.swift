@@ -57,9 +57,11 @@ extension TrainingJob {
         let lineage = status?.lineage
         let dataset = lineage?.dataset ?? spec.dataset
         var nodes = [TextTree("dataset: \(dataset.uri)\(dataset.version.map { " version \($0)" } ?? "")")]
-        nodes.append(TextTree("trainer image: \(trainerImage ?? "-")\(lineage?.imageDigest.map { " @ \($0)" } ?? " (digest not recorded yet)")"))
-        nodes.append(TextTree("hyperparameters: \(Format.pairs(spec.hyperparameters))"
-                              + (lineage?.hyperparametersHash.map { " (sha256 \($0))" } ?? "")))
+        // One fact a line: a digest or hash is one long word, and must not wrap into its neighbour.
+        nodes.append(TextTree("trainer image: \(trainerImage ?? "-")"))
+        nodes.append(TextTree("image digest: \(lineage?.imageDigest ?? "not recorded yet")"))
+        nodes.append(TextTree("hyperparameters: \(Format.pairs(spec.hyperparameters))"))
+        if let hash = lineage?.hyperparametersHash { nodes.append(TextTree("hyperparameters sha256: \(hash)")) }
         if let policy { nodes.append(TextTree("policy: retrainpolicy/\(policy), trigger \(trigger ?? "-")")) }
         return nodes
     }

@@ -42,7 +42,7 @@ struct UserActionErrorTests {
             Self.expectOneLine(try await stack.modelops("promote", "churn", "--version", "v2"),
                                "--version applies to retrainpolicies; a modeldeployment promotes its candidate")
             let object = await stack.object("modeldeployments", "churn")
-            #expect(object?[path: ["metadata", "annotations"]] == nil, "a refused action writes nothing")
+            #expect(object?[path: ["metadata", "annotations", "modelops.io/action"]] == nil, "a refused action writes nothing")
 
             // Without -n: the namespace of the kubeconfig's context, else "default".
             let bare = try await ActionStack.run(try ActionStack.binary(), ["status", "churn", "--kubeconfig", stack.cluster.kubeconfig])

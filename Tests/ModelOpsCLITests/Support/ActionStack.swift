@@ -58,14 +58,14 @@ final class ActionStack: Sendable {
     func modelopsOK(_ arguments: String...) async throws -> String {
         let result = try await Self.run(Self.binary(), arguments + ["-n", Self.namespace, "--kubeconfig", cluster.kubeconfig])
         #expect(result.status == 0 && result.stderr.isEmpty, "modelops \(arguments.joined(separator: " ")): \(result)")
-        guard result.status == 0 else { throw CommandFailed(command: "modelops " + arguments.joined(separator: " "), result: result) }
+        guard result.status == 0 else { throw ModelopsFailed(arguments: arguments, result: result) }
         return result.stdout
     }
 
     /// `modelops … -o json`, parsed.
     func modelopsJSON(_ arguments: String...) async throws -> JSON {
         let result = try await Self.run(Self.binary(), arguments + ["-o", "json", "-n", Self.namespace, "--kubeconfig", cluster.kubeconfig])
-        guard result.status == 0 else { throw CommandFailed(command: "modelops " + arguments.joined(separator: " "), result: result) }
+        guard result.status == 0 else { throw ModelopsFailed(arguments: arguments, result: result) }
         return try JSON.parse(result.stdout)
     }
 
@@ -115,6 +115,12 @@ final class ActionStack: Sendable {
     func patchSpec(_ plural: String, _ name: String, _ patch: String) async throws {
         try await cluster.kubectlOK("-n", Self.namespace, "patch", plural, name, "--type", "merge", "-p", patch)
     }
+}
+
+struct ModelopsFailed: Error, CustomStringConvertible {
+    var arguments: [String]
+    var result: CommandResult
+    var description: String { "modelops \(arguments.joined(separator: " ")) failed: \(result)" }
 }
 
 /// One JSON value shared with a `@Sendable` closure.
