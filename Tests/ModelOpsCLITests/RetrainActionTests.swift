@@ -27,6 +27,12 @@ struct RetrainActionTests {
             #expect(next == stored?[path: ["status", "nextScheduleTime"]]?.stringValue)
             #expect(policyJSON["timeZone"]?.stringValue == "Europe/Paris" && policyJSON["suspend"]?.boolValue == false)
 
+            // A JSON watch of the policy: one document per line, the run appears as it happens.
+            let watch = try OperatorProcess(arguments: ["status", "rtp/fraud-nightly", "-w", "-o", "json", "-n", "ml",
+                                                        "--kubeconfig", stack.cluster.kubeconfig])
+            defer { watch.kill() }
+            try await watch.waitForLine("\"kind\":\"RetrainPolicy\"")
+
             // retrain: one TrainingJob, named in the answer, trained by the simulated pod.
             let request = try await stack.modelopsJSON("retrain", "fraud-nightly")
             let jobName = try #require(request["trainingJob"]?.stringValue)
@@ -59,7 +65,16 @@ struct RetrainActionTests {
             #expect(after.contains("model \(version) → s3://models/fraud/trained") && after.contains("metrics: accuracy=0.94 auc=0.97"),
                     "\(after)")
 
-            // promote rtp/: the policy promotes, the following ModelDeployment serves it.
+            try await watch.waitForLine("\"lastSuccessful\":{", "\"trainingJob\":\"\(jobName)\"")
+            let documents = watch.lines.map { try? JSON.parse($0) }
+            #expect(documents.count >= 2 && documents.allSatisfy { $0?["kind"]?.stringValue == "RetrainPolicy" }, "\(watch.log)")
+            #expect(documents.contains { $0?[path: ["lastTrigger", "type"]]?.stringValue == "Manual" }, "\(watch.log)")
+            _ = try await watch.terminate()
+
+            // promote rtp/: a version it never trained is refused; the policy promotes, the following ModelDeployment serves it.
+            let unknown = try await stack.modelops("promote", "rtp/fraud-nightly", "--version", "v99")
+            #expect(unknown.status != 0 && unknown.stderr == "modelops: retrainpolicy \"fraud-nightly\" has no trainingjob that produced "
+                    + "version \"v99\" (versions: \(version))\n", "\(unknown)")
             let promoted = try await stack.modelopsOK("promote", "rtp/fraud-nightly")
             #expect(promoted.contains("promote requested: retrainpolicy ml/fraud-nightly promotes fraud \(version) from trainingjob/\(jobName)"),
                     "\(promoted)")
