@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "modelops", targets: ["modelops"]),
+        .executable(name: "kubectl-modelops", targets: ["kubectl-modelops"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -90,6 +91,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The user actions (status, promote, abort, retry, retrain, lineage, history), shared by
+        // `modelops` and the kubectl plugin `kubectl-modelops`. Uses the controllers' own names
+        // for annotations, child objects and run names, so the two cannot drift apart.
+        .target(
+            name: "ModelOpsCLI",
+            dependencies: [
+                "KubeCore", "KubeClient", "ModelOpsAPI", "ModelOpsControllers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "modelops",
             dependencies: [
@@ -97,12 +108,18 @@ let package = Package(
                 "KubeClient",
                 "KubeRuntime",
                 "KubeTestServer",
+                "ModelOpsCLI",
                 "ModelOpsControllers",
                 "ModelOpsCRDs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        // The kubectl plugin: `kubectl modelops <action>` finds it on PATH by its name.
+        .executableTarget(
+            name: "kubectl-modelops",
+            dependencies: ["ModelOpsCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "modelops-bench",
@@ -122,12 +139,12 @@ let package = Package(
                 "KubeTestServer", "KubeTestServerCore", "TestSupport",
             ]
         ),
-        // The `modelops` binary as users run it (subprocesses), manifests/ through kubectl
-        // kustomize, the Dockerfile, the README's commands. Depends on the executable so that
-        // `swift test` builds it.
+        // The `modelops` and `kubectl-modelops` binaries as users run them (subprocesses),
+        // manifests/ through kubectl kustomize, the Dockerfile, the README's commands. Depends on
+        // the executables so that `swift test` builds them.
         .testTarget(
             name: "ModelOpsCLITests",
-            dependencies: ["modelops", "ModelOpsControllers", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]
+            dependencies: ["modelops", "kubectl-modelops", "ModelOpsControllers", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]
         ),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         // Shared by the test targets: running kubectl and curl against an API test server, and a

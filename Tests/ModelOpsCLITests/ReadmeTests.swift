@@ -9,15 +9,26 @@ import TestSupport
 @Suite("README commands")
 struct ReadmeTests {
     /// The `sh` blocks between "## Install on a cluster" and the next section after
-    /// "## Troubleshooting".
+    /// "## Troubleshooting", without those of "## Command line and kubectl plugin" (run by
+    /// `UserActionReadmeTests`).
     static func blocks() throws -> [String] {
         let readme = try Repository.read("README.md")
         let start = try #require(readme.range(of: "\n## Install on a cluster\n"))
         let end = try #require(readme.range(of: "\n## Layout\n", range: start.upperBound..<readme.endIndex))
+        var text = String(readme[start.upperBound..<end.lowerBound])
+        if let cli = text.range(of: "\n## Command line and kubectl plugin\n"),
+           let next = text.range(of: "\n## ", range: cli.upperBound..<text.endIndex) {
+            text.removeSubrange(cli.lowerBound..<next.lowerBound)
+        }
+        return shBlocks(text)
+    }
+
+    /// The `sh` code blocks of a piece of Markdown, unindented.
+    static func shBlocks(_ markdown: String) -> [String] {
         var blocks: [String] = []
         var current: [String]?
         var indent = 0
-        for line in readme[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if current == nil, trimmed == "```sh" {
                 current = []

@@ -9,8 +9,9 @@ import TestSupport
 enum CLICluster {
     static let operatorNamespace = "modelops-system"
 
-    static func start(rbac: Bool = false) async throws -> TestCluster {
-        let cluster = try await TestCluster.start(rbac: rbac, simulator: nil)
+    /// `simulator`: Deployments become available and Jobs run (for the user actions' tests).
+    static func start(rbac: Bool = false, simulator: Bool = false) async throws -> TestCluster {
+        let cluster = try await TestCluster.start(rbac: rbac, simulator: simulator ? .init() : nil)
         try await cluster.server.apply(yaml: CRDManifests.combinedYAML)
         try await cluster.server.apply(yaml: """
             apiVersion: v1

@@ -11,8 +11,9 @@ final class OperatorProcess: Sendable {
     let logURL: URL
     private let exit = ExitStatus()
 
-    init(arguments: [String], environment: [String: String] = [:], dropping: [String] = []) throws {
-        let binary = try #require(Repository.binary, "modelops binary not built next to the tests")
+    /// `executable` defaults to the built `modelops`.
+    init(executable: String? = nil, arguments: [String], environment: [String: String] = [:], dropping: [String] = []) throws {
+        let binary = try executable ?? #require(Repository.binary, "modelops binary not built next to the tests")
         let dir = try Repository.temporaryDirectory()
         logURL = dir.appendingPathComponent("operator.log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
