@@ -124,7 +124,7 @@ struct Playground: AsyncParsableCommand {
         options.deploymentReadyDelay = .seconds(30)
         options.podStartDelay = .seconds(5)
         options.podRunDuration = .seconds(180)
-        options.terminationMessage = SimulatedTrainer.terminationMessage
+        options.terminationMessage = { pod, api in SimulatedTrainer.terminationMessage(pod: pod, api: api) }
         return options
     }
 

@@ -173,7 +173,7 @@ struct PromQLEvaluator: Sendable {
     static func histogramQuantile(_ phi: Double, _ samples: [Sample]) -> [Sample] {
         var groups: [[String: String]: [(le: Double, count: Double)]] = [:]
         for sample in samples {
-            guard let text = sample.labels["le"], let le = text == "+Inf" ? .infinity : Double(text) else { continue }
+            guard let text = sample.labels["le"], let le = text == "+Inf" ? Double.infinity : Double(text) else { continue }
             var key = dropName(sample.labels)
             key["le"] = nil
             groups[key, default: []].append((le, sample.value))

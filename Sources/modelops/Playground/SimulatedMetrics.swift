@@ -9,7 +9,7 @@ import Foundation
 /// | series | kind | healthy value |
 /// |---|---|---|
 /// | `http_requests_total{code}` | counter | 120 req/s; 0.25% answered 5xx (`code` 500 or 503) |
-/// | `http_request_duration_seconds_bucket{le}`, `_sum`, `_count` | histogram | log-normal, median 35 ms, p99 about 100 ms |
+/// | `http_request_duration_seconds_bucket{le}`, `_sum`, `_count` | histogram | log-normal, median 35 ms (±5%), p99 about 100 ms |
 /// | `recommendations_served_total`, `recommendation_clicks_total` | counters | 120/s served, 3.4% clicked |
 /// | `feature_drift_psi` | gauge | 0.06 (no drift) |
 /// | `up` | gauge | 1 |
@@ -67,13 +67,15 @@ struct SimulatedMetrics: Sendable {
         case "http_requests_total":
             for (code, share) in Self.codes { add(["code": code], .counter(rate: requests * share)) }
         case "http_request_duration_seconds_bucket":
+            let median = Self.latencyMedian * slowness(identity, at: time)
             for le in Self.buckets {
-                add(["le": le.isInfinite ? "+Inf" : Self.format(le)], .counter(rate: requests * Self.latencyShare(below: le)))
+                add(["le": le.isInfinite ? "+Inf" : Self.format(le)], .counter(rate: requests * Self.latencyShare(below: le, median: median)))
             }
         case "http_request_duration_seconds_count":
             add([:], .counter(rate: requests))
         case "http_request_duration_seconds_sum":
-            add([:], .counter(rate: requests * Self.latencyMedian * exp(Self.latencySigma * Self.latencySigma / 2)))
+            let median = Self.latencyMedian * slowness(identity, at: time)
+            add([:], .counter(rate: requests * median * exp(Self.latencySigma * Self.latencySigma / 2)))
         case "recommendations_served_total":
             add([:], .counter(rate: requests))
         case "recommendation_clicks_total":
@@ -89,17 +91,27 @@ struct SimulatedMetrics: Sendable {
     }
 
     /// Share of requests faster than `le` seconds (log-normal CDF).
-    static func latencyShare(below le: Double) -> Double {
+    static func latencyShare(below le: Double, median: Double = latencyMedian) -> Double {
         guard le.isFinite else { return 1 }
-        let z = (log(le) - log(latencyMedian)) / latencySigma
-        return 0.5 * erfc(-z / 2.squareRoot())
+        let z = (log(le) - log(median)) / latencySigma
+        return 0.5 * erfc(-z / Double(2).squareRoot())
+    }
+
+    /// The server's latency as a factor of the usual, varying by ±5% over simulated minutes (the
+    /// buckets of one histogram move together, so its quantiles stay consistent).
+    func slowness(_ identity: [String: String], at time: Double) -> Double {
+        1 + 0.05 * sin(2 * Double.pi * (time / 540 + Self.phase(identity)))
+    }
+
+    static func phase(_ labels: [String: String]) -> Double {
+        Double(fnv(labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")) % 1000) / 1000
     }
 
     /// A few percent of slow variation over simulated minutes, different per series, so ratios
-    /// move a little between measurements; histogram buckets and `up` stay exact.
+    /// move a little between measurements; histogram buckets (see `slowness`) and `up` are left alone.
     func wobbled(_ kind: Kind, labels: [String: String], at time: Double) -> Kind {
         guard labels["le"] == nil, labels["__name__"] != "up" else { return kind }
-        let phase = Double(Self.fnv(labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")) % 1000) / 1000
+        let phase = Self.phase(labels)
         let amplitude = labels["code"]?.hasPrefix("5") == true ? 0.2 : 0.03
         let factor = 1 + amplitude * sin(2 * Double.pi * (time / 420 + phase))
         switch kind {

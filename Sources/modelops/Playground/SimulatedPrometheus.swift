@@ -30,8 +30,8 @@ final class SimulatedPrometheus: Sendable {
                 }
             }
         let api = SimulatedPrometheusAPI(now: now)
-        let loop = Task {
-            try? await withThrowingDiscardingTaskGroup { group in
+        let loop = Task<Void, Never> {
+            _ = try? await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
                         group.addTask { await serve(connection, api: api) }

@@ -64,7 +64,7 @@ struct SimulatedPrometheusAPI: Sendable {
         case let .scalar(number):
             data = ["resultType": "scalar", "result": [stamp, .string(SimulatedMetrics.format(number))]]
         case let .vector(samples):
-            data = ["resultType": "vector", "result": .array(samples.map { sample in
+            data = ["resultType": "vector", "result": .array(samples.map { sample -> JSON in
                 ["metric": .object(sample.labels.mapValues { .string($0) }),
                  "value": [stamp, .string(SimulatedMetrics.format(sample.value))]]
             })]

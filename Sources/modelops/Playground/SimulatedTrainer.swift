@@ -14,7 +14,6 @@ enum SimulatedTrainer {
     static let trainingJobsKey = "trainingjobs.modelops.io"
     static let improvement = 0.002
 
-    @Sendable
     static func terminationMessage(pod: JSON, api: APIServer) -> String? {
         guard let name = pod[path: ["metadata", "labels", TrainingJobLabels.trainingJob]]?.stringValue,
               let namespace = pod[path: ["metadata", "namespace"]]?.stringValue else { return nil }
@@ -45,7 +44,7 @@ enum SimulatedTrainer {
         }
         let env = pod[path: ["spec", "containers"]]?[0]?["env"]?.arrayValue ?? []
         func variable(_ name: String) -> String? { env.first { $0["name"]?.stringValue == name }?["value"]?.stringValue }
-        var result: JSON = ["metrics": .object(metrics.mapValues { .double(($0 * 10_000).rounded() / 10_000) })]
+        var result: JSON = ["metrics": .object(metrics.mapValues { JSON.double(($0 * 10_000).rounded() / 10_000) })]
         if let output = variable("OUTPUT_URI"), !output.isEmpty {
             let version = variable("MODEL_VERSION") ?? ""
             result["modelURI"] = .string(output.hasSuffix("/") && !version.isEmpty ? output + version : output)
