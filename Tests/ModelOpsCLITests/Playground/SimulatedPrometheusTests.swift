@@ -21,10 +21,13 @@ struct SimulatedPrometheusTests {
         return (response.status, (try? JSON.parse(response.body)) ?? .null)
     }
 
-    /// The one value of a successful instant query.
+    /// The one value of a successful instant query (a scalar, or a vector of one series).
     func value(_ promql: String, time: Double? = nil) throws -> Double {
         let (status, body) = query(promql, time: time)
         try #require(status == 200 && body["status"] == "success", "\(promql): \(body)")
+        if body[path: ["data", "resultType"]] == "scalar" {
+            return try #require(body[path: ["data", "result"]]?[1]?.stringValue.flatMap(Double.init), "\(body)")
+        }
         let result = try #require(body[path: ["data", "result"]]?.arrayValue, "\(body)")
         try #require(result.count == 1, "\(promql): \(body)")
         return try #require(result[0]["value"]?[1]?.stringValue.flatMap(Double.init), "\(body)")
