@@ -109,11 +109,17 @@ let package = Package(
                 "KubeRuntime",
                 "KubeTestServer",
                 "ModelOpsCLI",
+                "KubeTestServerCore",
+                "ModelOpsAPI",
                 "ModelOpsControllers",
                 "ModelOpsCRDs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // The playground's simulated Prometheus (plain HTTP on loopback).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // The kubectl plugin: `kubectl modelops <action>` finds it on PATH by its name.

@@ -1,5 +1,7 @@
 import Foundation
 import KubeCore
+import KubeTestServerCore
+import Synchronization
 import Testing
 import TestSupport
 
@@ -11,8 +13,8 @@ struct RBACTests {
 
     /// The test server with `kubectl apply -k manifests/` applied (as the README says), and a
     /// kubeconfig for the operator's ServiceAccount.
-    static func install() async throws -> (cluster: TestCluster, kubeconfig: String) {
-        let cluster = try await TestCluster.start(rbac: true, simulator: nil)
+    static func install(simulator: Bool = false) async throws -> (cluster: TestCluster, kubeconfig: String) {
+        let cluster = try await TestCluster.start(rbac: true, simulator: simulator ? WorkloadSimulator.Options() : nil)
         try await cluster.kubectlOK("apply", "-k", Repository.path("manifests"))
         let kubeconfig = cluster.dir.appendingPathComponent("operator.kubeconfig").path
         try cluster.server.writeKubeconfig(to: kubeconfig, for: .serviceAccount(namespace: CLICluster.operatorNamespace,
@@ -54,6 +56,120 @@ struct RBACTests {
         }
         await cluster.stop()
     }
+
+    @Test("as the ServiceAccount with manifests/ RBAC enforced and the simulator on, a full canary and a training run succeed with no 403")
+    func canaryAndTrainingAsServiceAccount() async throws {
+        let (cluster, kubeconfig) = try await Self.install(simulator: true)
+        let op = try OperatorProcess(arguments: try await Self.deploymentArgs() + ["--kubeconfig", kubeconfig],
+                                     environment: Self.podEnvironment)
+        do {
+            try await op.waitForLine("RBAC permissions checked: every permission the operator uses is granted")
+            try await cluster.kubectlOK("apply", "-f", "-", stdin: Self.workload)
+            func get(_ plural: String, _ name: String) async -> JSON {
+                await cluster.direct("GET", "/apis/modelops.io/v1alpha1/namespaces/ml/\(plural)/\(name)")
+            }
+            func served(_ version: String) async -> Bool {
+                let mdep = await get("modeldeployments", "scorer")
+                return mdep[path: ["status", "stable", "version"]]?.stringValue == version && mdep[path: ["status", "phase"]] == "Healthy"
+                    && mdep[path: ["status", "canary"]] == nil
+            }
+            try await eventually(timeout: .seconds(20), "scorer v1 Healthy") { await served("v1") }
+
+            // The canary: a new version in spec, through 50% and a pause to 100%.
+            try await cluster.kubectlOK("-n", "ml", "patch", "modeldeployment", "scorer", "--type", "merge", "-p",
+                                        #"{"spec":{"model":{"version":"v2","uri":"s3://models/scorer/v2"}}}"#)
+            let weights = Mutex<Set<Int64>>([])
+            try await eventually(timeout: .seconds(20), "scorer v2 at 100% and Healthy") {
+                if let weight = await get("modeldeployments", "scorer")[path: ["status", "canary", "weight"]]?.intValue {
+                    weights.withLock { _ = $0.insert(weight) }
+                }
+                return await served("v2")
+            }
+            let mdep = await get("modeldeployments", "scorer")
+            #expect(mdep[path: ["status", "history"]]?.arrayValue?.compactMap { $0["version"]?.stringValue } == ["v1", "v2"], "\(mdep)")
+            #expect(weights.withLock { $0.contains(50) }, "the 50% step was seen: \(weights.withLock { $0 })")
+            let deployments = await cluster.direct("GET", "/apis/apps/v1/namespaces/ml/deployments")
+            let replicas = (deployments["items"]?.arrayValue ?? []).map {
+                ($0[path: ["metadata", "labels", "modelops.io/version"]]?.stringValue ?? "", $0[path: ["spec", "replicas"]]?.intValue ?? -1)
+            }
+            #expect(replicas.contains { $0 == ("v2", 2) }, "the new version serves with all replicas: \(replicas)")
+
+            // The training run: a Job whose pod reports metrics, Succeeded and Validated.
+            try await eventually(timeout: .seconds(20), "the TrainingJob Succeeded") {
+                await get("trainingjobs", "scorer-train")[path: ["status", "phase"]] == "Succeeded"
+            }
+            let trained = await get("trainingjobs", "scorer-train")
+            #expect(trained[path: ["status", "metrics", "accuracy"]] == 0.93, "\(trained)")
+            #expect(trained[path: ["status", "conditions"]]?.arrayValue?.contains {
+                $0["type"] == "Validated" && $0["status"] == "True"
+            } == true, "\(trained)")
+
+            #expect(try await op.terminate() == 0)
+            // A 403 reaches the log as the server's Status (reason Forbidden, "... is forbidden: ...")
+            // or as the permission check's "RBAC denies"; uids may hold the digits 403, so not those.
+            let log = op.log.lowercased()
+            #expect(!log.contains("forbidden") && !log.contains("rbac denies") && !log.contains("403 "), "\(op.log)")
+        } catch {
+            op.kill()
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+    }
+
+    /// A namespace, a ModelDeployment with a short canary, and a TrainingJob whose simulated pod
+    /// reports metrics.
+    static let workload = """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: ml
+        ---
+        apiVersion: modelops.io/v1alpha1
+        kind: ModelDeployment
+        metadata:
+          name: scorer
+          namespace: ml
+        spec:
+          model: {name: scorer, version: v1, uri: "s3://models/scorer/v1"}
+          replicas: 2
+          template:
+            spec:
+              containers:
+              - name: server
+                image: registry.example/model-server:1
+          strategy:
+            type: Canary
+            canary:
+              steps:
+              - setWeight: 50
+              - pause: {duration: 1s}
+              - setWeight: 100
+        ---
+        apiVersion: modelops.io/v1alpha1
+        kind: TrainingJob
+        metadata:
+          name: scorer-train
+          namespace: ml
+        spec:
+          model: {name: scorer, version: v3}
+          outputURI: s3://models/scorer/v3
+          dataset: {uri: "s3://datasets/scores/"}
+          template:
+            metadata:
+              annotations:
+                sim.modelops.io/run-seconds: "0.2"
+                sim.modelops.io/termination-message: '{"metrics": {"accuracy": 0.93}, "modelURI": "s3://models/scorer/v3"}'
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: trainer
+                image: registry.example/trainer:1
+          validation:
+            gates:
+            - metric: accuracy
+              min: 0.9
+        """
 
     @Test("without list on trainingjobs the operator logs one line naming the verb, the resource and the 403, and is not ready")
     func missingRule() async throws {

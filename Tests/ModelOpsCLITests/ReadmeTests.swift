@@ -8,37 +8,37 @@ import TestSupport
 /// substituted, and `docker build` (no engine here) is checked against the Dockerfile.
 @Suite("README commands")
 struct ReadmeTests {
-    /// The `sh` blocks between "## Install on a cluster" and the next section after
-    /// "## Troubleshooting", without those of "## Command line and kubectl plugin" (run by
+    /// The `sh` blocks between "## Install on a cluster" and "## Layout", without the quick
+    /// start's (run by `PlaygroundQuickStartTests`) and the command line's (run by
     /// `UserActionReadmeTests`).
     static func blocks() throws -> [String] {
-        let readme = try Repository.read("README.md")
-        let start = try #require(readme.range(of: "\n## Install on a cluster\n"))
-        let end = try #require(readme.range(of: "\n## Layout\n", range: start.upperBound..<readme.endIndex))
-        var text = String(readme[start.upperBound..<end.lowerBound])
-        if let cli = text.range(of: "\n## Command line and kubectl plugin\n"),
-           let next = text.range(of: "\n## ", range: cli.upperBound..<text.endIndex) {
-            text.removeSubrange(cli.lowerBound..<next.lowerBound)
-        }
-        return shBlocks(text)
+        try Readme.blocks(from: Readme.install, to: Readme.commandLine)
+            + Readme.blocks(from: Readme.troubleshooting, to: Readme.layout)
     }
 
-    /// The `sh` code blocks of a piece of Markdown, unindented.
-    static func shBlocks(_ markdown: String) -> [String] {
-        var blocks: [String] = []
-        var current: [String]?
-        var indent = 0
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if current == nil, trimmed == "```sh" {
-                current = []
-                indent = line.prefix { $0 == " " }.count  // a block inside a list item is indented
-                continue
-            }
-            if current != nil, trimmed == "```" { blocks.append(current!.joined(separator: "\n")); current = nil; continue }
-            if current != nil { current!.append(String(line.dropFirst(min(indent, line.prefix { $0 == " " }.count)))) }
+    @Test("every sh block of README.md is run by a test: the quick start's, and the operator sections'")
+    func everyBlockTested() throws {
+        let readme = try Repository.read("README.md")
+        let all = readme.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces) == "```sh" }.count
+        let quickStart = try Readme.blocks(from: Readme.quickStart, to: Readme.install).count
+        let commandLine = try Readme.blocks(from: Readme.commandLine, to: Readme.troubleshooting).count
+        #expect(all == quickStart + commandLine + (try Self.blocks().count), "an sh block outside the tested sections")
+    }
+
+    @Test("the quick start's two commands from a fresh clone: the playground, and the test command CI runs")
+    func quickStartCommands() throws {
+        let blocks = try PlaygroundQuickStartTests.blocks()
+        #expect(blocks[0] == "swift run modelops playground", "run by PlaygroundQuickStartTests: \(blocks[0])")
+        // .ci/run installs what a fresh machine lacks and runs "the test command README.md gives".
+        let ci = try Repository.read(".ci/run")
+        let line = try #require(ci.split(separator: "\n").first { $0.hasPrefix("swift test") })
+        #expect(line.hasPrefix(blocks[1] + " "), "README says \(blocks[1]), CI runs \(line)")
+        // The packages README names are those CI installs on a fresh machine.
+        let readme = try Repository.read("README.md")
+        let install = try #require(readme.split(separator: "\n").first { $0.contains("apt-get install -y") })
+        for package in ["libcurl4-openssl-dev", "kubernetes-client", "curl", "prometheus"] {
+            #expect(install.contains(package) && ci.contains(package), "\(package) in README and .ci/run")
         }
-        return blocks
     }
 
     @Test("every README command works as documented")

@@ -13,10 +13,7 @@ struct UserActionReadmeTests {
     static let deployment = "fraud-detector"
 
     static func commands() throws -> [String] {
-        let readme = try Repository.read("README.md")
-        let start = try #require(readme.range(of: "\n## Command line and kubectl plugin\n"))
-        let end = readme.range(of: "\n## ", range: start.upperBound..<readme.endIndex)?.lowerBound ?? readme.endIndex
-        return ReadmeTests.shBlocks(String(readme[start.upperBound..<end]))
+        try Readme.blocks(from: Readme.commandLine, to: Readme.troubleshooting)
             .flatMap { $0.split(separator: "\n").map(String.init) }
     }
 

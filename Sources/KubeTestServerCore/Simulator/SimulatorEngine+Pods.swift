@@ -81,7 +81,10 @@ extension SimulatorEngine {
 
         var desired: JSON
         if runsToCompletion, now >= started + runFor {
-            let outcome = behaviour.outcome(attempt: run.attempt)
+            var outcome = behaviour.outcome(attempt: run.attempt)
+            if outcome.exitCode == 0, outcome.message == nil, let write = options.terminationMessage {
+                outcome.message = write(pod, api)
+            }
             let terminated = Self.terminatedState(exitCode: outcome.exitCode, message: outcome.message, behaviour: behaviour,
                                                   startedAt: run.attemptStartedWall, finishedAt: timestamp)
             if outcome.exitCode != 0, restartPolicy == "OnFailure" {

@@ -36,6 +36,12 @@ public final class WorkloadSimulator: Sendable {
         public var nodeName = "sim-node"
         /// `controllerName` of the HTTPRoute parent statuses this simulator writes.
         public var gatewayControllerName = "modelops.io/simulated-gateway"
+        /// What a successful attempt of a run-to-completion pod writes to its termination-message
+        /// path when its annotations ask for no message (`sim.modelops.io/termination-message`,
+        /// `fail-message`); nil or a nil answer: nothing. It gets the pod and the server (to read
+        /// the objects the pod belongs to). `modelops playground` plays a trainer with it, so the
+        /// examples' TrainingJobs report metrics without simulator annotations in their YAML.
+        public var terminationMessage: (@Sendable (_ pod: JSON, _ api: APIServer) -> String?)?
 
         public init() {}
 

@@ -55,6 +55,33 @@ import Testing
         #expect(h.simulator.failures.isEmpty)
     }
 
+    @Test("Options.terminationMessage writes the message of successful attempts the annotations leave empty, from the pod and what the server stores")
+    func terminationMessageHook() async throws {
+        let h = SimulatorHarness {
+            $0.terminationMessage = { pod, api in
+                // Reads the pod's owner from the store, as the playground's trainer reads its TrainingJob.
+                let owner = pod[path: ["metadata", "labels", "job-name"]]?.stringValue ?? ""
+                let job = api.store.withState { $0.get("jobs.batch", ObjectKey(namespace: "default", name: owner))?.object }
+                return job == nil ? nil : "{\"job\":\"\(owner)\"}"
+            }
+        }
+        defer { h.shutdown() }
+        await h.create(SimulatorHarness.jobs, SimulatorHarness.job("hooked", annotations: ["sim.modelops.io/run-seconds": "0.01"]))
+        await h.create(SimulatorHarness.jobs, SimulatorHarness.job("annotated", annotations: [
+            "sim.modelops.io/termination-message": "mine", "sim.modelops.io/run-seconds": "0.01"]))
+        await h.create(SimulatorHarness.jobs, SimulatorHarness.job("failing", annotations: [
+            "sim.modelops.io/exit-code": "2", "sim.modelops.io/run-seconds": "0.01"], extraSpec: ["backoffLimit": 0]))
+        try #require(await h.waitFor("\(SimulatorHarness.jobs)/hooked") { conditionIs($0, "Complete", "True") } != nil)
+        try #require(await h.waitFor("\(SimulatorHarness.jobs)/annotated") { conditionIs($0, "Complete", "True") } != nil)
+        try #require(await h.waitFor("\(SimulatorHarness.jobs)/failing") { conditionIs($0, "Failed", "True") } != nil)
+        func message(_ job: String) async -> JSON? {
+            await h.pods(ofJob: job).first?[path: ["status", "containerStatuses"]]?[0]?[path: ["state", "terminated", "message"]]
+        }
+        #expect(await message("hooked") == "{\"job\":\"hooked\"}")
+        #expect(await message("annotated") == "mine", "an annotation wins over the hook")
+        #expect(await message("failing") == nil, "a failed attempt does not get the hook's message")
+    }
+
     @Test func failingAttemptsExhaustBackoffLimit() async throws {
         let h = SimulatorHarness()
         defer { h.shutdown() }

@@ -11,8 +11,10 @@ final class OperatorProcess: Sendable {
     let logURL: URL
     private let exit = ExitStatus()
 
-    /// `executable` defaults to the built `modelops`.
-    init(executable: String? = nil, arguments: [String], environment: [String: String] = [:], dropping: [String] = []) throws {
+    /// Runs `modelops` (or `executable`, e.g. a `kubectl get --watch` a test reads as it goes)
+    /// with `arguments`, in `directory` (default: the test's).
+    init(executable: String? = nil, arguments: [String], environment: [String: String] = [:], dropping: [String] = [],
+         directory: URL? = nil) throws {
         let binary = try executable ?? #require(Repository.binary, "modelops binary not built next to the tests")
         let dir = try Repository.temporaryDirectory()
         logURL = dir.appendingPathComponent("operator.log")
@@ -30,6 +32,7 @@ final class OperatorProcess: Sendable {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        if let directory { process.currentDirectoryURL = directory }
         let exit = self.exit
         process.terminationHandler = { finished in exit.value.withLock { $0 = finished.terminationStatus } }
         try process.run()
