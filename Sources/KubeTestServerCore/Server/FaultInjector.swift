@@ -20,6 +20,9 @@ public final class FaultInjector: Sendable {
 
     private let state = Mutex(State())
 
+    /// The user the workload simulator acts as; its requests get no injected faults or latency.
+    public static let builtInControllers = "system:kube-controller-manager"
+
     public init() {}
 
     /// Fails the next `count` requests matching `verb` (get, list, watch, create, update, patch,

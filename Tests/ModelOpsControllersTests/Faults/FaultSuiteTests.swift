@@ -356,7 +356,7 @@ enum FaultWorkload {
                 try await eventually(timeout: timeout, "every object converged to the fault-free state") { observed(harness) == expected }
             } catch {
                 let seen = observed(harness)
-                let diff = Set(expected.keys).union(seen.keys).sorted().filter { expected[$0] != seen[$0] }
+                let diff = Set(expected.keys).union(seen.keys).sorted { ($0.hasPrefix("deployment/") ? 1 : 0, $0) < ($1.hasPrefix("deployment/") ? 1 : 0, $1) }.filter { expected[$0] != seen[$0] }
                     .map { "\($0): expected \(expected[$0] ?? "nothing"), got \(seen[$0] ?? "nothing")" }
                 Issue.record("not converged (\(diff.count) differences): \(diff.prefix(12).joined(separator: "; "))")
                 throw error
