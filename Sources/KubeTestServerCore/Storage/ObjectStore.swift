@@ -15,6 +15,14 @@ public final class ObjectStore: Sendable {
         public var deliver: @Sendable (WatchEvent.Kind, StoredObject) -> Void
         /// Called once when the server ends the watch (restart, dropped watches).
         public var close: @Sendable () -> Void
+
+        public init(storageKey: String, filter: ObjectFilter, deliver: @escaping @Sendable (WatchEvent.Kind, StoredObject) -> Void,
+                    close: @escaping @Sendable () -> Void) {
+            self.storageKey = storageKey
+            self.filter = filter
+            self.deliver = deliver
+            self.close = close
+        }
     }
 
     public struct State: Sendable {

@@ -14,10 +14,13 @@ enum Repository {
     }
 
     /// The `modelops` executable SwiftPM built next to the test bundle.
-    static var binary: String? {
+    static var binary: String? { executable("modelops") }
+
+    /// An executable product SwiftPM built next to the test bundle (`modelops`, `modelops-bench`).
+    static func executable(_ name: String) -> String? {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<5 {
-            let candidate = dir.appendingPathComponent("modelops").path
+            let candidate = dir.appendingPathComponent(name).path
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
                FileManager.default.isExecutableFile(atPath: candidate) {
