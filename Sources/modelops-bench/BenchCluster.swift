@@ -76,12 +76,12 @@ final class BenchCluster: Sendable {
 
     /// Removes the run's namespace (real cluster) or stops the server.
     func stop() async {
-        if let server {
-            await server.stop()
-        } else {
+        if server == nil {
             _ = try? await client.dynamic(Kinds.namespaces).delete(namespace)
         }
+        // The client first: a connection it keeps open would hold the server's graceful shutdown.
         client.shutdown()
+        await server?.stop()
     }
 
     // MARK: Requests

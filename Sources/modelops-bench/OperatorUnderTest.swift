@@ -93,3 +93,16 @@ final class OperatorUnderTest: Sendable {
         return total
     }
 }
+
+extension OperatorUnderTest {
+    /// Waits until nothing is queued and no write was made for `period` (the work the last
+    /// changes caused is done), so counts taken next are complete.
+    func waitQuiet(period: Duration = .milliseconds(500), timeout: Double) async throws {
+        var last = -1
+        try await waitUntil("the operator to go quiet", timeout: timeout, every: period) {
+            let writes = self.writes
+            defer { last = writes }
+            return writes == last && queueDepth == 0
+        }
+    }
+}

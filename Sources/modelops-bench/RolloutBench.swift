@@ -74,6 +74,7 @@ struct RolloutBench: AsyncParsableCommand {
                                 progress: progress, status: { "(\(tracker.settled(on: "v2")) settled)" }) {
                 tracker.settled(on: "v2") == n
             }
+            try await op.waitQuiet(timeout: options.timeout)
             let countsAfter = cluster.requestCounts()
 
             // Latencies from each update's response to the first status of its generation, and

@@ -65,6 +65,7 @@ struct ScheduleBench: AsyncParsableCommand {
                                 every: .milliseconds(20), progress: progress, status: { "(\(jobs.seen) created)" }) {
                 jobs.seen >= n
             }
+            try await op.waitQuiet(timeout: options.timeout)
             let countsAfter = cluster.requestCounts()
             let seen = jobs.firstSeen("Created")
             let skews = seen.values.map { max(0, ($0 - slotInstant).milliseconds) }

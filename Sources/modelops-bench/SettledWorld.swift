@@ -43,13 +43,7 @@ enum SettledWorld {
             }) {
                 deployments.settled(on: "v1") == n && jobs.count("Succeeded") == n && policies.count("Scheduled") == n
             }
-            // Quiet: nothing queued and no write for a second.
-            var lastWrites = -1
-            try await waitUntil("the setup operator to go quiet", timeout: 120, every: .seconds(1)) {
-                let writes = builder.writes
-                defer { lastWrites = writes }
-                return writes == lastWrites && builder.queueDepth == 0
-            }
+            try await builder.waitQuiet(timeout: 120)
         } catch {
             watches.forEach { $0.stop() }
             await builder.stop()

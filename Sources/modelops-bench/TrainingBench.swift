@@ -59,6 +59,7 @@ struct TrainingBench: AsyncParsableCommand {
                 if jobs.count("Failed") > 0 { throw ValidationError("\(jobs.count("Failed")) TrainingJobs failed") }
                 return jobs.count("Succeeded") == n
             }
+            try await op.waitQuiet(timeout: options.timeout)
             let countsAfter = cluster.requestCounts()
             let succeeded = jobs.firstSeen("Succeeded")
             let running = jobs.firstSeen("Running")
