@@ -53,6 +53,7 @@ struct BenchReport {
             delta[method] = .int(Int64(count - before[method, default: 0]))
         }
         fields["operatorRequests"] = .object(delta)
+        fields["operatorConflicts"] = .int(Int64(op.conflicts))
     }
 
     func print() {

@@ -27,8 +27,10 @@ final class OperatorUnderTest: Sendable {
         clientOptions.qps = options.qps
         clientOptions.burst = options.burst
         clientOptions.requestObserver = { status, method, _ in
-            requests.withLock { $0[method, default: 0] += 1 }
-            _ = status
+            requests.withLock {
+                $0[method, default: 0] += 1
+                if status == 409 { $0["409", default: 0] += 1 }
+            }
         }
         let client = try KubeClient(configuration: cluster.configuration, options: clientOptions)
         var eventOptions = EventRecorderOptions(reportingController: "modelops.io/operator", reportingInstance: identity)
@@ -69,7 +71,10 @@ final class OperatorUnderTest: Sendable {
     var hasSynced: Bool { op.hasSynced }
 
     /// Requests the operator's client made, by HTTP method.
-    var requestsByMethod: [String: Int] { requests.withLock { $0 } }
+    var requestsByMethod: [String: Int] { requests.withLock { $0.filter { $0.key != "409" } } }
+
+    /// Answers 409 Conflict (a write from a stale cache, or a race with another writer).
+    var conflicts: Int { requests.withLock { $0["409", default: 0] } }
 
     /// POST, PUT, PATCH and DELETE requests so far.
     var writes: Int {
