@@ -8,6 +8,8 @@ import KubeTestServerCore
 /// time from its start until every informer of every controller has synced, the time until
 /// its first reconcile of every object is done, and its memory (the process's RSS less the RSS
 /// before it started, both after malloc_trim; the in-process server's share is not counted).
+/// Then, with the operator stopped, one cache of each kind it keeps is measured alone
+/// (`cacheByKind`), to say where that memory goes.
 struct InformerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "informer", abstract: "Operator start over N objects per kind: informer sync time and memory.")
@@ -66,6 +68,8 @@ struct InformerBench: AsyncParsableCommand {
             throw error
         }
         await op.stop()
+        // Where the operator's memory goes: one cache of each kind, measured alone.
+        report["cacheByKind"] = await CacheBreakdown.measure(client: cluster.client)
         await cluster.stop()
         report.settings(options)
         report["seconds"] = BenchReport.round((ContinuousClock.now - started).seconds)
