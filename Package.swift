@@ -131,7 +131,9 @@ let package = Package(
             name: "modelops-bench",
             dependencies: [
                 "KubeCore", "KubeTestServer", "KubeTestServerCore", "KubeClient", "KubeRuntime",
+                "ModelOpsAPI", "ModelOpsControllers", "ModelOpsCRDs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
@@ -146,11 +148,11 @@ let package = Package(
             ]
         ),
         // The `modelops` and `kubectl-modelops` binaries as users run them (subprocesses),
-        // manifests/ through kubectl kustomize, the Dockerfile, the README's commands. Depends on
-        // the executables so that `swift test` builds them.
+        // manifests/ through kubectl kustomize, the Dockerfile, the README's commands, the
+        // benchmarks' scenarios. Depends on the executables so that `swift test` builds them.
         .testTarget(
             name: "ModelOpsCLITests",
-            dependencies: ["modelops", "kubectl-modelops", "ModelOpsControllers", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]
+            dependencies: ["modelops", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]
         ),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         // Shared by the test targets: running kubectl and curl against an API test server, and a

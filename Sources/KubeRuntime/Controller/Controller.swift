@@ -25,6 +25,7 @@ public final class Controller<Primary: Sendable>: Sendable {
     struct Source: Sendable {
         var run: @Sendable () async -> Void
         var waitForSync: @Sendable () async -> Void
+        var hasSynced: @Sendable () -> Bool
     }
 
     public init(name: String, for primary: Informer<Primary>, workers: Int = 1, rateLimits: QueueRateLimits = .default,
@@ -70,7 +71,8 @@ public final class Controller<Primary: Sendable>: Sendable {
             for ref in map(event.object) { queue.add(ref) }
         })
         sources.withLock {
-            $0.append(Source(run: { await other.run() }, waitForSync: { await other.waitForSync() }))
+            $0.append(Source(run: { await other.run() }, waitForSync: { await other.waitForSync() },
+                             hasSynced: { other.hasSynced }))
         }
         return self
     }
@@ -100,8 +102,10 @@ public final class Controller<Primary: Sendable>: Sendable {
         }
     }
 
-    /// Whether all caches have synced (for /readyz).
-    public var hasSynced: Bool { primary.hasSynced }
+    /// Whether all caches have synced, the primary's and every owned or watched kind's (for
+    /// /readyz): workers start only then, so a controller whose child cache cannot sync is not
+    /// ready however complete its primary cache is.
+    public var hasSynced: Bool { primary.hasSynced && sources.withLock { $0 }.allSatisfy { $0.hasSynced() } }
 
     private func work() async {
         while let key = await queue.get() {

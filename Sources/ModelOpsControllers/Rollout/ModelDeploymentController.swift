@@ -38,6 +38,8 @@ public final class ModelDeploymentController: Sendable {
         services = Informer(client.dynamic(Self.servicesInfo, namespace: context.namespace), options: childOptions)
         policies = Informer(client.resource(RetrainPolicy.self, namespace: context.namespace), options: context.informerOptions)
         runner = AnalysisRunner(measurer: context.measurer)
+        let written = self.written
+        deployments.onDelete { written.forget(uid: $0.metadata.uid ?? "") }
         deployments.store.addIndex(Self.fromPolicyIndex) { object in
             guard let policy = object.spec.model.fromPolicy else { return [] }
             return ["\(object.metadata.namespace ?? "")/\(policy)"]
@@ -67,6 +69,10 @@ public final class ModelDeploymentController: Sendable {
 
     func reconcile(_ ref: ObjectRef, _ ctx: ReconcileContext) async throws -> ReconcileResult {
         guard let object = deployments.store.get(ref), object.metadata.deletionTimestamp == nil else { return .done }
+        // The cache still holds the object our last status write started from: it has not seen
+        // that write yet, and planning from it would redo the last step and meet a 409. The
+        // write's own watch event queues the key again, with everything that came before it.
+        if written.isStale(uid: object.metadata.uid ?? "", resourceVersion: object.metadata.resourceVersion) { return .done }
         let now = context.clock.now()
         let status = object.status ?? ModelDeploymentStatus()
         let resource = context.client.resource(ModelDeployment.self, namespace: ref.namespace)
@@ -162,25 +168,45 @@ public final class ModelDeploymentController: Sendable {
         guard status != object.status else { return }
         var updated = object
         updated.status = status
-        _ = try await resource.updateStatus(updated, name: object.metadata.name ?? "")
+        let stored = try await resource.updateStatus(updated, name: object.metadata.name ?? "")
+        written.wrote(uid: object.metadata.uid ?? "", from: object.metadata.resourceVersion, to: stored.metadata.resourceVersion)
     }
+
+    /// The resourceVersion each ModelDeployment had when its status was last written here.
+    let written = WrittenVersions()
 
     func applyChildren(_ object: ModelDeployment, _ plan: RolloutPlan, observedJSON: [String: JSON]) async throws {
         let namespace = object.metadata.namespace
         let children = ServingChildren(object)
         let deploymentClient = context.client.dynamic(Self.deploymentsInfo, namespace: namespace)
+        let serviceClient = context.client.dynamic(Self.servicesInfo, namespace: namespace)
         var keep: Set<String> = []
+        var applies: [(desired: JSON, client: ResourceClient<JSON>, observed: JSON?)] = []
         for serving in plan.deployments {
             let desired = children.servingDeployment(serving)
             let name = desired[path: ["metadata", "name"]]?.stringValue ?? ""
             keep.insert(name)
-            try await context.applier.apply(desired, to: deploymentClient, observed: observedJSON[name])
+            applies.append((desired, deploymentClient, observedJSON[name]))
         }
-        let serviceClient = context.client.dynamic(Self.servicesInfo, namespace: namespace)
         for service in children.services(plan.routing) {
             let name = service[path: ["metadata", "name"]]?.stringValue ?? ""
-            try await context.applier.apply(service, to: serviceClient,
-                                            observed: services.store.get(namespace: namespace, name: name))
+            applies.append((service, serviceClient, services.store.get(namespace: namespace, name: name)))
+        }
+        // The children are independent objects, so they are applied at once rather than one
+        // round trip after another (a version change touches two Deployments and a Service: the
+        // status that follows comes that much sooner). Unchanged ones cost no request at all.
+        let applier = context.applier
+        let pending = applies.map { (stamped: applier.stamped($0.desired), client: $0.client, observed: $0.observed) }
+            .filter { !applier.isCurrent(stamped: $0.stamped, observed: $0.observed) }
+        if pending.count == 1 {
+            _ = try await applier.send(pending[0].stamped, to: pending[0].client)
+        } else if !pending.isEmpty {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for child in pending {
+                    group.addTask { _ = try await applier.send(child.stamped, to: child.client) }
+                }
+                try await group.waitForAll()
+            }
         }
         if let route = children.httpRoute(plan.routing) {
             let routeClient = context.client.dynamic(Self.routesInfo, namespace: namespace)

@@ -38,9 +38,14 @@ public struct ChildApplier: Sendable {
     public func apply(_ desired: JSON, to resource: ResourceClient<JSON>, observed: JSON?) async throws(KubeError) -> JSON? {
         let object = stamped(desired)
         guard !isCurrent(stamped: object, observed: observed) else { return nil }
-        guard let name = desired[path: ["metadata", "name"]]?.stringValue else {
+        return try await send(object, to: resource)
+    }
+
+    /// Sends a child already `stamped` by server-side apply, current or not.
+    func send(_ stamped: JSON, to resource: ResourceClient<JSON>) async throws(KubeError) -> JSON {
+        guard let name = stamped[path: ["metadata", "name"]]?.stringValue else {
             throw KubeError.decoding("child object has no metadata.name")
         }
-        return try await resource.apply(object, name: name, fieldManager: fieldManager, force: true)
+        return try await resource.apply(stamped, name: name, fieldManager: fieldManager, force: true)
     }
 }

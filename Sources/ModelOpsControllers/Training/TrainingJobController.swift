@@ -137,8 +137,8 @@ struct TrainingJobSync: Sendable {
             var updated = job
             updated.status = plan.status
             do {
-                _ = try await context.client.resource(TrainingJob.self, namespace: namespace).updateStatus(updated, name: job.metadata.name ?? "")
-                written.wrote(uid: uid, from: job.metadata.resourceVersion)
+                let stored = try await context.client.resource(TrainingJob.self, namespace: namespace).updateStatus(updated, name: job.metadata.name ?? "")
+                written.wrote(uid: uid, from: job.metadata.resourceVersion, to: stored.metadata.resourceVersion)
             } catch {
                 // The cache had not seen our previous write yet: look again once it has (its
                 // watch event queues the key too). No events: the transition is not recorded.

@@ -19,7 +19,7 @@ enum Repository {
     /// The kubectl plugin `kubectl-modelops`, built next to `modelops`.
     static var plugin: String? { executable("kubectl-modelops") }
 
-    /// An executable product SwiftPM built next to the test bundle.
+    /// An executable product SwiftPM built next to the test bundle (`modelops`, `modelops-bench`).
     static func executable(_ name: String) -> String? {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<5 {

@@ -1,0 +1,107 @@
+import Foundation
+import KubeClient
+import ModelOpsControllers
+import Synchronization
+
+/// Real time plus an offset the bench moves forward, shared by the in-process API server
+/// (creationTimestamps) and the operator (wall clock and work-queue timers): `schedule` jumps to
+/// the minute its policies are due instead of waiting for it. `advance(by:)` wakes every sleeper
+/// whose deadline it passed. (The tests' TestClock, carried here because the bench cannot depend
+/// on a test target.)
+final class BenchClock: Sendable {
+    private struct Sleeper {
+        var continuation: CheckedContinuation<Void, any Error>
+        var timer: Task<Void, Never>?
+    }
+
+    private struct State {
+        var offset: Duration = .zero
+        var sleepers: [UInt64: Sleeper] = [:]
+        var nextID: UInt64 = 0
+    }
+
+    let origin = ContinuousClock.now
+    let start: Date
+    private let state = Mutex(State())
+
+    init(start: Date = Date()) {
+        self.start = start
+    }
+
+    /// Monotonic time: real elapsed time plus every advance.
+    func monotonic() -> Duration {
+        origin.duration(to: .now) + state.withLock { $0.offset }
+    }
+
+    func wallNow() -> Date {
+        start.addingTimeInterval(monotonic().seconds)
+    }
+
+    var operatorClock: OperatorClock {
+        OperatorClock(now: { [self] in wallNow() },
+                      time: TimeSource(now: { [self] in monotonic() }, sleep: { [self] in try await sleep($0) },
+                                       sleepUntil: { [self] in try await sleep(until: $0) }))
+    }
+
+    /// Moves time forward, waking sleepers to check their deadlines.
+    func advance(by duration: Duration) {
+        let woken = state.withLock { state -> [Sleeper] in
+            state.offset += duration
+            defer { state.sleepers.removeAll() }
+            return Array(state.sleepers.values)
+        }
+        for sleeper in woken {
+            sleeper.timer?.cancel()
+            sleeper.continuation.resume()
+        }
+    }
+
+    /// Moves the wall clock to `date` (no-op when it is already past).
+    func advance(to date: Date) {
+        let delta = date.timeIntervalSince(wallNow())
+        if delta > 0 { advance(by: .nanoseconds(Int64(delta * 1e9))) }
+    }
+
+    func sleep(_ duration: Duration) async throws {
+        try await sleep(until: monotonic() + duration)
+    }
+
+    /// Sleeps until monotonic time reaches `deadline` (an advance past it wakes the sleeper).
+    func sleep(until deadline: Duration) async throws {
+        while true {
+            try Task.checkCancellation()
+            let remaining = deadline - monotonic()
+            if remaining <= .zero { return }
+            let id = state.withLock { state -> UInt64 in
+                state.nextID += 1
+                return state.nextID
+            }
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    state.withLock { $0.sleepers[id] = Sleeper(continuation: continuation, timer: nil) }
+                    // Registered first, then checked: an advance or a cancellation that came in
+                    // between computing `remaining` and registering is not missed.
+                    if Task.isCancelled {
+                        wake(id, error: CancellationError())
+                    } else if monotonic() >= deadline {
+                        wake(id, error: nil)
+                    } else {
+                        let timer = Task { [self] in
+                            try? await Task.sleep(for: remaining)
+                            wake(id, error: nil)
+                        }
+                        state.withLock { $0.sleepers[id]?.timer = timer }
+                    }
+                }
+            } onCancel: {
+                wake(id, error: CancellationError())
+            }
+        }
+    }
+
+    private func wake(_ id: UInt64, error: (any Error)?) {
+        guard let sleeper = state.withLock({ $0.sleepers.removeValue(forKey: id) }) else { return }
+        sleeper.timer?.cancel()
+        if let error { sleeper.continuation.resume(throwing: error) } else { sleeper.continuation.resume() }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import KubeClient
+
+/// What every operator scenario takes: how many objects, where the API server is, how the
+/// operator runs (its defaults are those of `modelops run`), and how chatty the bench is.
+struct OperatorBenchOptions: ParsableArguments {
+    @Option(help: "Objects (of each kind the scenario uses).")
+    var objects = 1_000
+
+    @Option(help: "Run against this cluster instead of the in-process API test server (needs the ModelOps CRDs installed; the bench works in its own namespace and deletes it at the end).")
+    var kubeconfig: String?
+
+    @Option(help: "The kubeconfig context to use with --kubeconfig.")
+    var context: String?
+
+    @Option(help: "The operator client's requests per second (default: modelops run's 100; 0 lifts the limit).")
+    var qps: Double = KubeClient.Options().qps
+
+    @Option(help: "The operator client's burst (default: modelops run's 200).")
+    var burst: Int = KubeClient.Options().burst
+
+    @Option(help: "Reconciles of one kind at once (default: modelops run's --max-concurrent-reconciles 1).")
+    var workers = 1
+
+    @Option(help: "Give up waiting for objects to settle after this many seconds.")
+    var timeout: Double = 1_800
+
+    @Flag(help: "Print the JSON result only (no progress lines on standard error).")
+    var json = false
+
+    func validate() throws {
+        guard objects > 0 else { throw ValidationError("--objects must be at least 1") }
+        guard qps >= 0 else { throw ValidationError("--qps must be 0 (no limit) or positive") }
+        guard burst >= 1 else { throw ValidationError("--burst must be at least 1") }
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+    }
+}

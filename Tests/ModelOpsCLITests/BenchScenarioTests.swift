@@ -1,0 +1,103 @@
+import Foundation
+import KubeCore
+import Testing
+import TestSupport
+
+/// `modelops-bench`'s operator scenarios, each run end to end at a tiny N through the built
+/// binary: the in-process API server, the real operator, one JSON object on standard output with
+/// the figures the README's Performance table quotes, and sane values in it.
+@Suite("modelops-bench scenarios")
+struct BenchScenarioTests {
+    static let objects = 5
+
+    /// Runs the five scenarios at once (each its own process) and returns their JSON by scenario.
+    static func runAll() async throws -> [String: JSON] {
+        let binary = try #require(Repository.executable("modelops-bench"), "modelops-bench not built next to the tests")
+        let runs: [(String, [String])] = [
+            ("informer", []),
+            ("rollout", ["--paced", "3", "--rate", "20"]),
+            ("steady", ["--seconds", "2"]),
+            ("training", ["--run-seconds", "0.05"]),
+            ("schedule", []),
+        ]
+        return try await withThrowingTaskGroup(of: (String, JSON).self) { group in
+            for (scenario, extra) in runs {
+                group.addTask {
+                    let result = try await Command.run(binary, [scenario, "--objects", String(objects), "--timeout", "60", "--json"] + extra)
+                    #expect(result.status == 0, "\(scenario): \(result)")
+                    let json = try JSON.parse(Array(result.stdout.utf8))
+                    return (scenario, json)
+                }
+            }
+            var results: [String: JSON] = [:]
+            for try await (scenario, json) in group { results[scenario] = json }
+            return results
+        }
+    }
+
+    static func number(_ json: JSON?, _ path: String...) -> Double? {
+        guard let value = json?[path: path] else { return nil }
+        if case let .double(d) = value { return d }
+        return value.intValue.map(Double.init)
+    }
+
+    /// p50 ≤ p99 ≤ max, all ≥ `atLeast`, over `count` samples.
+    static func checkPercentiles(_ json: JSON?, _ key: String, count: Int, atLeast: Double = 0, sourceLocation: SourceLocation = #_sourceLocation) {
+        let p50 = number(json, key, "p50"), p99 = number(json, key, "p99"), max = number(json, key, "max")
+        #expect(number(json, key, "n") == Double(count), "\(key) samples", sourceLocation: sourceLocation)
+        guard let p50, let p99, let max else {
+            Issue.record("\(key) lacks percentiles: \(json?[key] ?? .null)", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(p50 >= atLeast && p50 <= p99 && p99 <= max, "\(key): \(p50) / \(p99) / \(max)", sourceLocation: sourceLocation)
+    }
+
+    @Test("informer, rollout, steady, training and schedule run at --objects 5 and report their figures")
+    func scenarios() async throws {
+        let results = try await Self.runAll()
+        let n = Double(Self.objects)
+        for (scenario, json) in results {
+            #expect(json["scenario"]?.stringValue == scenario)
+            #expect(Self.number(json, "objects") == n, "\(scenario)")
+            #expect((Self.number(json, "seconds") ?? 0) > 0, "\(scenario)")
+            #expect((Self.number(json, "rssMB") ?? 0) > 10, "\(scenario)")
+            #expect(json["apiRequests"]?.objectValue?.isEmpty == false, "\(scenario): requests counted by the server")
+            #expect(json["operatorRequests"]?.objectValue?.isEmpty == false, "\(scenario): and by the operator's client")
+            #expect(Self.number(json, "operator", "qps") == 100 && Self.number(json, "operator", "workers") == 1,
+                    "\(scenario): modelops run's defaults")
+        }
+
+        let informer = results["informer"]
+        #expect((Self.number(informer, "syncSeconds") ?? 0) > 0)
+        #expect((Self.number(informer, "reconciles") ?? 0) >= 3 * n, "every object reconciled once after the sync")
+        #expect(Self.number(informer, "operatorWrites") == 0, "a restart over settled objects writes nothing")
+        #expect((Self.number(informer, "apiRequests", "list") ?? 0) >= 12 && (Self.number(informer, "apiRequests", "watch") ?? 0) >= 12,
+                "every informer listed and watched")
+        #expect(informer?["operatorRSSMB"]?.isNull == false)
+
+        let rollout = results["rollout"]
+        Self.checkPercentiles(rollout, "specToStatusMs", count: 3)
+        Self.checkPercentiles(rollout, "specToSettledMs", count: 3, atLeast: 50)  // Deployments become available after 50 ms
+        Self.checkPercentiles(rollout?["burst"], "specToStatusMs", count: 2)
+        #expect((Self.number(rollout, "secondsToAllSettled") ?? 0) > 0)
+        #expect((Self.number(rollout, "operatorWritesPerObject") ?? 0) >= 3, "a canary of two steps writes children and status")
+        #expect((Self.number(rollout, "apiRequestsWrites", "update modeldeployments/status") ?? 0) >= 2 * n)
+        #expect(Self.number(rollout, "operatorConflicts") == 0, "no status written from a stale cache")
+
+        let steady = results["steady"]
+        #expect(Self.number(steady, "operatorWrites") == 0)
+        #expect(Self.number(steady, "apiWrites") == 0)
+        #expect((Self.number(steady, "cpuSeconds") ?? 0) > 0)
+        #expect((Self.number(steady, "windowSeconds") ?? 0) >= 2)
+        #expect((Self.number(steady, "rssStartMB") ?? 0) > 0 && (Self.number(steady, "rssEndMB") ?? 0) > 0)
+
+        let training = results["training"]
+        Self.checkPercentiles(training, "creationToSucceededMs", count: Self.objects, atLeast: 50)  // trainers run 50 ms
+        #expect((Self.number(training, "operatorWritesPerJob") ?? 0) >= 2, "a Job and status writes")
+
+        let schedule = results["schedule"]
+        Self.checkPercentiles(schedule, "slotToCreatedMs", count: Self.objects)
+        #expect(Self.number(schedule, "trainingJobs") == n && Self.number(schedule, "policiesWithOneJob") == n)
+        #expect((Self.number(schedule, "creationTimestampSkewSeconds", "max") ?? 99) <= 2)
+    }
+}
