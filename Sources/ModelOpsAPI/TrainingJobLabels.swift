@@ -17,4 +17,12 @@ public enum TrainingJobLabels {
     /// On the trainer pod template: the hyperparameters as one JSON object, which a downward-API
     /// volume turns into the file named by `HYPERPARAMETERS_FILE`.
     public static let hyperparameters = "modelops.io/hyperparameters"
+
+    /// A finalizer on the training workload and on every trainer pod, held until the
+    /// TrainingJob has recorded how the run ended: a short `ttlSecondsAfterFinished` (the TTL
+    /// controller deletes the Job in the foreground, pods first) can no longer take the
+    /// termination message away before it is read. Like the Job controller's
+    /// `batch.kubernetes.io/job-tracking` on pods. Released as soon as the record is final,
+    /// or when the TrainingJob is deleted.
+    public static let resultsFinalizer = "modelops.io/training-results"
 }

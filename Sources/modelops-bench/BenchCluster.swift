@@ -5,11 +5,12 @@ import KubeCore
 import KubeTestServer
 import KubeTestServerCore
 import ModelOpsAPI
+import ModelOpsControllers
 import ModelOpsCRDs
 import Synchronization
 
 /// Where a scenario runs: the in-process API test server (CRDs installed, simulator on when the
-/// scenario needs Deployments to become available or Jobs to run, a `BenchClock` shared with the
+/// scenario needs Deployments to become available or Jobs to run, an `AdvancingClock` shared with the
 /// operator), or a real cluster from `--kubeconfig`. The bench's own requests (creating the
 /// objects, changing versions) go to the server directly when it is in process, else through a
 /// client of their own; watches that time the operator's writes are the store's own in process
@@ -18,7 +19,7 @@ final class BenchCluster: Sendable {
     /// The in-process server; nil against a real cluster.
     let server: TestAPIServer?
     /// The clock shared by server and operator; nil against a real cluster (real time).
-    let clock: BenchClock?
+    let clock: AdvancingClock?
     /// What the operator's client connects with.
     let configuration: ClientConfiguration
     /// The bench's own client (no rate limit).
@@ -47,7 +48,7 @@ final class BenchCluster: Sendable {
                 ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
             return BenchCluster(server: nil, clock: nil, configuration: configuration, client: client, namespace: namespace)
         }
-        let clock = BenchClock()
+        let clock = AdvancingClock(start: Date())
         var serverOptions = TestAPIServer.Options()
         serverOptions.simulator = simulator
         serverOptions.api.now = { clock.wallNow() }
@@ -63,7 +64,7 @@ final class BenchCluster: Sendable {
         return BenchCluster(server: server, clock: clock, configuration: configuration, client: client, namespace: namespace)
     }
 
-    private init(server: TestAPIServer?, clock: BenchClock?, configuration: ClientConfiguration, client: KubeClient, namespace: String) {
+    private init(server: TestAPIServer?, clock: AdvancingClock?, configuration: ClientConfiguration, client: KubeClient, namespace: String) {
         self.server = server
         self.clock = clock
         self.configuration = configuration

@@ -175,7 +175,7 @@ extension SimulatorEngine {
     static func isTerminal(_ pod: JSON) -> Bool { ["Succeeded", "Failed"].contains(phase(pod)) }
 
     /// Creates the pod of one attempt from the Job's template: generateName `<job>-`, the
-    /// template's labels and annotations, and a controller reference that blocks the Job's
+    /// template's labels, annotations and finalizers, and a controller reference that blocks the Job's
     /// foreground deletion.
     func createPod(for job: JSON, attempt: Int) async -> Bool {
         let name = job[path: ["metadata", "name"]]?.stringValue ?? ""
@@ -189,6 +189,8 @@ extension SimulatorEngine {
         ]
         if let labels = job[path: ["spec", "template", "metadata", "labels"]] { metadata["labels"] = labels }
         if let annotations = job[path: ["spec", "template", "metadata", "annotations"]] { metadata["annotations"] = annotations }
+        // As the real controller's GetPodFromTemplate: the template's finalizers too.
+        if let finalizers = job[path: ["spec", "template", "metadata", "finalizers"]] { metadata["finalizers"] = finalizers }
         let pod: JSON = ["apiVersion": "v1", "kind": "Pod", "metadata": .object(metadata),
                          "spec": job[path: ["spec", "template", "spec"]] ?? [:]]
         guard case let .written(created) = await send("POST", "/api/v1/namespaces/\(namespace)/pods", body: pod) else { return false }

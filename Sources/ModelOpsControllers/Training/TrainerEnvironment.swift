@@ -45,6 +45,7 @@ public enum TrainerEnvironment {
     public static func podTemplate(for job: TrainingJob) -> JSON {
         var template = job.spec.template
         if template.objectValue == nil { template = [:] }
+        template = ResultsFinalizer.adding(to: template)
         template[path: ["metadata", "labels", TrainingJobLabels.trainingJob]] = .string(job.metadata.name ?? "")
         template[path: ["metadata", "annotations", TrainingJobLabels.hyperparameters]] = .string(hyperparametersJSON(job))
         if template[path: ["spec", "restartPolicy"]]?.stringValue == nil {

@@ -9,6 +9,7 @@ import ModelOpsAPI
 /// baselines of `compareTo`); the I/O around `TrainingJobReconciler`.
 public enum TrainingJobController {
     public static let name = "trainingjob"
+    /// Pods and workloads by "namespace/trainingJob", from the `modelops.io/training-job` label.
     static let podIndex = "trainingJob"
     static let pods = ResourceInfo(group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true)
 
@@ -18,15 +19,17 @@ public enum TrainingJobController {
         var labelled = context.informerOptions
         labelled.labelSelector = TrainingJobLabels.trainingJob
         var workloads: [TrainingJobSpec.Backend: Workload] = [:]
+        let byTrainingJob: @Sendable (JSON) -> [String] = { object in
+            guard let job = object[path: ["metadata", "labels", TrainingJobLabels.trainingJob]]?.stringValue else { return [] }
+            return [podKey(namespace: object[path: ["metadata", "namespace"]]?.stringValue ?? "", name: job)]
+        }
         for backend in backends {
-            workloads[backend.kind] = Workload(backend: backend,
-                                               informer: Informer(client.dynamic(backend.workload, namespace: context.namespace), options: labelled))
+            let informer = Informer<JSON>(client.dynamic(backend.workload, namespace: context.namespace), options: labelled)
+            informer.store.addIndex(podIndex, byTrainingJob)
+            workloads[backend.kind] = Workload(backend: backend, informer: informer)
         }
         let podInformer = Informer<JSON>(client.dynamic(pods, namespace: context.namespace), options: labelled)
-        podInformer.store.addIndex(podIndex) { pod in
-            guard let job = pod[path: ["metadata", "labels", TrainingJobLabels.trainingJob]]?.stringValue else { return [] }
-            return [podKey(namespace: pod[path: ["metadata", "namespace"]]?.stringValue ?? "", name: job)]
-        }
+        podInformer.store.addIndex(podIndex, byTrainingJob)
         let deployments = Informer(client.resource(ModelDeployment.self, namespace: context.namespace), options: context.informerOptions)
 
         let sync = TrainingJobSync(context: context, jobs: jobs, workloads: workloads, pods: podInformer, deployments: deployments)
@@ -67,12 +70,14 @@ struct TrainingJobSync: Sendable {
     let written = WrittenVersions()
 
     func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
-        guard let job = jobs.store.get(ref), job.metadata.deletionTimestamp == nil else { return .done }
+        guard let job = jobs.store.get(ref), job.metadata.deletionTimestamp == nil else {
+            return try await releaseResults(ref)
+        }
         let uid = job.metadata.uid ?? ""
         let final: Set<TrainingJobStatus.Phase> = [.succeeded, .failed]
         if let phase = job.status?.phase, final.contains(phase) {
             written.forget(uid: uid)
-            return .done
+            return try await releaseResults(ref)
         }
         if written.isStale(uid: uid, resourceVersion: job.metadata.resourceVersion) { return .done }
         let namespace = job.metadata.namespace ?? ""
@@ -129,7 +134,7 @@ struct TrainingJobSync: Sendable {
         let plan = TrainingJobReconciler.plan(job: job, backend: entry?.backend ?? JobBackend(), observation: observation,
                                               baseline: baseline, specProblems: problems, now: context.clock.now())
 
-        if let desired = plan.workload, let entry {
+        if let desired = plan.workload.map(ResultsFinalizer.adding), let entry {
             try await context.applier.apply(desired, to: context.client.dynamic(entry.backend.workload, namespace: namespace),
                                             observed: observed)
         }
@@ -150,6 +155,36 @@ struct TrainingJobSync: Sendable {
             context.events.record(job, type: event.type, reason: event.reason, action: "Train", note: event.note)
         }
         return .done
+    }
+
+    /// Lets go of `modelops.io/training-results` on the workloads and pods of a TrainingJob
+    /// whose record is final or that is gone. Found through the caches: each release is an
+    /// update event that brings the key back, so nothing is missed and a settled TrainingJob
+    /// costs two index lookups. A 409 (the object changed since the cache saw it) looks again.
+    func releaseResults(_ ref: ObjectRef) async throws -> ReconcileResult {
+        let namespace = ref.namespace ?? ""
+        let key = TrainingJobController.podKey(namespace: namespace, name: ref.name)
+        var held: [(object: JSON, client: ResourceClient<JSON>)] = []
+        for workload in workloads.values {
+            let client = context.client.dynamic(workload.backend.workload, namespace: namespace)
+            held += workload.informer.store.byIndex(TrainingJobController.podIndex, key).filter(ResultsFinalizer.holds).map { ($0, client) }
+        }
+        let podClient = context.client.dynamic(TrainingJobController.pods, namespace: namespace)
+        held += pods.store.byIndex(TrainingJobController.podIndex, key).filter(ResultsFinalizer.holds).map { ($0, podClient) }
+        var conflict = false
+        for (object, client) in held {
+            do {
+                _ = try await client.patch(object[path: ["metadata", "name"]]?.stringValue ?? "",
+                                           .merge(ResultsFinalizer.releasePatch(object).serialized()))
+            } catch {
+                switch error.status?.code {
+                case 404?: continue
+                case 409?: conflict = true
+                default: throw error
+                }
+            }
+        }
+        return conflict ? .requeue : .done
     }
 
     static func get(_ resource: ResourceClient<JSON>, _ name: String) async throws -> JSON? {

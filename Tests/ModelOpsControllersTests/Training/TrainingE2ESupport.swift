@@ -71,6 +71,19 @@ enum TrainingE2E {
     /// which wakes its reconcile) and the operator restarts (every key reconciled from fresh
     /// caches); the only writes the server counts are the touches.
     static func expectZeroWrites(_ harness: OperatorHarness, metrics: RuntimeMetrics, names: [String]) async throws {
+        // Settled includes the `modelops.io/training-results` finalizer let go (one write per
+        // Job and pod, right after the final status).
+        try await eventually(timeout: .seconds(20), "the results finalizers released") {
+            for name in names {
+                let selector = "modelops.io/training-job=\(name)"
+                let held = try await harness.list("batch", "v1", "jobs", labelSelector: selector)
+                    + harness.list("", "v1", "pods", labelSelector: selector)
+                if held.contains(where: { $0[path: ["metadata", "finalizers"]]?.arrayValue?.contains("modelops.io/training-results") == true }) {
+                    return false
+                }
+            }
+            return true
+        }
         await harness.server.simulator?.settle()
         await harness.events.flush()
         let before = harness.writes

@@ -326,6 +326,41 @@ import Testing
         await harness.stop()
     }
 
+    /// `ttlSecondsAfterFinished: 0` and no operator watching when the run ends: the TTL
+    /// controller deletes the Job at once, pods first. The `modelops.io/training-results`
+    /// finalizer holds the Job and its pod until the operator is back and has read the
+    /// trainer's termination message; then both go.
+    @Test func resultsSurviveATTLThatFiresWhileNoOperatorWatches() async throws {
+        let (harness, _) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob(
+                "instant-ttl", annotations: ["sim.modelops.io/termination-message": TrainingE2E.result(["accuracy": 0.95])],
+                runSeconds: "1", spec: "  ttlSecondsAfterFinished: 0"))
+            _ = try await harness.waitFor(TrainingJob.self, "instant-ttl", "running") { $0.status?.phase == .running }
+            await harness.stopOperator()
+            try await eventually(timeout: .seconds(20), "the TTL deletes the finished Job") {
+                try await harness.json("batch", "v1", "jobs", "instant-ttl")?[path: ["metadata", "deletionTimestamp"]] != nil
+            }
+            let held = try #require(try await harness.json("batch", "v1", "jobs", "instant-ttl"))
+            #expect(held[path: ["metadata", "finalizers"]]?.arrayValue?.contains("modelops.io/training-results") == true)
+            let pods = try await harness.list("", "v1", "pods", labelSelector: "modelops.io/training-job=instant-ttl")
+            #expect(pods.count == 1 && pods.allSatisfy { $0[path: ["metadata", "deletionTimestamp"]] != nil },
+                    "the foreground deletion reached the pod, and the finalizer holds it")
+            harness.startOperator()
+            let done = try await harness.waitFor(TrainingJob.self, "instant-ttl", "succeeded") { $0.status?.phase == .succeeded }
+            #expect(done.status?.metrics == ["accuracy": 0.95], "the results were read from the held pod")
+            try await eventually(timeout: .seconds(20), "the Job and its pod go once the record is final") {
+                let job = try await harness.json("batch", "v1", "jobs", "instant-ttl")
+                let pods = try await harness.list("", "v1", "pods", labelSelector: "modelops.io/training-job=instant-ttl")
+                return job == nil && pods.isEmpty
+            }
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
     @Test func deletingTheTrainingJobDeletesItsJobAndPods() async throws {
         let (harness, _) = try await Self.start()
         do {

@@ -1,14 +1,14 @@
 import Foundation
 import KubeClient
-import ModelOpsControllers
 import Synchronization
 
-/// Real time plus an offset the bench moves forward, shared by the in-process API server
-/// (creationTimestamps) and the operator (wall clock and work-queue timers): `schedule` jumps to
-/// the minute its policies are due instead of waiting for it. `advance(by:)` wakes every sleeper
-/// whose deadline it passed. (The tests' TestClock, carried here because the bench cannot depend
-/// on a test target.)
-final class BenchClock: Sendable {
+/// Real time plus an offset that can be moved forward: short waits (retry backoffs, the
+/// simulator's 50 ms readiness) pass on their own as in production, long ones (a 10-minute
+/// pause, a nightly schedule) are skipped with `advance(by:)`, which wakes every sleeper whose
+/// deadline it passed. The wall clock starts at `start` and moves with the same offset. Shared
+/// by the end-to-end tests and `modelops-bench` (whose `schedule` jumps to the minute its
+/// policies are due): give it to the operator as `operatorClock`, and to the API test server.
+public final class AdvancingClock: Sendable {
     private struct Sleeper {
         var continuation: CheckedContinuation<Void, any Error>
         var timer: Task<Void, Never>?
@@ -20,31 +20,31 @@ final class BenchClock: Sendable {
         var nextID: UInt64 = 0
     }
 
-    let origin = ContinuousClock.now
-    let start: Date
+    public let origin = ContinuousClock.now
+    public let start: Date
     private let state = Mutex(State())
 
-    init(start: Date = Date()) {
+    public init(start: Date) {
         self.start = start
     }
 
     /// Monotonic time: real elapsed time plus every advance.
-    func monotonic() -> Duration {
+    public func monotonic() -> Duration {
         origin.duration(to: .now) + state.withLock { $0.offset }
     }
 
-    func wallNow() -> Date {
-        start.addingTimeInterval(monotonic().seconds)
+    public func wallNow() -> Date {
+        start.addingTimeInterval(Self.seconds(monotonic()))
     }
 
-    var operatorClock: OperatorClock {
+    public var operatorClock: OperatorClock {
         OperatorClock(now: { [self] in wallNow() },
                       time: TimeSource(now: { [self] in monotonic() }, sleep: { [self] in try await sleep($0) },
                                        sleepUntil: { [self] in try await sleep(until: $0) }))
     }
 
     /// Moves time forward, waking sleepers to check their deadlines.
-    func advance(by duration: Duration) {
+    public func advance(by duration: Duration) {
         let woken = state.withLock { state -> [Sleeper] in
             state.offset += duration
             defer { state.sleepers.removeAll() }
@@ -57,17 +57,17 @@ final class BenchClock: Sendable {
     }
 
     /// Moves the wall clock to `date` (no-op when it is already past).
-    func advance(to date: Date) {
+    public func advance(to date: Date) {
         let delta = date.timeIntervalSince(wallNow())
         if delta > 0 { advance(by: .nanoseconds(Int64(delta * 1e9))) }
     }
 
-    func sleep(_ duration: Duration) async throws {
+    public func sleep(_ duration: Duration) async throws {
         try await sleep(until: monotonic() + duration)
     }
 
     /// Sleeps until monotonic time reaches `deadline` (an advance past it wakes the sleeper).
-    func sleep(until deadline: Duration) async throws {
+    public func sleep(until deadline: Duration) async throws {
         while true {
             try Task.checkCancellation()
             let remaining = deadline - monotonic()
@@ -103,5 +103,10 @@ final class BenchClock: Sendable {
         guard let sleeper = state.withLock({ $0.sleepers.removeValue(forKey: id) }) else { return }
         sleeper.timer?.cancel()
         if let error { sleeper.continuation.resume(throwing: error) } else { sleeper.continuation.resume() }
+    }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        let (s, attoseconds) = duration.components
+        return TimeInterval(s) + TimeInterval(attoseconds) / 1e18
     }
 }
