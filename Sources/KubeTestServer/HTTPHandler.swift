@@ -13,15 +13,17 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     let api: APIServer
     let authenticator: Authenticator
+    let gate: RequestGate
     let isHTTP2: Bool
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var watch: WatchStream?
     private var bodyTooLarge = false
 
-    init(api: APIServer, authenticator: Authenticator, isHTTP2: Bool) {
+    init(api: APIServer, authenticator: Authenticator, gate: RequestGate, isHTTP2: Bool) {
         self.api = api
         self.authenticator = authenticator
+        self.gate = gate
         self.isHTTP2 = isHTTP2
     }
 
@@ -88,12 +90,19 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let request = APIRequest(method: head.method.rawValue, path: path, query: query, headers: headers,
                                  body: body.map { Array($0.readableBytesView) } ?? [], user: user)
         body = nil
+        guard gate.enter() else {
+            let stopping = APIError(code: 503, reason: "ServiceUnavailable", message: "the server is shutting down")
+            write(.error(stopping), head: head, keepAlive: keepAlive, bound: bound)
+            return
+        }
         let api = self.api
+        let gate = self.gate
         Task {
             let response = await api.handle(request)
             loop.execute {
                 let (handler, _) = bound.value
                 handler.write(response, head: head, keepAlive: keepAlive, bound: bound)
+                gate.leave()
             }
         }
     }

@@ -41,6 +41,7 @@ public final class TestAPIServer: Sendable {
     let authenticator: Authenticator
     let channel: any Channel
     let group: MultiThreadedEventLoopGroup
+    let gate: RequestGate
     let adminCertificate: CertificateAuthority.Issued
     public let adminToken: String
     /// The running simulator, when switched on.
@@ -62,6 +63,7 @@ public final class TestAPIServer: Sendable {
         let authenticator = Authenticator()
         let adminToken = "admin-" + UUID().uuidString.lowercased()
         authenticator.add(token: adminToken, user: UserInfo(name: "kubernetes-admin", groups: ["system:masters"]))
+        let gate = RequestGate()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -86,7 +88,7 @@ public final class TestAPIServer: Sendable {
                                 stream.eventLoop.makeCompletedFuture {
                                     try stream.pipeline.syncOperations.addHandlers([
                                         HTTP2FramePayloadToHTTP1ServerCodec(),
-                                        HTTPHandler(api: api, authenticator: authenticator, isHTTP2: true),
+                                        HTTPHandler(api: api, authenticator: authenticator, gate: gate, isHTTP2: true),
                                     ])
                                 }
                             }.map { _ in }
@@ -95,7 +97,7 @@ public final class TestAPIServer: Sendable {
                             channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
                                 channel.eventLoop.makeCompletedFuture {
                                     try channel.pipeline.syncOperations.addHandler(
-                                        HTTPHandler(api: api, authenticator: authenticator, isHTTP2: false))
+                                        HTTPHandler(api: api, authenticator: authenticator, gate: gate, isHTTP2: false))
                                 }
                             }
                         })
@@ -105,7 +107,7 @@ public final class TestAPIServer: Sendable {
         let port = channel.localAddress?.port ?? options.port
         let simulator = options.simulator.map { WorkloadSimulator(api: api, options: $0) }
         let server = TestAPIServer(api: api, ca: ca, port: port, host: options.host, authenticator: authenticator,
-                                   channel: channel, group: group,
+                                   channel: channel, group: group, gate: gate,
                                    adminCertificate: try ca.issueClient(user: "kubernetes-admin", groups: ["system:masters"]),
                                    adminToken: adminToken, simulator: simulator)
         if options.gatewayAPI {
@@ -116,7 +118,7 @@ public final class TestAPIServer: Sendable {
     }
 
     private init(api: APIServer, ca: CertificateAuthority, port: Int, host: String, authenticator: Authenticator,
-                 channel: any Channel, group: MultiThreadedEventLoopGroup, adminCertificate: CertificateAuthority.Issued,
+                 channel: any Channel, group: MultiThreadedEventLoopGroup, gate: RequestGate, adminCertificate: CertificateAuthority.Issued,
                  adminToken: String, simulator: WorkloadSimulator?) {
         self.simulator = simulator
         self.api = api
@@ -126,13 +128,16 @@ public final class TestAPIServer: Sendable {
         self.authenticator = authenticator
         self.channel = channel
         self.group = group
+        self.gate = gate
         self.adminCertificate = adminCertificate
         self.adminToken = adminToken
     }
 
-    /// Stops listening and ends every watch.
+    /// Stops listening and ends every watch. Requests already in are answered first (later ones
+    /// get 503), so nothing is written to an event loop after it has shut down.
     public func stop() async {
         simulator?.stop()
+        await gate.close()
         api.shutdown()
         try? await channel.close()
         try? await group.shutdownGracefully()
