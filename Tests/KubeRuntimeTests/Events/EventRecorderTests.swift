@@ -108,6 +108,39 @@ struct EventRecorderTests {
         await cluster.stop()
     }
 
+    @Test("a full aggregation cache forgets its least recently seen quarter at once; recent series keep counting")
+    func fullCacheEvictsTheOldestQuarter() async throws {
+        let cluster = try await RuntimeTestServer.start()
+        let client = try cluster.client()
+        let object = try await makeObject(client)
+        let time = HandMovedTime()
+        var options = options(time: time.source)
+        options.cacheLimit = 8
+        let recorder = EventRecorder(client: client, options: options)
+        func record(_ note: String) {
+            recorder.record(regarding: object, type: .normal, reason: "Step", action: "Reconcile", note: note)
+        }
+        for i in 0..<8 {
+            record("series \(i)")
+            time.advance(.seconds(1))
+        }
+        await recorder.flush()
+        record("series 8")  // the cache is full: series 0 and 1 (the oldest quarter) are forgotten
+        record("series 2")  // still remembered: joins its series
+        record("series 1")  // forgotten: a new Event
+        await recorder.flush()
+
+        let events = try await describeEvents(client)
+        let byNote = Dictionary(grouping: events) { $0["message"]?.stringValue ?? "" }
+        #expect(byNote["series 1"]?.count == 2)
+        #expect(byNote["series 2"]?.count == 1)
+        #expect(byNote["series 2"]?.first?[path: ["series", "count"]] == 2)
+        #expect(byNote["series 8"]?.count == 1)
+        #expect(events.count == 10)
+        await recorder.shutdown()
+        await cluster.stop()
+    }
+
     @Test("a repeat after the flush interval writes the accumulated count at once; after the series window a new Event starts")
     func intervalsAndWindows() async throws {
         let cluster = try await RuntimeTestServer.start()
