@@ -107,7 +107,7 @@ final class SimulatorEngine {
     /// Pods in `namespace` whose controlling owner has `uid`.
     func pods(ownedBy uid: String, namespace: String) -> [JSON] {
         api.store.withState { state in
-            state.all(WorkloadSimulator.podsKey).compactMap { key, stored -> JSON? in
+            state.dependents(of: uid, in: WorkloadSimulator.podsKey).compactMap { key, stored -> JSON? in
                 guard key.namespace == namespace, SimulatorWork.controllerOwner(stored.object)?.uid == uid else { return nil }
                 return stored.object
             }

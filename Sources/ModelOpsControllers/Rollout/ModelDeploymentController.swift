@@ -40,10 +40,14 @@ public final class ModelDeploymentController: Sendable {
         runner = AnalysisRunner(measurer: context.measurer)
         let written = self.written
         deployments.onDelete { written.forget(uid: $0.metadata.uid ?? "") }
-        deployments.store.addIndex(Self.fromPolicyIndex) { object in
-            guard let policy = object.spec.model.fromPolicy else { return [] }
-            return ["\(object.metadata.namespace ?? "")/\(policy)"]
-        }
+        deployments.store.addIndex(Self.fromPolicyIndex, Self.fromPolicyKeys)
+    }
+
+    /// `fromPolicyIndex`: "namespace/policy" for a ModelDeployment whose model follows a
+    /// RetrainPolicy. The RetrainPolicy controller's own ModelDeployment cache has it too.
+    static func fromPolicyKeys(_ object: ModelDeployment) -> [String] {
+        guard let policy = object.spec.model.fromPolicy else { return [] }
+        return ["\(object.metadata.namespace ?? "")/\(policy)"]
     }
 
     /// The controller, wired to its informers.
