@@ -120,11 +120,10 @@ public final class ObjectStore: Sendable {
         }
 
         private mutating func record(_ event: WatchEvent) {
-            var buffer = history[event.storageKey] ?? HistoryBuffer(capacity: historyLimit)
-            if let evicted = buffer.append(event) {
+            // Appended in place: a copy taken out of the dictionary would copy the whole buffer.
+            if let evicted = history[event.storageKey, default: HistoryBuffer(capacity: historyLimit)].append(event) {
                 historyFloor[event.storageKey] = max(historyFloor[event.storageKey] ?? 0, evicted.resourceVersion)
             }
-            history[event.storageKey] = buffer
             for sink in auditSinks { sink(event) }
             for watcher in watchers.values where watcher.storageKey == event.storageKey {
                 Self.dispatch(event, to: watcher)

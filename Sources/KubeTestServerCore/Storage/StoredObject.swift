@@ -6,20 +6,20 @@ public final class StoredObject: Sendable {
     public let object: JSON
     public let bytes: [UInt8]
     public let resourceVersion: Int64
+    /// `metadata.labels`, read once per write: a label-selected list tests every object of its
+    /// kind, and rebuilding this dictionary each time made such lists the server's hot spot.
+    public let labels: [String: String]
 
     init(_ object: JSON, resourceVersion: Int64) {
         self.object = object
         self.bytes = object.serialized()
         self.resourceVersion = resourceVersion
+        self.labels = object[path: ["metadata", "labels"]]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
     }
 
     public var name: String { object[path: ["metadata", "name"]]?.stringValue ?? "" }
     public var namespace: String { object[path: ["metadata", "namespace"]]?.stringValue ?? "" }
     public var uid: String { object[path: ["metadata", "uid"]]?.stringValue ?? "" }
-    public var labels: [String: String] {
-        guard let labels = object[path: ["metadata", "labels"]]?.objectValue else { return [:] }
-        return labels.compactMapValues(\.stringValue)
-    }
 }
 
 /// Where an object lives: its namespace ("" for cluster-scoped kinds) and name. Sorted the way
