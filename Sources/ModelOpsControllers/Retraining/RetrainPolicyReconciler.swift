@@ -168,7 +168,7 @@ final class RetrainPolicyReconciler: Sendable {
     func followers(_ policy: RetrainPolicy) -> [ModelDeployment] {
         let namespace = policy.metadata.namespace
         var followers = deployments.store.byIndex(ModelDeploymentController.fromPolicyIndex,
-                                                  "\(namespace ?? "")/\(policy.metadata.name ?? "")")
+                                                  ModelDeploymentController.fromPolicyKey(namespace: namespace, policy: policy.metadata.name))
         let named = policy.spec.modelDeploymentRef.name
         if !followers.contains(where: { $0.metadata.name == named }),
            let deployment = deployments.store.get(namespace: namespace, name: named) {

@@ -47,7 +47,12 @@ public final class ModelDeploymentController: Sendable {
     /// RetrainPolicy. The RetrainPolicy controller's own ModelDeployment cache has it too.
     static func fromPolicyKeys(_ object: ModelDeployment) -> [String] {
         guard let policy = object.spec.model.fromPolicy else { return [] }
-        return ["\(object.metadata.namespace ?? "")/\(policy)"]
+        return [fromPolicyKey(namespace: object.metadata.namespace, policy: policy)]
+    }
+
+    /// The `fromPolicyIndex` value under which the followers of a policy are found.
+    static func fromPolicyKey(namespace: String?, policy: String?) -> String {
+        "\(namespace ?? "")/\(policy ?? "")"
     }
 
     /// The controller, wired to its informers.
@@ -64,7 +69,7 @@ public final class ModelDeploymentController: Sendable {
         controller.owns(reconciler.services)
         let store = reconciler.deployments.store
         controller.watches(reconciler.policies) { policy in
-            store.refs(index: fromPolicyIndex, value: "\(policy.metadata.namespace ?? "")/\(policy.metadata.name ?? "")")
+            store.refs(index: fromPolicyIndex, value: fromPolicyKey(namespace: policy.metadata.namespace, policy: policy.metadata.name))
         }
         return controller
     }

@@ -91,7 +91,9 @@ struct RetrainActionsEndToEndTests {
             try await eventually(timeout: .seconds(20), "history pruned to the limits") {
                 try await harness.trainingJobs(of: "manual").compactMap(\.metadata.name) == [runs[1], runs[3]].sorted()
             }
-            #expect(try await harness.eventReasons(about: "manual").contains("TrainingJobPruned"))
+            try await eventually("the TrainingJobPruned event") {
+                try await harness.eventReasons(about: "manual").contains("TrainingJobPruned")
+            }
 
             // A token already acted on starts nothing, even after a restart.
             await harness.restartOperator()
@@ -125,7 +127,9 @@ struct RetrainActionsEndToEndTests {
             #expect(promoted.status?.promoted?.trainingJob == "fraud-nightly-202611190200")
             #expect(promoted.status?.lastSuccessful?.version == "v1")
             #expect(promoted.status?.conditions?[type: "Promoted"]?.status == .true)
-            #expect(try await harness.eventReasons(about: "fraud-nightly").contains("Promoted"))
+            try await eventually("the Promoted event") {
+                try await harness.eventReasons(about: "fraud-nightly").contains("Promoted")
+            }
 
             let table = try await harness.cluster.kubectlOK("get", "rtp", "-n", "ml")
             let header = try #require(table.split(separator: "\n").first)

@@ -63,7 +63,9 @@ struct RetrainScheduleEndToEndTests {
             let forbid = try await harness.waitFor(RetrainPolicy.self, "hourly", "slot skipped") { $0.status?.missedRuns == 1 }
             #expect(forbid.status?.active?.map(\.name) == ["hourly-202611181200"])
             #expect(try await harness.trainingJobs(of: "hourly").count == 1)
-            #expect(try await harness.eventReasons(about: "hourly").contains("MissedSchedule"))
+            try await eventually("the MissedSchedule event") {
+                try await harness.eventReasons(about: "hourly").contains("MissedSchedule")
+            }
             let allow = try await harness.waitFor(RetrainPolicy.self, "both", "two active") { $0.status?.activeCount == 2 }
             #expect(allow.status?.active?.map(\.name) == ["both-202611181200", "both-202611181300"])
 
@@ -77,7 +79,10 @@ struct RetrainScheduleEndToEndTests {
                 $0.status?.active?.map(\.name) == ["hourly-202611181400"]
             }
             #expect(replaced.status?.missedRuns == 1)
-            #expect(try await harness.eventReasons(about: "hourly").contains("TrainingJobReplaced"))
+            // Events are written by the recorder's own task, after the status that says why.
+            try await eventually("the TrainingJobReplaced event") {
+                try await harness.eventReasons(about: "hourly").contains("TrainingJobReplaced")
+            }
         } catch {
             await harness.stop()
             throw error
@@ -107,7 +112,9 @@ struct RetrainScheduleEndToEndTests {
             #expect(strict.status?.lastMissedScheduleTime == kubeTime("2026-11-21T02:00:00Z"))
             #expect(strict.status?.lastScheduleTime == nil)
             #expect(try await harness.trainingJobs(of: "strict").isEmpty)
-            #expect(try await harness.eventReasons(about: "strict").contains("MissedSchedule"))
+            try await eventually("the MissedSchedule event") {
+                try await harness.eventReasons(about: "strict").contains("MissedSchedule")
+            }
         } catch {
             await harness.stop()
             throw error
