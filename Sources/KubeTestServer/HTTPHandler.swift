@@ -134,7 +134,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             headers.add(name: "Content-Type", value: "application/json")
             headers.add(name: "Cache-Control", value: "no-cache, private")
             if !isHTTP2 { headers.add(name: "Transfer-Encoding", value: "chunked") }
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
+            // The watcher is registered with the store before the head goes out, as the API
+            // server does: a client that has its 200 is watching, so a change (or a dropped
+            // watch) right after it cannot be missed. Events only reach the socket through
+            // `loop.execute`, so they still follow the head.
             watch = stream
             let loop = context.eventLoop
             stream.start(
@@ -153,6 +156,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                         context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
                     }
                 })
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
         }
     }
 }

@@ -4,7 +4,7 @@ import KubeTestServer
 import Testing
 import TestSupport
 
-@Suite("Transport: streaming watches")
+@Suite("Transport: streaming watches", .timeLimit(.minutes(1)))
 struct TransportStreamingTests {
     @Test("a watch yields each event as the server writes it", arguments: [true, false])
     func eventArrivesWhileOpen(http2: Bool) async throws {
@@ -92,10 +92,16 @@ struct TransportStreamingTests {
         let engine = try fixture.engine(http2: http2)
         let rv = try await fixture.resourceVersion(of: "/api/v1/namespaces", engine: engine)
         let watch = try await engine.stream(fixture.request("/api/v1/namespaces?watch=1&resourceVersion=\(rv)&timeoutSeconds=600"))
+        // A client holding the 200 is already watching (the server registers before it answers),
+        // so dropping every watch right now must end this one, not leave it open for ten minutes.
+        #expect(fixture.server.api.store.openWatchCount == 1)
+        let clock = ContinuousClock()
+        let start = clock.now
         fixture.server.api.store.dropAllWatches()
         var bytes = 0
         for try await chunk in watch.body { bytes += chunk.count }
         #expect(bytes == 0)
+        #expect(clock.now - start < .seconds(30))
         // The connection stays usable.
         #expect(try await engine.execute(fixture.request("/version")).status == 200)
         #expect(engine.stats.connectionsOpened == 1)
