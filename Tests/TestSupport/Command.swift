@@ -59,7 +59,7 @@ public enum Command {
 }
 
 /// Waits until `condition` holds, checking every 20 ms, failing after `timeout`.
-public func eventually(timeout: Duration = .seconds(10), _ what: String = "condition",
+public func eventually(timeout: Duration = .seconds(30), _ what: String = "condition",
                 _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while true {

@@ -181,7 +181,7 @@ public final class PrometheusFixture: Sendable {
     /// Waits (up to `timeout`) until `promql` returns a sample whose value satisfies `predicate`,
     /// and returns that value. Use this instead of sleeping for scrapes.
     @discardableResult
-    public func waitForSample(query promql: String, timeout: Duration = .seconds(20),
+    public func waitForSample(query promql: String, timeout: Duration = .seconds(60),
                               where predicate: (Double) -> Bool = { _ in true }) async throws -> Double {
         var found: Double?
         var last = "no answer"
@@ -201,7 +201,7 @@ public final class PrometheusFixture: Sendable {
     }
 
     /// Waits (up to `timeout`) until `promql` returns an empty vector (e.g. after `exporter.remove`).
-    public func waitForNoSample(query promql: String, timeout: Duration = .seconds(20)) async throws {
+    public func waitForNoSample(query promql: String, timeout: Duration = .seconds(60)) async throws {
         try await eventually(timeout: timeout, "no sample of \(promql)") {
             guard let answer = try? await query(promql) else { return false }
             return answer[path: ["data", "result"]]?.arrayValue?.isEmpty == true

@@ -159,7 +159,7 @@ struct LeaderElectorTests {
         let spec = try await lease(client)["spec"]
         // Released, or already taken by b (whose onStartedLeading may not have run yet).
         #expect(spec?["holderIdentity"] == "" || spec?["holderIdentity"] == "b")
-        try await eventually(timeout: .seconds(3), "b leads") { b.leading.isSet }
+        try await eventually(timeout: .seconds(10), "b leads") { b.leading.isSet }
         // One retry period (×1.2) plus a margin, well short of the 4 s a successor would wait for an
         // unreleased lease.
         #expect(ContinuousClock.now - released < .milliseconds(600) + .milliseconds(2400))

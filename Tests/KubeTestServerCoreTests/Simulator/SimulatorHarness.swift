@@ -48,7 +48,7 @@ struct SimulatorHarness {
     }
 
     /// Polls `path` until `predicate` holds, for at most `timeout`; nil when it never did.
-    func waitFor(_ path: String, timeout: Duration = .seconds(20), _ predicate: (JSON) -> Bool) async -> JSON? {
+    func waitFor(_ path: String, timeout: Duration = .seconds(60), _ predicate: (JSON) -> Bool) async -> JSON? {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while clock.now < deadline {

@@ -44,7 +44,7 @@ final class OperatorProcess: Sendable {
 
     /// The first log line containing every one of `parts`, waiting up to `timeout`.
     @discardableResult
-    func waitForLine(_ parts: String..., timeout: Duration = .seconds(20)) async throws -> String {
+    func waitForLine(_ parts: String..., timeout: Duration = .seconds(60)) async throws -> String {
         let found = Mutex<String?>(nil)
         do {
             try await eventually(timeout: timeout, "a log line with \(parts)") {
@@ -75,13 +75,13 @@ final class OperatorProcess: Sendable {
     }
 
     /// Waits for the process to end by itself.
-    func waitForExit(timeout: Duration = .seconds(20)) async throws -> Int32 {
+    func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
         try await eventually(timeout: timeout, "modelops to exit") { exitStatus != nil }
         return exitStatus!
     }
 
     /// Sends SIGTERM (what the kubelet sends) and waits for the exit status.
-    func terminate(timeout: Duration = .seconds(20)) async throws -> Int32 {
+    func terminate(timeout: Duration = .seconds(60)) async throws -> Int32 {
         if exitStatus == nil { process.terminate() }
         return try await waitForExit(timeout: timeout)
     }

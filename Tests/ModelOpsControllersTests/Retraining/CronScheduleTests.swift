@@ -166,18 +166,19 @@ struct CronScheduleTests {
         #expect(s.slots(after: utc("2026-11-01T03:59:00Z"), upTo: utc("2026-11-02T04:59:00Z"), limit: 100).count == 24)
     }
 
-    @Test("a year-long search is fast, not minute by minute")
-    func fast() throws {
+    /// 200 Mondays-or-leap-days and 20 leap days span eighty years: stepping minute by minute
+    /// would be some 42 million calendar computations and hit the time limit; the search jumps
+    /// field by field. (How fast it is, is the benchmark's business, not a timed test's.)
+    @Test("decades-long searches finish: the search jumps field by field, not minute by minute",
+          .timeLimit(.minutes(1)))
+    func decadesAhead() throws {
         let s = try CronSchedule("0 0 29 2 1", timeZone: "Europe/London")  // Feb 29 OR any Monday in Feb
         let rare = try CronSchedule("0 0 29 2 *", timeZone: "Australia/Lord_Howe")
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            var cursor = utc("2026-01-01T00:00:00Z")
-            for _ in 0..<200 { cursor = s.next(after: cursor) ?? cursor }
-            var c2 = utc("2001-01-01T00:00:00Z")
-            for _ in 0..<20 { c2 = rare.next(after: c2) ?? c2 }
-            #expect(Calendar(identifier: .gregorian).component(.year, from: c2) >= 2080)
-        }
-        #expect(elapsed < .seconds(2))
+        var cursor = utc("2026-01-01T00:00:00Z")
+        for _ in 0..<200 { cursor = s.next(after: cursor) ?? cursor }
+        #expect(Calendar(identifier: .gregorian).component(.year, from: cursor) >= 2070)
+        var c2 = utc("2001-01-01T00:00:00Z")
+        for _ in 0..<20 { c2 = rare.next(after: c2) ?? c2 }
+        #expect(Calendar(identifier: .gregorian).component(.year, from: c2) >= 2080)
     }
 }

@@ -63,7 +63,7 @@ extension OperatorHarness {
 
     /// Waits until the policy has exactly `count` TrainingJobs; returns their names.
     @discardableResult
-    func waitForJobs(of policy: String, count: Int, timeout: Duration = .seconds(20)) async throws -> [String] {
+    func waitForJobs(of policy: String, count: Int, timeout: Duration = .seconds(60)) async throws -> [String] {
         let names = Mutex<[String]>([])
         try await eventually(timeout: timeout, "\(count) TrainingJobs of \(policy)") {
             let found = try await trainingJobs(of: policy).compactMap(\.metadata.name)

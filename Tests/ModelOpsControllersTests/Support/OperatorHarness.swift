@@ -153,7 +153,7 @@ final class OperatorHarness: Sendable {
 
     /// Waits (on real time, with a deadline) until the object satisfies `predicate`; returns it.
     @discardableResult
-    func waitFor<K: KubeResource & Codable & Sendable>(_ type: K.Type, _ name: String, timeout: Duration = .seconds(20),
+    func waitFor<K: KubeResource & Codable & Sendable>(_ type: K.Type, _ name: String, timeout: Duration = .seconds(60),
                                                        _ what: String = "condition",
                                                        _ predicate: @escaping @Sendable (K) -> Bool) async throws -> K {
         let found = Mutex<K?>(nil)
