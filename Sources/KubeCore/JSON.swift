@@ -169,3 +169,14 @@ extension JSON {
 extension JSON: CustomStringConvertible {
     public var description: String { serializedString() }
 }
+
+extension JSON {
+    /// This object with only the members named (itself when not an object).
+    public func keeping(_ keys: [String]) -> JSON {
+        guard case let .object(members) = self else { return self }
+        var kept: [String: JSON] = [:]
+        kept.reserveCapacity(keys.count)
+        for key in keys { if let value = members[key] { kept[key] = value } }
+        return .object(kept)
+    }
+}

@@ -41,7 +41,14 @@ extension ObjectAccess where Object: KubeResource {
 
 extension ObjectAccess where Object == JSON {
     /// Dynamic objects: metadata read from the JSON tree; `metadata.managedFields` removed.
-    public static var json: ObjectAccess {
+    public static var json: ObjectAccess { json(keeping: nil) }
+
+    /// Dynamic objects of which the cache keeps only what `keep` returns, after managedFields
+    /// are removed: client-go's informer transform (`SetTransform`). For kinds with thousands of
+    /// objects of which a controller reads a few fields: what it does not keep costs no memory
+    /// for the operator's whole life. `keep` must leave `metadata` whole (refs, indexes and
+    /// owner lookups read it).
+    public static func json(keeping keep: (@Sendable (JSON) -> JSON)?) -> ObjectAccess {
         ObjectAccess(
             ref: { ObjectRef(namespace: $0[path: ["metadata", "namespace"]]?.stringValue,
                              name: $0[path: ["metadata", "name"]]?.stringValue ?? "") },
@@ -52,10 +59,18 @@ extension ObjectAccess where Object == JSON {
                     .first { $0["controller"]?.boolValue == true }?["uid"]?.stringValue
             },
             prepare: { object in
-                guard object[path: ["metadata", "managedFields"]] != nil else { return object }
                 var stripped = object
-                stripped[path: ["metadata", "managedFields"]] = nil
-                return stripped
+                if object[path: ["metadata", "managedFields"]] != nil {
+                    stripped[path: ["metadata", "managedFields"]] = nil
+                }
+                return keep.map { $0(stripped) } ?? stripped
             })
+    }
+
+    /// Only `apiVersion`, `kind` and `metadata` are cached: controller-runtime's metadata-only
+    /// watches, for children a controller compares by an annotation and never reads the spec
+    /// or status of.
+    public static var metadataOnly: ObjectAccess {
+        json { object in object.keeping(["apiVersion", "kind", "metadata"]) }
     }
 }

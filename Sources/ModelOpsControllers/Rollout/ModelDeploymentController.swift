@@ -35,7 +35,9 @@ public final class ModelDeploymentController: Sendable {
         var childOptions = context.informerOptions
         childOptions.labelSelector = Self.childSelector
         workloads = Informer(client.dynamic(Self.deploymentsInfo, namespace: context.namespace), options: childOptions)
-        services = Informer(client.dynamic(Self.servicesInfo, namespace: context.namespace), options: childOptions)
+        // Services are compared by their spec-hash annotation only: their metadata is all the cache keeps.
+        services = Informer(client.dynamic(Self.servicesInfo, namespace: context.namespace), options: childOptions,
+                            access: .metadataOnly)
         policies = Informer(client.resource(RetrainPolicy.self, namespace: context.namespace), options: context.informerOptions)
         runner = AnalysisRunner(measurer: context.measurer)
         let written = self.written

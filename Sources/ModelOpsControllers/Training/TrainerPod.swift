@@ -9,6 +9,17 @@ enum TrainerPod {
 
     static func isDeleting(_ pod: JSON) -> Bool { pod[path: ["metadata", "deletionTimestamp"]] != nil }
 
+    /// What the pod cache keeps of a trainer pod: metadata, status and the containers' names
+    /// (`trainerStatus` finds the trainer by the first one's), which is all this type reads. A
+    /// pod's spec (images, env, volumes, tolerations) is most of its bytes and is never read here.
+    static func cached(_ pod: JSON) -> JSON {
+        var kept = pod.keeping(["apiVersion", "kind", "metadata", "status"])
+        if let containers = pod[path: ["spec", "containers"]]?.arrayValue {
+            kept["spec"] = ["containers": .array(containers.map { $0.keeping(["name"]) })]
+        }
+        return kept
+    }
+
     /// Oldest first (creation time, then name), so "the newest" is the last.
     static func sorted(_ pods: [JSON]) -> [JSON] {
         pods.sorted {

@@ -28,7 +28,8 @@ public enum TrainingJobController {
             informer.store.addIndex(podIndex, byTrainingJob)
             workloads[backend.kind] = Workload(backend: backend, informer: informer)
         }
-        let podInformer = Informer<JSON>(client.dynamic(pods, namespace: context.namespace), options: labelled)
+        let podInformer = Informer<JSON>(client.dynamic(pods, namespace: context.namespace), options: labelled,
+                                          access: .json(keeping: TrainerPod.cached))
         podInformer.store.addIndex(podIndex, byTrainingJob)
         let deployments = Informer(client.resource(ModelDeployment.self, namespace: context.namespace), options: context.informerOptions)
 

@@ -110,4 +110,44 @@ struct IndexedStoreTests {
         #expect(ObjectRef(namespace: "", name: "x") == ObjectRef(name: "x"))
         #expect(ObjectRef(namespace: "ns", name: "c").description == "ns/c")
     }
+
+    @Test("a metadata-only cache keeps apiVersion, kind and metadata (managedFields still stripped), indexes and refs work")
+    func metadataOnly() throws {
+        let store = IndexedStore<JSON>(access: .metadataOnly)
+        let service = try JSON.parse(#"""
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"ns","resourceVersion":"3",
+         "annotations":{"modelops.io/spec-hash":"abc"},"managedFields":[{"manager":"modelops"}],
+         "ownerReferences":[{"apiVersion":"modelops.io/v1alpha1","kind":"ModelDeployment","name":"m","uid":"u-7","controller":true}]},
+         "spec":{"ports":[{"port":80,"targetPort":8080}],"selector":{"app":"m"}},"status":{"loadBalancer":{}}}
+        """#)
+        guard case let .added(stored)? = store.upsert(service) else { Issue.record("not added"); return }
+        #expect(stored["spec"] == nil && stored["status"] == nil)
+        #expect(stored[path: ["metadata", "managedFields"]] == nil)
+        #expect(stored[path: ["metadata", "annotations", "modelops.io/spec-hash"]] == "abc")
+        #expect(stored["kind"] == "Service")
+        #expect(store.byIndex(IndexedStore<JSON>.controllerIndex, "u-7").count == 1)
+        // A duplicate delivery is still recognised by its resourceVersion.
+        #expect(store.upsert(service) == nil)
+    }
+
+    @Test("a transform runs on every write path (upsert, replace, remove) before anything sees the object")
+    func transformOnEveryWrite() throws {
+        let store = IndexedStore<JSON>(access: .json { $0.keeping(["metadata", "status"]) })
+        func object(_ name: String, _ rv: String) -> JSON {
+            ["metadata": ["name": .string(name), "namespace": "ns", "resourceVersion": .string(rv)],
+             "spec": ["big": "x"], "status": ["phase": "Running"]]
+        }
+        store.upsert(object("a", "1"))
+        let events = store.replace(with: [object("a", "2"), object("b", "3")])
+        #expect(events.count == 2)
+        for event in events {
+            switch event {
+            case let .added(new), let .updated(_, new): #expect(new["spec"] == nil && new[path: ["status", "phase"]] == "Running")
+            case .deleted: Issue.record("nothing was deleted")
+            }
+        }
+        guard case let .deleted(last)? = store.remove(object("b", "4")) else { Issue.record("not deleted"); return }
+        #expect(last["spec"] == nil)
+        #expect(store.list().allSatisfy { $0["spec"] == nil })
+    }
 }
