@@ -18,12 +18,12 @@ public enum RetrainPolicyController {
     public static func make(_ context: OperatorContext) -> Controller<RetrainPolicy> {
         let client = context.client
         let namespace = context.namespace
-        let policies = Informer(client.resource(RetrainPolicy.self, namespace: namespace), options: context.informerOptions)
+        let policies = context.informers.informer(client.resource(RetrainPolicy.self, namespace: namespace), options: context.informerOptions)
         var jobOptions = context.informerOptions
         jobOptions.labelSelector = RetrainRunNames.policyLabel
         let jobs = Informer(client.resource(TrainingJob.self, namespace: namespace), options: jobOptions)
-        let configMaps = Informer(client.resource(ConfigMap.self, namespace: namespace), options: context.informerOptions)
-        let deployments = Informer(client.resource(ModelDeployment.self, namespace: namespace), options: context.informerOptions)
+        let configMaps = context.informers.informer(client.resource(ConfigMap.self, namespace: namespace), options: context.informerOptions)
+        let deployments = context.informers.informer(client.resource(ModelDeployment.self, namespace: namespace), options: context.informerOptions)
 
         policies.store.addIndex(configMapIndex) { policy in
             (policy.spec.triggers ?? []).compactMap { trigger in

@@ -31,14 +31,14 @@ public final class ModelDeploymentController: Sendable {
     init(context: OperatorContext) {
         self.context = context
         let client = context.client
-        deployments = Informer(client.resource(ModelDeployment.self, namespace: context.namespace), options: context.informerOptions)
+        deployments = context.informers.informer(client.resource(ModelDeployment.self, namespace: context.namespace), options: context.informerOptions)
         var childOptions = context.informerOptions
         childOptions.labelSelector = Self.childSelector
         workloads = Informer(client.dynamic(Self.deploymentsInfo, namespace: context.namespace), options: childOptions)
         // Services are compared by their spec-hash annotation only: their metadata is all the cache keeps.
         services = Informer(client.dynamic(Self.servicesInfo, namespace: context.namespace), options: childOptions,
                             access: .metadataOnly)
-        policies = Informer(client.resource(RetrainPolicy.self, namespace: context.namespace), options: context.informerOptions)
+        policies = context.informers.informer(client.resource(RetrainPolicy.self, namespace: context.namespace), options: context.informerOptions)
         runner = AnalysisRunner(measurer: context.measurer)
         let written = self.written
         deployments.onDelete { written.forget(uid: $0.metadata.uid ?? "") }

@@ -14,19 +14,24 @@ public final class ModelOpsOperator: Sendable {
     let entries: [Entry]
 
     public init(context: OperatorContext) {
+        var context = context
+        context.informers = SharedInformers()
         self.context = context
         var entries: [Entry] = []
-        func add<P: Sendable>(_ controller: Controller<P>) {
-            guard context.controllers?.contains(controller.name) ?? true else { return }
+        // Only the controllers asked for are built: one left out must not register handlers on
+        // the shared informers (its queue would fill with no worker to drain it).
+        func add<P: Sendable>(_ name: String, _ make: (OperatorContext) -> Controller<P>) {
+            guard context.controllers?.contains(name) ?? true else { return }
+            let controller = make(context)
             entries.append(Entry(name: controller.name,
                                  run: { await controller.run(drainTimeout: $0) },
                                  register: { $0.add(controller) },
                                  hasSynced: { controller.hasSynced }))
         }
         // One line per controller; each controller's file builds it from the context.
-        add(ModelDeploymentController.make(context))
-        add(TrainingJobController.make(context))
-        add(RetrainPolicyController.make(context))
+        add(ModelDeploymentController.name, ModelDeploymentController.make)
+        add(TrainingJobController.name, { TrainingJobController.make($0) })
+        add(RetrainPolicyController.name, RetrainPolicyController.make)
         self.entries = entries
     }
 

@@ -25,6 +25,10 @@ public struct OperatorContext: Sendable {
     /// The controllers to run, by name (nil: all of them), like kube-controller-manager's
     /// `--controllers`: a test of one controller can play the others by writing their status.
     public var controllers: Set<String>? = nil
+    /// The informers the controllers share (one cache and one watch per kind): each
+    /// `ModelOpsOperator` gets a fresh set, so an operator built again after a restart starts
+    /// from empty caches as a new process would.
+    public var informers = SharedInformers()
 
     public init(client: KubeClient, clock: OperatorClock = .system, events: EventRecorder,
                 applier: ChildApplier = ChildApplier(), namespace: String? = nil, workers: Int = 4,

@@ -43,6 +43,11 @@ public struct JobBackend: TrainingBackend {
         ]
     }
 
+    /// A Job's pod template is most of its bytes and `observe` reads only its status.
+    public func cached(workload: JSON) -> JSON {
+        workload.keeping(["apiVersion", "kind", "metadata", "status"])
+    }
+
     /// Success and failure come from the Job's Complete and Failed conditions (set by the job
     /// controller once no pod is left running); before that a running trainer container means
     /// Running, anything else Pending with the scheduler's or kubelet's reason.

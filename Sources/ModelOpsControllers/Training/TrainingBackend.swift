@@ -24,6 +24,15 @@ public protocol TrainingBackend: Sendable {
     /// The state of a run from its workload and the pods labelled with the TrainingJob's name
     /// (controlled by the workload).
     func observe(workload: JSON, pods: [JSON]) -> TrainingObservation
+
+    /// What the workload cache keeps of one of its workloads: everything `observe` reads, and
+    /// `metadata` whole (the controller checks ownership and deletion there).
+    func cached(workload: JSON) -> JSON
+}
+
+extension TrainingBackend {
+    /// Keeps the whole workload.
+    public func cached(workload: JSON) -> JSON { workload }
 }
 
 /// The backends the operator knows, by `spec.backend`.

@@ -15,7 +15,7 @@ public enum TrainingJobController {
 
     public static func make(_ context: OperatorContext, backends: [any TrainingBackend] = TrainingBackends.standard) -> Controller<TrainingJob> {
         let client = context.client
-        let jobs = Informer(client.resource(TrainingJob.self, namespace: context.namespace), options: context.informerOptions)
+        let jobs = context.informers.informer(client.resource(TrainingJob.self, namespace: context.namespace), options: context.informerOptions)
         var labelled = context.informerOptions
         labelled.labelSelector = TrainingJobLabels.trainingJob
         var workloads: [TrainingJobSpec.Backend: Workload] = [:]
@@ -24,14 +24,15 @@ public enum TrainingJobController {
             return [podKey(namespace: object[path: ["metadata", "namespace"]]?.stringValue ?? "", name: job)]
         }
         for backend in backends {
-            let informer = Informer<JSON>(client.dynamic(backend.workload, namespace: context.namespace), options: labelled)
+            let informer = Informer<JSON>(client.dynamic(backend.workload, namespace: context.namespace), options: labelled,
+                                         access: .json(keeping: { backend.cached(workload: $0) }))
             informer.store.addIndex(podIndex, byTrainingJob)
             workloads[backend.kind] = Workload(backend: backend, informer: informer)
         }
         let podInformer = Informer<JSON>(client.dynamic(pods, namespace: context.namespace), options: labelled,
                                           access: .json(keeping: TrainerPod.cached))
         podInformer.store.addIndex(podIndex, byTrainingJob)
-        let deployments = Informer(client.resource(ModelDeployment.self, namespace: context.namespace), options: context.informerOptions)
+        let deployments = context.informers.informer(client.resource(ModelDeployment.self, namespace: context.namespace), options: context.informerOptions)
 
         let sync = TrainingJobSync(context: context, jobs: jobs, workloads: workloads, pods: podInformer, deployments: deployments)
         let controller = Controller(name: name, for: jobs, workers: context.workers, rateLimits: context.rateLimits,

@@ -1,4 +1,5 @@
 import KubeCore
+import ModelOpsAPI
 import Testing
 @testable import ModelOpsControllers
 
@@ -25,7 +26,7 @@ import Testing
         TrainingFixtures.pod("pending", phase: "Pending", unschedulable: "0/3 nodes are available: 3 Insufficient nvidia.com/gpu."),
     ].map(withSidecar)
 
-    @Test("the pod cache keeps metadata, status and container names; every backend reads the same from it")
+    @Test("the caches keep a trainer pod's metadata, status and container names and a Job's metadata and status; the backend observes the same from them")
     func cachedPodReadsTheSame() {
         let backend = JobBackend()
         for pod in Self.pods {
@@ -40,11 +41,16 @@ import Testing
                 #expect(TrainerPod.trainerStatus(cached)?["name"] == "trainer")
             }
         }
+        let job = backend.desiredWorkload(for: TrainingFixtures.job(), name: "fraud-v7",
+                                          owner: OwnerReference(apiVersion: "modelops.io/v1alpha1", kind: "TrainingJob", name: "fraud-v7", uid: "uid-fraud-v7"))
+        #expect(job[path: ["spec", "template"]] != nil)
+        #expect(backend.cached(workload: job)["spec"] == nil)
+        #expect(backend.cached(workload: job)["metadata"] == job["metadata"])
         for workload in [TrainingFixtures.jobObject(active: 1),
                          TrainingFixtures.jobObject(conditions: [("Complete", "CompletionsReached", "")], succeeded: 1),
                          TrainingFixtures.jobObject(conditions: [("Failed", "BackoffLimitExceeded", "limit")], failed: 3)] {
             for pods in [Self.pods, [Self.pods[1]], [Self.pods[3]], [Self.pods[2], Self.pods[0]]] {
-                #expect(backend.observe(workload: workload, pods: pods.map(TrainerPod.cached))
+                #expect(backend.observe(workload: backend.cached(workload: workload), pods: pods.map(TrainerPod.cached))
                         == backend.observe(workload: workload, pods: pods))
             }
         }
