@@ -2,20 +2,21 @@ import KubeClient
 import KubeCore
 import KubeRuntime
 import ModelOpsAPI
+import ModelOpsControllers
 
 /// Memory of one cache per kind the operator's controllers watch, measured one after another
 /// over the same objects: each informer is started and synced, then the process's RSS (after
-/// malloc_trim) is compared with before. The operator keeps some kinds in more than one
-/// controller (ModelDeployments in three, RetrainPolicies in two); `copies` says how many.
+/// malloc_trim) is compared with before. Each kind is cached once however many controllers read
+/// it (shared informers), and stored as the operator stores it (Services metadata-only, Jobs
+/// and trainer pods trimmed to what the controllers read).
 enum CacheBreakdown {
     struct Kind {
         var name: String
-        var copies: Int
         var start: @Sendable (KubeClient) async -> (count: @Sendable () -> Int, task: Task<Void, Never>)
     }
 
-    static func typed<K: KubeResource & Codable & Sendable>(_ type: K.Type, copies: Int, selector: String? = nil) -> Kind {
-        Kind(name: K.plural, copies: copies) { client in
+    static func typed<K: KubeResource & Codable & Sendable>(_ type: K.Type, selector: String? = nil) -> Kind {
+        Kind(name: K.plural) { client in
             let informer = Informer(client.resource(K.self), options: InformerOptions(labelSelector: selector))
             let task = Task { await informer.run() }
             await informer.waitForSync()
@@ -23,9 +24,9 @@ enum CacheBreakdown {
         }
     }
 
-    static func json(_ info: ResourceInfo, copies: Int, selector: String? = nil) -> Kind {
-        Kind(name: info.plural, copies: copies) { client in
-            let informer = Informer(client.dynamic(info), options: InformerOptions(labelSelector: selector))
+    static func json(_ info: ResourceInfo, selector: String? = nil, access: ObjectAccess<JSON> = .json) -> Kind {
+        Kind(name: info.plural) { client in
+            let informer = Informer(client.dynamic(info), options: InformerOptions(labelSelector: selector), access: access)
             let task = Task { await informer.run() }
             await informer.waitForSync()
             return ({ informer.store.count }, task)
@@ -34,16 +35,17 @@ enum CacheBreakdown {
 
     /// The operator's caches (selectors as its controllers set them).
     static let kinds: [Kind] = [
-        typed(ModelDeployment.self, copies: 3),
-        typed(RetrainPolicy.self, copies: 2),
-        typed(TrainingJob.self, copies: 1),
-        json(Kinds.deployments, copies: 1, selector: "app.kubernetes.io/managed-by=modelops,modelops.io/deployment"),
-        json(Kinds.services, copies: 1, selector: "app.kubernetes.io/managed-by=modelops,modelops.io/deployment"),
-        json(Kinds.jobs, copies: 1, selector: TrainingJobLabels.trainingJob),
-        json(Kinds.pods, copies: 1, selector: TrainingJobLabels.trainingJob),
+        typed(ModelDeployment.self),
+        typed(RetrainPolicy.self),
+        typed(TrainingJob.self),
+        json(Kinds.deployments, selector: "app.kubernetes.io/managed-by=modelops,modelops.io/deployment"),
+        json(Kinds.services, selector: "app.kubernetes.io/managed-by=modelops,modelops.io/deployment",
+             access: ModelDeploymentController.serviceCache),
+        json(Kinds.jobs, selector: TrainingJobLabels.trainingJob, access: TrainingJobController.workloadCache(JobBackend())),
+        json(Kinds.pods, selector: TrainingJobLabels.trainingJob, access: TrainingJobController.podCache),
     ]
 
-    /// `{kind: {objects, mb, kbPerObject, copies}}`.
+    /// `{kind: {objects, mb, kbPerObject}}`.
     static func measure(client: KubeClient) async -> JSON {
         var result: [String: JSON] = [:]
         var tasks: [Task<Void, Never>] = []
@@ -54,7 +56,7 @@ enum CacheBreakdown {
             let mb = ProcessStats.trimmedRSSMB() - before
             let objects = count()
             result[kind.name] = [
-                "objects": .int(Int64(objects)), "mb": BenchReport.round(mb, 10), "copies": .int(Int64(kind.copies)),
+                "objects": .int(Int64(objects)), "mb": BenchReport.round(mb, 10),
                 "kbPerObject": objects > 0 ? BenchReport.round(mb * 1024 / Double(objects), 10) : .null,
             ]
         }

@@ -28,6 +28,10 @@ public final class ModelDeploymentController: Sendable {
     static let routesInfo = ResourceInfo(group: "gateway.networking.k8s.io", version: "v1", kind: "HTTPRoute",
                                          plural: "httproutes", namespaced: true)
 
+    /// Services are compared by their spec-hash annotation only: their metadata is all the
+    /// cache keeps. Public for the benchmark's cache breakdown.
+    public static let serviceCache = ObjectAccess<JSON>.metadataOnly
+
     init(context: OperatorContext) {
         self.context = context
         let client = context.client
@@ -35,9 +39,8 @@ public final class ModelDeploymentController: Sendable {
         var childOptions = context.informerOptions
         childOptions.labelSelector = Self.childSelector
         workloads = Informer(client.dynamic(Self.deploymentsInfo, namespace: context.namespace), options: childOptions)
-        // Services are compared by their spec-hash annotation only: their metadata is all the cache keeps.
         services = Informer(client.dynamic(Self.servicesInfo, namespace: context.namespace), options: childOptions,
-                            access: .metadataOnly)
+                            access: Self.serviceCache)
         policies = context.informers.informer(client.resource(RetrainPolicy.self, namespace: context.namespace), options: context.informerOptions)
         runner = AnalysisRunner(measurer: context.measurer)
         let written = self.written

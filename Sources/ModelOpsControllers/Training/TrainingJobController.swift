@@ -25,12 +25,12 @@ public enum TrainingJobController {
         }
         for backend in backends {
             let informer = Informer<JSON>(client.dynamic(backend.workload, namespace: context.namespace), options: labelled,
-                                         access: .json(keeping: { backend.cached(workload: $0) }))
+                                         access: workloadCache(backend))
             informer.store.addIndex(podIndex, byTrainingJob)
             workloads[backend.kind] = Workload(backend: backend, informer: informer)
         }
         let podInformer = Informer<JSON>(client.dynamic(pods, namespace: context.namespace), options: labelled,
-                                          access: .json(keeping: TrainerPod.cached))
+                                          access: podCache)
         podInformer.store.addIndex(podIndex, byTrainingJob)
         let deployments = context.informers.informer(client.resource(ModelDeployment.self, namespace: context.namespace), options: context.informerOptions)
 
@@ -51,6 +51,15 @@ public enum TrainingJobController {
         // so changes of a ModelDeployment wake nothing.
         controller.watches(deployments) { _ in [] }
         return controller
+    }
+
+    /// How the trainer-pod cache stores a pod (`TrainerPod.cached`); public for the benchmark's
+    /// cache breakdown.
+    public static let podCache = ObjectAccess<JSON>.json(keeping: TrainerPod.cached)
+
+    /// How a backend's workload cache stores a workload (`TrainingBackend.cached`).
+    public static func workloadCache(_ backend: any TrainingBackend) -> ObjectAccess<JSON> {
+        .json(keeping: { backend.cached(workload: $0) })
     }
 
     static func podKey(namespace: String, name: String) -> String { namespace + "/" + name }
