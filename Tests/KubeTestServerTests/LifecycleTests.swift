@@ -57,6 +57,19 @@ struct LifecycleTests {
         }
     }
 
+    @Test("a dependent written after its owner was deleted is collected too (a controller with a stale cache re-creating a child)")
+    func danglingOwnerOnCreate() async throws {
+        try await withCluster { cluster in
+            let owner = try await cluster.kubectlOK("create", "-o", "json", "-f", "-", stdin: gizmo("owner")).json
+            try await cluster.kubectlOK("delete", "gz", "owner", "-n", "golden")
+            // Nothing else is deleted after this write: only the write itself can wake the collector.
+            try await cluster.kubectlOK("apply", "-f", "-", stdin: ownedConfigMap("late", owner: owner))
+            try await eventually("late child collected") {
+                try await cluster.kubectl("get", "cm", "late", "-n", "golden").stderr.contains("NotFound")
+            }
+        }
+    }
+
     @Test("foreground deletion: the owner waits with foregroundDeletion until blocking dependents are gone")
     func foreground() async throws {
         try await withCluster { cluster in

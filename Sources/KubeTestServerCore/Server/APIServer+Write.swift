@@ -400,6 +400,14 @@ extension APIServer {
                 return .json(isCreate ? 201 : 200, present(object, as: resource), headers: Array(headers.dropFirst()))
             }
             let stored = state.put(resource.storageKey, key, object)
+            // kube-controller-manager's garbage collector deletes a dependent whose owner is gone
+            // when it sees the write (a controller acting on a stale cache can re-create a child
+            // just after its owner was deleted): a dangling owner reference wakes it, as a
+            // deletion does.
+            let owners = object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
+            if owners.contains(where: { state.locate(uid: $0["uid"]?.stringValue ?? "") == nil }) {
+                afterCommit.append { [gcWakeup] in gcWakeup.wake() }
+            }
             if resource.kind == "CustomResourceDefinition" {
                 let crd = stored.object
                 afterCommit.append { [self] in crdChanged(crd) }
