@@ -11,9 +11,8 @@ import Synchronization
 /// adds its own handlers and indexes.
 public final class SharedInformers: Sendable {
     struct Key: Hashable {
+        /// The typed kind (its group and resource follow from it).
         var type: ObjectIdentifier
-        var group: String
-        var plural: String
         var namespace: String?
         var labelSelector: String?
         var fieldSelector: String?
@@ -26,8 +25,8 @@ public final class SharedInformers: Sendable {
     /// The shared informer of a typed kind.
     public func informer<Object: KubeResource>(_ resource: ResourceClient<Object>,
                                                options: InformerOptions = InformerOptions()) -> Informer<Object> {
-        let key = Key(type: ObjectIdentifier(Object.self), group: resource.resource.group, plural: resource.resource.plural,
-                      namespace: resource.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector)
+        let key = Key(type: ObjectIdentifier(Object.self), namespace: resource.namespace,
+                      labelSelector: options.labelSelector, fieldSelector: options.fieldSelector)
         return informers.withLock { informers in
             if let existing = informers[key] as? Informer<Object> { return existing }
             let informer = Informer(resource, options: options)

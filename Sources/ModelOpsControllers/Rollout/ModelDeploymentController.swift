@@ -49,7 +49,8 @@ public final class ModelDeploymentController: Sendable {
     }
 
     /// `fromPolicyIndex`: "namespace/policy" for a ModelDeployment whose model follows a
-    /// RetrainPolicy. The RetrainPolicy controller's own ModelDeployment cache has it too.
+    /// RetrainPolicy. The cache is shared with the RetrainPolicy controller, which registers the
+    /// same index (idempotent) so that it also has it when this controller is not run.
     static func fromPolicyKeys(_ object: ModelDeployment) -> [String] {
         guard let policy = object.spec.model.fromPolicy else { return [] }
         return [fromPolicyKey(namespace: object.metadata.namespace, policy: policy)]
