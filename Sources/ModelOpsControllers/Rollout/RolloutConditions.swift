@@ -42,6 +42,15 @@ extension RolloutRun {
         }
         set("Ready", allReady, allReady ? "AllReplicasReady" : (status.phase == .rolledBack ? "RolledBack" : "ReplicasNotReady"),
             readyMessage)
+        if router.confirmsTraffic {
+            switch routeState {
+            case .inEffect: set("RouteAccepted", true, "Accepted", "every parent accepted HTTPRoute \(status.httpRoute?.name ?? "")")
+            case let .pending(why): set("RouteAccepted", false, "Pending", why)
+            case let .refused(why): set("RouteAccepted", false, "NotAccepted", why)
+            }
+        } else {
+            conditions.removeAll { $0.type == "RouteAccepted" }
+        }
         return conditions
     }
 }

@@ -30,11 +30,14 @@ public struct RolloutPlanner: Sendable {
         public var deployments: [String: ObservedDeployment]
         /// An action not yet consumed.
         public var action: ManualAction?
+        /// The HTTPRoute the operator owns, as cached (Gateway API routing).
+        public var route: ObservedRoute?
         public var now: Date
 
         public init(name: String, namespace: String, generation: Int64, spec: ModelDeploymentSpec,
                     status: ModelDeploymentStatus, desired: ModelVersion?, desiredMessage: String? = nil,
-                    deployments: [String: ObservedDeployment], action: ManualAction? = nil, now: Date) {
+                    deployments: [String: ObservedDeployment], action: ManualAction? = nil, route: ObservedRoute? = nil,
+                    now: Date) {
             self.name = name
             self.namespace = namespace
             self.generation = generation
@@ -44,6 +47,7 @@ public struct RolloutPlanner: Sendable {
             self.desiredMessage = desiredMessage
             self.deployments = deployments
             self.action = action
+            self.route = route
             self.now = now
         }
     }

@@ -30,6 +30,7 @@ extension RolloutRun {
                 }
                 next(&canary)
             default:
+                guard trafficInEffect() else { return }
                 if take(.promote) || take(.promoteFull) { promote(); return }
                 guard let seconds = settings?.autoPromotionSeconds else {
                     setPhase(.paused, "\(canary.version) is ready behind the preview Service; promote to switch")

@@ -15,13 +15,18 @@ extension RolloutRun {
         }
         for _ in 0...(steps.count + 2) {
             guard var canary = status.canary else { return }
+            // Each step starts from a split that is in effect (a gateway accepted the route).
+            guard trafficInEffect() else { return }
             let index = canary.step ?? 0
             if index < steps.count {
                 let step = steps[index]
                 if let weight = step.setWeight {
                     candidateReplicas = candidateCount(weight: weight)
                     guard candidateReady(candidateReplicas) else { waitForCandidate(); return }
-                    if canary.weight != weight { event("WeightChanged", "\(canary.version) receives \(weight)% of traffic") }
+                    if canary.weight != weight {
+                        event("WeightChanged", "\(canary.version) receives \(weight)% of traffic")
+                        trafficChanged = true
+                    }
                     canary.weight = weight
                     next(&canary)
                     continue
@@ -66,7 +71,9 @@ extension RolloutRun {
                 canary.stepStartedAt = kubeNow
                 status.canary = canary
                 event("WeightChanged", "\(canary.version) receives 100% of traffic")
+                trafficChanged = true
             }
+            guard trafficInEffect() else { return }
             let bake = spec.strategy?.canary?.bakeSeconds ?? 0
             if index == steps.count, bake > 0 {
                 if spec.analysis != nil {

@@ -33,15 +33,30 @@ extension RolloutRun {
             let model = ModelVersion(name: canary.name ?? stable?.name ?? "", version: canary.version, uri: canary.uri ?? "")
             deployments.append(.init(model: model, replicas: candidateReplicas, role: .candidate, template: nil))
         }
-        // A rolled-back candidate keeps its pods (at weight 0) for the scale-down delay where the
-        // router's change reaches the data plane only after a while.
-        if router.drainsBeforeScaleDown, let last = status.rejectedVersions?.last, last.version != stable?.version,
-           last.version != canary?.version, let observed = input.deployments[last.version], let time = last.time,
-           now.timeIntervalSince(time.date) < TimeInterval(scaleDownDelaySeconds) {
-            let model = ModelVersion(name: stable?.name ?? "", version: last.version, uri: last.uri ?? "")
-            deployments.append(.init(model: model, replicas: observed.specReplicas, role: .previous, template: observed.template))
-        }
+        deployments += draining(stable: stable, canary: canary)
         status.conditions = conditions(status)
         return RolloutPlan(status: status, deployments: deployments, routing: routing, events: events, requeueAfter: requeue)
+    }
+
+    /// Versions that stopped receiving traffic less than `scaleDownDelaySeconds` ago keep the
+    /// pods they run (a gateway or the endpoints may still send them requests): the previous
+    /// stable version after a promotion, the candidate after a rollback.
+    func draining(stable: StableStatus?, canary: CanaryStatus?) -> [RolloutPlan.ServingDeployment] {
+        guard drainsBeforeScaleDown else { return [] }
+        var stopped: [(version: String, uri: String?, since: KubeTime?)] = []
+        if let stable, let history = status.history, history.count >= 2 {
+            let previous = history[history.count - 2]
+            stopped.append((previous.version, previous.uri, stable.since))
+        }
+        if let last = status.rejectedVersions?.last { stopped.append((last.version, last.uri, last.time)) }
+        var kept: [RolloutPlan.ServingDeployment] = []
+        for entry in stopped where entry.version != stable?.version && entry.version != canary?.version
+            && !kept.contains(where: { $0.model.version == entry.version }) {
+            guard let observed = input.deployments[entry.version], let since = entry.since,
+                  now.timeIntervalSince(since.date) < TimeInterval(scaleDownDelaySeconds) else { continue }
+            let model = ModelVersion(name: stable?.name ?? "", version: entry.version, uri: entry.uri ?? "")
+            kept.append(.init(model: model, replicas: observed.specReplicas, role: .previous, template: observed.template))
+        }
+        return kept
     }
 }

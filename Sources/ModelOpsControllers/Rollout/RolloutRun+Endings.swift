@@ -14,6 +14,7 @@ extension RolloutRun {
         event("Promoted", "\(model.version) is stable (was \(previous))")
         setPhase(.healthy, "\(model.version) serves all traffic")
         candidateReplicas = 0
+        if drainsBeforeScaleDown && scaleDownDelaySeconds > 0 { wait(.seconds(scaleDownDelaySeconds)) }
     }
 
     mutating func rollBack(reason: String, message: String) {
@@ -26,7 +27,7 @@ extension RolloutRun {
         candidateReplicas = 0
         event("RolledBack", "\(canary.version) rolled back (\(reason)): \(message)", warning: true)
         setPhase(.rolledBack, "\(canary.version) rolled back (\(reason)): \(message); \(status.stable?.version ?? "") serves all traffic")
-        if router.drainsBeforeScaleDown { wait(.seconds(scaleDownDelaySeconds)) }
+        if drainsBeforeScaleDown { wait(.seconds(scaleDownDelaySeconds)) }
     }
 
     mutating func appendHistory(_ model: ModelVersion) {

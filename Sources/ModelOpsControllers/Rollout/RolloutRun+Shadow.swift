@@ -15,10 +15,13 @@ extension RolloutRun {
                 candidateReplicas = max(1, candidateCount(weight: mirror))
                 guard candidateReady(candidateReplicas) else { waitForCandidate(); return }
                 canary.weight = mirror
+                trafficChanged = true
                 event("MirroringStarted", "\(mirror)% of requests mirrored to \(canary.version)")
                 next(&canary)
             case 1:
                 candidateReplicas = max(1, candidateCount(weight: mirror))
+                // Mirroring is judged only once the gateway mirrors.
+                guard trafficInEffect() else { return }
                 if take(.promoteFull) { next(&canary); continue }
                 var analysed = true
                 if let analysis = settings?.analysis {
@@ -51,6 +54,7 @@ extension RolloutRun {
             default:
                 candidateReplicas = total
                 guard candidateReady(total) else { waitForCandidate(); return }
+                guard trafficInEffect() else { return }
                 canary.weight = 100
                 status.canary = canary
                 promote()

@@ -11,6 +11,8 @@ struct RolloutRun {
     var requeue: Duration?
     var candidateReplicas = 0
     var actionUsed = false
+    /// The traffic split changed in this pass: routers that confirm changes cannot have confirmed it.
+    var trafficChanged = false
 
     typealias Input = RolloutPlanner.Input
 
@@ -28,7 +30,11 @@ struct RolloutRun {
     var router: any TrafficRouter { TrafficRouters.router(for: spec.trafficRouting) }
     /// How long a version that stopped receiving traffic keeps its pods (Argo Rollouts'
     /// scaleDownDelaySeconds / abortScaleDownDelaySeconds, 30 s by default there too).
-    var scaleDownDelaySeconds: Int64 { 30 }
+    var scaleDownDelaySeconds: Int64 { Int64(max(0, spec.strategy?.scaleDownDelaySeconds ?? 30)) }
+    /// Whether a version that stops receiving traffic drains for `scaleDownDelaySeconds` first:
+    /// where the switch reaches the data plane only after a while (a gateway reprogramming its
+    /// endpoints; endpoints following BlueGreen's Service switch).
+    var drainsBeforeScaleDown: Bool { router.drainsBeforeScaleDown || strategy == .blueGreen }
     var steps: [CanaryStep] { spec.strategy?.canary?.steps ?? [] }
     var paused: Bool { spec.paused ?? false }
 
@@ -122,9 +128,15 @@ struct RolloutRun {
     mutating func settle(message: String?) {
         guard let stable = status.stable else { return }
         let observed = input.deployments[stable.version]
-        if observed?.isAvailable(replicas: total) == true || (total == 0 && observed != nil) {
+        let firstVersion = status.history?.count ?? 0 <= 1 && status.phase != .healthy && status.phase != .degraded
+        if router.confirmsTraffic, firstVersion, case let .pending(why) = routeState {
+            // The pods may be up, but a route no gateway accepted carries no traffic yet.
+            setPhase(.pending, message ?? "waiting for \(stable.version)'s route: \(why)")
+        } else if router.confirmsTraffic, firstVersion, case let .refused(why) = routeState {
+            setPhase(.pending, message ?? "\(stable.version) serves no traffic: \(why)")
+        } else if observed?.isAvailable(replicas: total) == true || (total == 0 && observed != nil) {
             setPhase(.healthy, message ?? "\(stable.version) serves all traffic")
-        } else if status.history?.count ?? 0 <= 1 && status.phase != .healthy && status.phase != .degraded {
+        } else if firstVersion {
             setPhase(.pending, message ?? "waiting for \(stable.version) to become available")
         } else if (observed?.availableReplicas ?? 0) == 0 {
             setPhase(.degraded, message ?? "stable version \(stable.version) has no available pods")
@@ -137,6 +149,9 @@ struct RolloutRun {
         status.phase = phase
         status.message = message
     }
+
+    /// Whether the traffic split last written is in effect, as the router sees it.
+    var routeState: TrafficState { router.state(route: input.route, applied: status.httpRoute) }
 
     /// Candidate pods that `weight` percent of the traffic needs under this routing.
     func candidateCount(weight: Int) -> Int {
@@ -154,6 +169,31 @@ struct RolloutRun {
         guard let version = status.canary?.version else { return false }
         if replicas == 0 { return true }
         return input.deployments[version]?.isAvailable(replicas: replicas) == true
+    }
+
+    /// Whether the traffic split written so far is in effect, so the next change may follow (a
+    /// weight, the start of mirroring, a promotion). While it is not, the rollout waits; past the
+    /// progress deadline (counted from the step's start) that is a rollback.
+    mutating func trafficInEffect() -> Bool {
+        guard router.confirmsTraffic else { return true }
+        let state: TrafficState = trafficChanged
+            ? .pending("the new split is being applied")
+            : routeState
+        let message: String
+        switch state {
+        case .inEffect: return true
+        case let .pending(text), let .refused(text): message = text
+        }
+        guard let canary = status.canary else { return false }
+        let deadline = TimeInterval(spec.progressDeadlineSeconds ?? 600)
+        let elapsed = now.timeIntervalSince((canary.stepStartedAt ?? kubeNow).date)
+        if elapsed >= deadline {
+            rollBack(reason: "RouteNotAccepted", message: "traffic for \(canary.version) not in effect within \(Int(deadline))s: \(message)")
+            return false
+        }
+        setPhase(.progressing, "waiting for traffic to \(canary.version) at \(canary.weight ?? 0)% to take effect: \(message)")
+        wait(.seconds(deadline - elapsed))
+        return false
     }
 
     /// Waiting for the candidate's pods; past the progress deadline that is a rollback.

@@ -15,6 +15,23 @@ protocol TrafficRouter: Sendable {
     /// a router whose traffic changes reach the data plane only after a while (a gateway
     /// reprogramming its endpoints) must not remove the pods it still sends requests to.
     var drainsBeforeScaleDown: Bool { get }
+
+    /// Whether another party (a gateway) must confirm a traffic change before the next one.
+    var confirmsTraffic: Bool { get }
+
+    /// Whether the split last written is in effect (a traffic change waits for this): for a
+    /// router whose changes something else must confirm, `route` is what the cluster shows and
+    /// `applied` what the operator wrote last.
+    func state(route: ObservedRoute?, applied: HTTPRouteStatus?) -> TrafficState
+}
+
+/// Whether the traffic split the operator last wrote is in effect.
+enum TrafficState: Sendable, Equatable {
+    case inEffect
+    /// Not confirmed yet (why).
+    case pending(String)
+    /// Refused by whoever must confirm it (why).
+    case refused(String)
 }
 
 /// The router for a ModelDeployment's `spec.trafficRouting`.

@@ -1,3 +1,5 @@
+import ModelOpsAPI
+
 /// Weights approximated by replica counts behind one Service: works on any cluster. Mid-canary the
 /// main Service selects every serving pod, so each version's share of the traffic is its share of
 /// the pods; at full weight it selects the candidate's alone.
@@ -16,4 +18,10 @@ struct ReplicasRouter: TrafficRouter {
     }
 
     var drainsBeforeScaleDown: Bool { false }
+
+    var confirmsTraffic: Bool { false }
+
+    /// Pod counts are the split: a weight is in effect once the candidate's pods are available,
+    /// which the planner checks before it moves one.
+    func state(route: ObservedRoute?, applied: HTTPRouteStatus?) -> TrafficState { .inEffect }
 }
