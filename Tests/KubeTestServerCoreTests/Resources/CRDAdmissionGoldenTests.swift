@@ -3,7 +3,7 @@ import KubeTestServerCore
 import Testing
 
 /// CustomResourceDefinition admission replayed from exchanges recorded on a real v1.36 API
-/// server (Fixtures/kube-golden 085–116): the test server must refuse exactly the CRDs the
+/// server (Fixtures/kube-golden 012, 085–116): the test server must refuse exactly the CRDs the
 /// real one refuses, with the same Status, and accept the rest.
 @Suite struct CRDAdmissionGoldenTests {
     /// Replays golden `number` on a fresh server and expects the recorded refusal.
@@ -29,6 +29,10 @@ import Testing
         let dryRun = golden.recorded[path: ["request", "params", "dryRun"]] != nil
         #expect(stored != dryRun, "\(golden.file): served \(stored), dryRun \(dryRun)", sourceLocation: sourceLocation)
     }
+
+    /// The scenario's first CRD: defaults, enum, bounds, pattern, rules with fieldPath, a
+    /// transition rule on a correlatable property, a list-type map.
+    @Test func golden012GizmoCRDAccepted() async throws { try await expectAccepted(12) }
 
     // MARK: defaults validated against their own schema and CEL rules, as written (085–089)
 
