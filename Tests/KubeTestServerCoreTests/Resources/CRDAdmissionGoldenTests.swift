@@ -59,23 +59,18 @@ import Testing
         return api
     }
 
-    @Test func golden090ObjectDefaultAppliedToCustomResource() async throws {
+    /// Replays golden `number` (a custom resource create) and expects the recorded spec, defaults included.
+    func expectCreatedWithRecordedSpec(_ number: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let api = try await rolloutsServer()
         defer { api.shutdown() }
-        let golden = try GoldenExchange(90)
+        let golden = try GoldenExchange(number)
         let answer = await golden.replay(on: api)
-        answer.expectCreated(as: golden)
-        #expect(answer.body["spec"] == golden.responseBody["spec"])
+        answer.expectCreated(as: golden, sourceLocation: sourceLocation)
+        #expect(answer.body["spec"] == golden.responseBody["spec"], sourceLocation: sourceLocation)
     }
 
-    @Test func golden091NestedDefaultsApplyInsideEmptyObjectDefault() async throws {
-        let api = try await rolloutsServer()
-        defer { api.shutdown() }
-        let golden = try GoldenExchange(91)
-        let answer = await golden.replay(on: api)
-        answer.expectCreated(as: golden)
-        #expect(answer.body["spec"] == golden.responseBody["spec"])
-    }
+    @Test func golden090ObjectDefaultAppliedToCustomResource() async throws { try await expectCreatedWithRecordedSpec(90) }
+    @Test func golden091NestedDefaultsApplyInsideEmptyObjectDefault() async throws { try await expectCreatedWithRecordedSpec(91) }
 
     @Test func golden092RuleRunsAfterDefaultsOnCustomResource() async throws {
         let api = try await rolloutsServer()
