@@ -193,8 +193,8 @@ struct OpenAPISchemaChecks {
         }
     }
 
-    /// The line breaks the CEL grammar knows.
+    /// The line breaks the CEL grammar knows (by scalar: "\r\n" is one Character in Swift).
     static func hasLineBreaks(_ s: String) -> Bool {
-        s.contains("\n") || s.contains("\r")
+        s.unicodeScalars.contains { $0 == "\n" || $0 == "\r" }
     }
 }
