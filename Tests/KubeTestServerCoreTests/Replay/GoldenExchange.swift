@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import KubeTestServerCore
 
 /// One request/response exchange recorded from a real Kubernetes v1.36 API server
 /// (Fixtures/kube-golden/NNN-name.json, copied from ../shared/kube-golden).
@@ -39,6 +40,8 @@ struct GoldenExchange: Sendable {
     /// Response header names lowercased (content-type, warning, ...).
     let responseHeaders: [String: String]
     let answer: Answer
+    /// The whole recorded file.
+    let recorded: JSON
 
     var isWatch: Bool { params["watch"] == "1" || params["watch"] == "true" }
 
@@ -62,6 +65,7 @@ struct GoldenExchange: Sendable {
 
     init(file: URL) throws {
         let json = try JSON.parse(Array(try Data(contentsOf: file)))
+        recorded = json
         name = file.deletingPathExtension().lastPathComponent
         number = Int(name.prefix(3)) ?? 0
         description = json["description"]?.stringValue ?? ""
@@ -96,20 +100,41 @@ struct GoldenExchange: Sendable {
 }
 
 extension GoldenExchange {
+    /// The exchange numbered `number` (17 for 017-cr-create.json).
+    init(_ number: Int) throws {
+        guard let exchange = Self.all.first(where: { $0.number == number }) else { throw GoldenMissing(number: number) }
+        self = exchange
+    }
+
     static func numbered(_ number: Int) -> GoldenExchange {
-        guard let exchange = all.first(where: { $0.number == number }) else { fatalError("no golden exchange \(number)") }
+        guard let exchange = try? GoldenExchange(number) else { fatalError("no golden exchange \(number)") }
         return exchange
     }
 
+    var file: String { name + ".json" }
+    var requestBody: JSON { recorded[path: ["request", "body"]] ?? .null }
+    var responseStatus: Int { status }
+    var responseBody: JSON { recorded[path: ["response", "body"]] ?? .null }
+
     /// The items of a recorded list answer.
-    var recordedItems: [JSON] {
-        if case let .json(body) = answer { return body["items"]?.arrayValue ?? [] }
-        return []
-    }
+    var recordedItems: [JSON] { responseBody["items"]?.arrayValue ?? [] }
 
     /// The events of a recorded watch.
     var recordedEvents: [JSON] {
         if case let .events(events, _) = answer { return events }
         return []
     }
+
+    /// Sends the recorded request, or `body` in its place, as the recording client did (no
+    /// translation of volatile values: for exchanges that stand alone).
+    func replay(on api: APIServer, body: JSON? = nil) async -> GoldenAnswer {
+        var headers: [String: String] = ["user-agent": ReplaySession.recorderAgent]
+        for (key, value) in self.headers { headers[key] = value }
+        let payload = body ?? requestBody
+        let response = await api.handle(APIRequest(method: method, path: path, query: params, headers: headers,
+                                                   body: payload.isNull ? [] : payload.serialized(), user: GoldenAnswer.admin))
+        return GoldenAnswer(status: response.status, body: (try? JSON.parse(response.body)) ?? .null)
+    }
 }
+
+struct GoldenMissing: Error { let number: Int }

@@ -25,11 +25,20 @@ import Testing
         }
     }
 
-    /// How many match, and for each that does not, why (printed for the lead).
+    /// How many match, and for each that does not, why (printed for the lead); with
+    /// GOLDEN_REPLAY_REPORT=<file>, every difference written there.
     @Test func summary() async {
         let outcomes = await Self.replay.value
         #expect(outcomes.count == GoldenExchange.all.count)
         #expect(Set(KnownMismatches.table.keys).isSubset(of: Set(GoldenExchange.numbers)))
         print(KnownMismatches.summary(of: outcomes))
+        // Every difference of every exchange, for whoever fixes them.
+        if let path = ProcessInfo.processInfo.environment["GOLDEN_REPLAY_REPORT"] {
+            let report = outcomes.map { outcome in
+                ([outcome.name + (outcome.matches ? ": matches" : ":")] + outcome.differences.map { "    \($0)" })
+                    .joined(separator: "\n")
+            }.joined(separator: "\n")
+            try? Data((report + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        }
     }
 }
