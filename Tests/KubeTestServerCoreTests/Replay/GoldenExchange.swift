@@ -43,8 +43,6 @@ struct GoldenExchange: Sendable {
     /// The whole recorded file.
     let recorded: JSON
 
-    var isWatch: Bool { params["watch"] == "1" || params["watch"] == "true" }
-
     static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/kube-golden")

@@ -6,7 +6,7 @@ import KubeTestServerCore
 /// recorder's own writes between exchanges. Objects are rebuilt from the recorded answers that
 /// show them (`RecordedObject`: what each field manager set), never invented.
 enum ReplayScript {
-    static let golden = "/apis/golden.example.com/v1/namespaces/golden/gizmos"
+    static let gizmos = "/apis/golden.example.com/v1/namespaces/golden/gizmos"
     static let lists = "/api/v1/namespaces/golden2-lists"
     static let watched = "/api/v1/namespaces/golden2-watch"
 
@@ -31,14 +31,14 @@ enum ReplayScript {
             }
         },
         .whileWatching(57, "the recorder created delta, scaled it, labelled it and deleted it while 057 watched (its events)") { session in
-            try await session.replayWrites(of: GoldenExchange.numbered(57).recordedEvents, in: golden)
+            try await session.replayWrites(of: GoldenExchange.numbered(57).recordedEvents, in: gizmos)
         },
         .whileWatching(58, """
             the recorder labelled beta team=ml, then team=ops, while 058 watched team=ml (its ADDED and DELETED; \
             059 shows beta with team=ops)
             """) { session in
             for team in ["ml", "ops"] {
-                try await session.write("PATCH", golden + "/beta", ["metadata": ["labels": ["team": .string(team)]]],
+                try await session.write("PATCH", gizmos + "/beta", ["metadata": ["labels": ["team": .string(team)]]],
                                         contentType: "application/merge-patch+json")
             }
         },
@@ -47,7 +47,7 @@ enum ReplayScript {
             at generation 1503), so that 061 watches from a resourceVersion 1,500 writes old
             """) { session in
             for i in 0..<1500 {
-                try await session.write("PATCH", golden + "/alpha", ["spec": ["replicas": .int(Int64(10 + i % 2))]],
+                try await session.write("PATCH", gizmos + "/alpha", ["spec": ["replicas": .int(Int64(10 + i % 2))]],
                                         contentType: "application/merge-patch+json")
             }
         },

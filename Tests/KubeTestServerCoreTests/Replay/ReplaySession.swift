@@ -1,6 +1,7 @@
 import Foundation
 import KubeCore
 import KubeTestServerCore
+import Testing
 
 /// Replays every recorded exchange, in recording order, against one fresh `APIServer` through
 /// its transport-independent `handle(_:)`, so the state the recording built (namespaces, CRDs,
@@ -76,6 +77,17 @@ final class ReplaySession {
     }
 
     // MARK: - Requests
+
+    /// A fresh server with the recorded requests `numbers` sent, each expected to succeed: the
+    /// state those exchanges build (011's namespace, 012's CRD), for focused tests.
+    static func after(_ numbers: [Int]) async -> ReplaySession {
+        let session = ReplaySession()
+        for number in numbers {
+            let (status, body) = await session.sendRecorded(number)
+            #expect((200..<300).contains(status), "recorded request \(number): \(status) \(body)")
+        }
+        return session
+    }
 
     /// Sends one recorded request as it was recorded (translated), without comparing: for
     /// focused tests that need the state a few exchanges build (011's namespace, 012's CRD).
