@@ -3,52 +3,6 @@ import KubeCore
 import KubeTestServerCore
 import Testing
 
-/// One request/response exchange recorded from a real Kubernetes v1.36 API server, read from
-/// `Fixtures/kube-golden/NNN-*.json` (copied from ../shared/kube-golden, so a fresh clone runs
-/// without it). Replaying the request against the test server and comparing the answers is how
-/// a test proves the test server behaves as kube-apiserver does.
-struct GoldenExchange {
-    let number: Int
-    let file: String
-    let recorded: JSON
-
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent("kube-golden")
-
-    init(_ number: Int) throws {
-        let prefix = String(format: "%03d", number)
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
-        guard let name = names.sorted().first(where: { $0.hasPrefix(prefix + "-") && $0.hasSuffix(".json") }) else {
-            throw GoldenMissing(number: number)
-        }
-        self.number = number
-        self.file = name
-        let bytes = try [UInt8](Data(contentsOf: Self.directory.appendingPathComponent(name)))
-        self.recorded = try JSON.parse(bytes)
-    }
-
-    var requestBody: JSON { recorded[path: ["request", "body"]] ?? .null }
-    var responseStatus: Int { Int(recorded[path: ["response", "status"]]?.intValue ?? 0) }
-    var responseBody: JSON { recorded[path: ["response", "body"]] ?? .null }
-
-    /// Sends the recorded request, or `body` in its place, as the recording client did.
-    func replay(on api: APIServer, body: JSON? = nil) async -> GoldenAnswer {
-        let request = recorded["request"] ?? [:]
-        var query: [String: String] = [:]
-        for (key, value) in request["params"]?.objectValue ?? [:] { query[key] = value.stringValue ?? "" }
-        var headers: [String: String] = ["user-agent": "python-requests/2.32"]
-        for (key, value) in request["headers"]?.objectValue ?? [:] { headers[key.lowercased()] = value.stringValue ?? "" }
-        let payload = body ?? requestBody
-        let response = await api.handle(APIRequest(
-            method: request["method"]?.stringValue ?? "GET", path: request["path"]?.stringValue ?? "/",
-            query: query, headers: headers, body: payload.isNull ? [] : payload.serialized(), user: GoldenAnswer.admin))
-        return GoldenAnswer(status: response.status, body: (try? JSON.parse(response.body)) ?? .null)
-    }
-}
-
-struct GoldenMissing: Error { let number: Int }
-
 /// What the test server answered.
 struct GoldenAnswer {
     static let admin = UserInfo(name: "kubernetes-admin", groups: ["system:masters", "system:authenticated"])
