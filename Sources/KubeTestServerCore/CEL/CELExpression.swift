@@ -50,12 +50,12 @@ public struct CELExpression: Sendable {
 
     private static func collectVariables(_ node: CELNode, bound: Set<String>, into free: inout Set<String>) {
         func visit(_ n: CELNode, _ b: Set<String> = bound) { collectVariables(n, bound: b, into: &free) }
-        switch node {
+        switch node.kind {
         case .literal: break
         case let .identifier(name):
             if !bound.contains(name) && !CELEvaluator.typeNames.contains(name) { free.insert(name) }
         case let .select(operand, _, _), let .presence(operand, _), let .not(operand), let .negate(operand),
-            let .matches(operand, _):
+            let .matches(operand, _, _):
             visit(operand)
         case let .index(a, b, _), let .and(a, b), let .or(a, b), let .binary(_, a, b):
             visit(a)
