@@ -17,6 +17,14 @@ extension CustomResourceProcessor {
     /// Returns nil (no processing) for a schema the server cannot read, as a real server would
     /// have refused such a CRD.
     public static func make(openAPIV3Schema: JSON) -> CustomResourceProcessor? {
+        memo.value(for: openAPIV3Schema) { build(openAPIV3Schema) }
+    }
+
+    /// Processors are immutable (their rule cache is thread-safe), so test servers installing the
+    /// same CRDs share them.
+    private static let memo = SchemaMemo<CustomResourceProcessor?>()
+
+    private static func build(_ openAPIV3Schema: JSON) -> CustomResourceProcessor? {
         guard let schema = try? StructuralSchema(openAPIV3Schema) else { return nil }
         let cache = CELCache()
         let cel: CELRuleEvaluator = { rule, value, old in

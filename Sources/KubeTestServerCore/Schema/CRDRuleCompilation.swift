@@ -27,7 +27,13 @@ enum CRDRuleCompilation {
         return errors
     }
 
+    private static let memo = SchemaMemo<[FieldError]>()
+
     private static func validate(schema json: JSON, path: String) -> [FieldError] {
+        memo.value(for: [.string(path), json]) { compile(schema: json, path: path) }
+    }
+
+    private static func compile(schema json: JSON, path: String) -> [FieldError] {
         // A schema that is not structural is refused for that reason, before any rule compiles.
         guard let schema = try? StructuralSchema(json) else { return [] }
         var walk = Walk()
