@@ -10,6 +10,9 @@ public struct CustomResourceProcessor: Sendable {
     /// Validates the new object against the old one (nil on create).
     public var validate: @Sendable (JSON, JSON?) -> [FieldError]
     public var mergeSchema: MergeSchema
+    /// The fields of an applied configuration the schema does not declare (server-side apply
+    /// refuses them; see ``UndeclaredFields``).
+    public var undeclaredFields: @Sendable (JSON) -> [String] = { _ in [] }
 }
 
 extension CustomResourceProcessor {
@@ -43,7 +46,8 @@ extension CustomResourceProcessor {
             prune: { schema.prune(&$0) },
             applyDefaults: { schema.applyDefaults(&$0) },
             validate: { schema.validate($0, old: $1, cel: cel) },
-            mergeSchema: MergeSchema(openAPIV3Schema: openAPIV3Schema))
+            mergeSchema: MergeSchema(openAPIV3Schema: openAPIV3Schema),
+            undeclaredFields: { UndeclaredFields.paths($0, schema: schema) })
     }
 }
 
