@@ -195,13 +195,10 @@ struct CELChecker {
         return operandType.optionalElement != nil || optional ? .optional(result) : result
     }
 
-    /// A declared field; a CEL keyword may also be written unescaped (`self.namespace` for
-    /// `__namespace__`), as apiserver's type provider allows.
+    /// A declared field, by its escaped name: a property named after a CEL keyword is only
+    /// `__namespace__` (the CRD compiler does not switch on apiserver's keyword-as-field-name).
     private func fieldType(_ typeName: String, _ field: String) -> CELType? {
-        guard let fields = env.objectTypes[typeName]?.fields else { return nil }
-        if let t = fields[field] { return t.celType }
-        if CELEscaping.reservedWords.contains(field), let t = fields["__\(field)__"] { return t.celType }
-        return nil
+        env.objectTypes[typeName]?.fields?[field]?.celType
     }
 
     // MARK: Calls

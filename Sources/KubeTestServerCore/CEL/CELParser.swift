@@ -259,7 +259,9 @@ struct CELParser {
                 let name: String
                 switch nameToken.kind {
                 case let .identifier(n):
-                    if CELParser.reserved.contains(n) || ["true", "false", "null", "in"].contains(n) {
+                    // Only the grammar's keywords; reserved words such as `namespace` are
+                    // identifiers to the lexer and may name fields.
+                    if ["true", "false", "null", "in"].contains(n) {
                         throw syntaxError("mismatched input '\(n)' expecting IDENTIFIER", at: nameToken)
                     }
                     name = n
