@@ -8,8 +8,9 @@ import KubeCore
 ///     let rule = try CELExpression("self.replicas >= 2 || self.mode != 'Fast'")
 ///     let ok = try rule.evaluate(["self": spec])   // .bool(true)
 ///
-/// There is no static type checking: a rule cel-go's checker would reject (`1 + 1.0`, an unknown
-/// function) compiles here and fails only when evaluated.
+/// Parsing alone does not type-check: ``CELChecker`` does that (and ``CELCostEstimator`` estimates
+/// the cost) when a CRD is written, so a rule cel-go's checker would reject (`1 + 1.0`, an
+/// unknown function) never reaches evaluation through a CRD.
 public struct CELExpression: Sendable {
     public let source: String
     let root: CELNode
