@@ -245,29 +245,26 @@ struct CELCostEstimator {
         }
     }
 
+    /// `replace`: the result is longest when the shortest substring is replaced by the longest
+    /// replacement as often as it fits, shortest the other way round.
     private func replaceCost(_ size: CELEstimate, _ toReplace: CELEstimate, _ replaceWith: CELEstimate)
         -> (CELEstimate, CELEstimate?)
     {
-        var count = CELEstimate.zero
-        var retained = CELEstimate.zero
-        if toReplace.min == 0 {
-            count.max = size.max < .max ? size.max + 1 : size.max
-            retained.max = size.max
-        } else if replaceWith.max <= toReplace.min {
-            retained.max = size.max
-        } else {
-            count.max = UInt64((Double(size.max) / Double(toReplace.min)).rounded(.up))
-        }
-        if toReplace.max == 0 {
-            count.min = size.min < .max ? size.min + 1 : size.min
-            retained.min = size.min
-        } else if toReplace.max <= replaceWith.min {
-            retained.min = size.min
-        } else {
-            count.min = UInt64((Double(size.min) / Double(toReplace.max)).rounded(.up))
-        }
+        let longest = Self.replacements(size.max, replaced: toReplace.min, keepsLength: replaceWith.max <= toReplace.min)
+        let shortest = Self.replacements(size.min, replaced: toReplace.max, keepsLength: toReplace.max <= replaceWith.min)
+        let count = CELEstimate(min: shortest.count, max: longest.count)
+        let retained = CELEstimate(min: shortest.retained, max: longest.retained)
         let result = count.multiplied(by: replaceWith).adding(retained)
         return (size.multiplied(byFactor: 2 * Self.stringTraversalCostFactor), result)
+    }
+
+    /// How many replacements a string of `length` takes and how much of it stays: an empty
+    /// substring surrounds every character; a replacement that does not change the length
+    /// leaves the length as it is.
+    private static func replacements(_ length: UInt64, replaced: UInt64, keepsLength: Bool) -> (count: UInt64, retained: UInt64) {
+        if replaced == 0 { return (length < .max ? length + 1 : length, length) }
+        if keepsLength { return (0, length) }
+        return (UInt64((Double(length) / Double(replaced)).rounded(.up)), 0)
     }
 
     // MARK: Macros

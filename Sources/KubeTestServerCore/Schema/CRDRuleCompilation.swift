@@ -132,42 +132,49 @@ enum CRDRuleCompilation {
                               cardinality: UInt64) {
             guard !rule.rule.trimmingCharacters(in: .whitespaces).isEmpty else { return }
             let shown = Self.goStruct(raw)
+            guard compile(rule.rule, as: .rule, path: path, shown: shown, env: env, selfType: selfType, cardinality: cardinality),
+                  let messageExpression = rule.messageExpression, !messageExpression.isEmpty else { return }
+            // The message expression's cost is not multiplied by the cardinality.
+            _ = compile(messageExpression, as: .messageExpression, path: path, shown: shown, env: env, selfType: selfType, cardinality: 1)
+        }
+
+        /// What differs between compiling a rule and its messageExpression.
+        struct Role {
+            var field: String
+            var failed: String
+            var type: CELType
+            var wrongType: String
+            var costName: String
+
+            static let rule = Role(field: "rule", failed: "compilation failed", type: .bool,
+                                   wrongType: "cel expression must evaluate to a bool", costName: "estimated rule cost")
+            static let messageExpression = Role(field: "messageExpression", failed: "messageExpression compilation failed", type: .string,
+                                                wrongType: "messageExpression must evaluate to a string",
+                                                costName: "estimated messageExpression cost")
+        }
+
+        /// Compiles, type-checks and costs one expression; false when it does not compile (a rule
+        /// that does not compile leaves its messageExpression unchecked, as on the real server).
+        mutating func compile(_ source: String, as role: Role, path: String, shown: String, env: CELEnvironment,
+                              selfType: CELDeclType, cardinality: UInt64) -> Bool {
+            let field = "\(path).\(role.field)"
             let checked: CELCheckedExpression
             do {
-                checked = try CELChecker.check(try CELExpression(rule.rule), env: env)
+                checked = try CELChecker.check(try CELExpression(source), env: env)
             } catch {
-                errors.append(.invalid(path + ".rule", nil, "\(shown): compilation failed: \(error.message)"))
-                return
+                errors.append(.invalid(field, nil, "\(shown): \(role.failed): \(error.message)"))
+                return false
             }
-            guard checked.type == .bool else {
-                errors.append(.invalid(path + ".rule", nil, "\(shown): cel expression must evaluate to a bool"))
-                return
+            guard checked.type == role.type else {
+                errors.append(.invalid(field, nil, "\(shown): \(role.wrongType)"))
+                return false
             }
-            let ruleCost = CELEstimate.multiply(CELCostEstimator.estimate(checked, root: selfType).max, cardinality)
-            if ruleCost > CRDRuleCompilation.perExpressionCostLimit {
-                errors.append(.forbidden(path + ".rule", CRDRuleCompilation.costMessage(
-                    "estimated rule cost", ruleCost, CRDRuleCompilation.perExpressionCostLimit)))
+            let cost = CELEstimate.multiply(CELCostEstimator.estimate(checked, root: selfType).max, cardinality)
+            if cost > CRDRuleCompilation.perExpressionCostLimit {
+                errors.append(.forbidden(field, CRDRuleCompilation.costMessage(role.costName, cost, CRDRuleCompilation.perExpressionCostLimit)))
             }
-            observe(path + ".rule", ruleCost)
-            guard let messageExpression = rule.messageExpression, !messageExpression.isEmpty else { return }
-            let message: CELCheckedExpression
-            do {
-                message = try CELChecker.check(try CELExpression(messageExpression), env: env)
-            } catch {
-                errors.append(.invalid(path + ".messageExpression", nil, "\(shown): messageExpression compilation failed: \(error.message)"))
-                return
-            }
-            guard message.type == .string else {
-                errors.append(.invalid(path + ".messageExpression", nil, "\(shown): messageExpression must evaluate to a string"))
-                return
-            }
-            // The message expression's cost is not multiplied by the cardinality.
-            let messageCost = CELCostEstimator.estimate(message, root: selfType).max
-            if messageCost > CRDRuleCompilation.perExpressionCostLimit {
-                errors.append(.forbidden(path + ".messageExpression", CRDRuleCompilation.costMessage(
-                    "estimated messageExpression cost", messageCost, CRDRuleCompilation.perExpressionCostLimit)))
-            }
-            observe(path + ".messageExpression", messageCost)
+            observe(field, cost)
+            return true
         }
 
         /// `TotalCost.ObserveExpressionCost`.
