@@ -29,19 +29,7 @@ extension CustomResourceProcessor {
 
     private static func build(_ openAPIV3Schema: JSON) -> CustomResourceProcessor? {
         guard let schema = try? StructuralSchema(openAPIV3Schema) else { return nil }
-        let cache = CELCache()
-        let cel: CELRuleEvaluator = { rule, value, old in
-            do {
-                let expression = try cache.expression(rule)
-                var bindings: [String: JSON] = ["self": value]
-                if let old { bindings["oldSelf"] = old }
-                return .success(try expression.evaluateBool(bindings))
-            } catch let error as CELError {
-                return .failure(CELRuleFailure(message: error.message))
-            } catch {
-                return .failure(CELRuleFailure(message: "\(error)"))
-            }
-        }
+        let cel = CELCache().ruleEvaluator()
         return CustomResourceProcessor(
             prune: { schema.prune(&$0) },
             applyDefaults: { schema.applyDefaults(&$0) },
@@ -60,5 +48,21 @@ final class CELCache: Sendable {
         let expression = try CELExpression(source)
         compiled.withLock { $0[source] = expression }
         return expression
+    }
+
+    /// Evaluates rules compiled through this cache, with `self` and (when given) `oldSelf`.
+    func ruleEvaluator() -> CELRuleEvaluator {
+        { rule, value, old in
+            do {
+                let expression = try self.expression(rule)
+                var bindings: [String: JSON] = ["self": value]
+                if let old { bindings["oldSelf"] = old }
+                return .success(try expression.evaluateBool(bindings))
+            } catch let error as CELError {
+                return .failure(CELRuleFailure(message: error.message))
+            } catch {
+                return .failure(CELRuleFailure(message: "\(error)"))
+            }
+        }
     }
 }
