@@ -43,9 +43,21 @@ public struct CELExpression: Sendable {
         return b
     }
 
-    func evaluateValue(_ bindings: [String: JSON], budget: CELBudget = CELBudget()) throws(CELError) -> CELValue {
+    /// Evaluates a validation rule over values of `schema` (`self`, `oldSelf`), typed as
+    /// Kubernetes types them: a `format: date-time` string is a timestamp, a `type: number` 1 a
+    /// double — what the rule was type-checked against.
+    public func evaluateBool(_ bindings: [String: JSON], schema: StructuralSchema) throws(CELError) -> Bool {
+        guard case let .bool(b) = try evaluateValue(bindings, schema: schema) else {
+            throw CELError("rule did not evaluate to a bool")
+        }
+        return b
+    }
+
+    func evaluateValue(_ bindings: [String: JSON], schema: StructuralSchema? = nil, budget: CELBudget = CELBudget())
+        throws(CELError) -> CELValue
+    {
         var values: [String: CELValue] = [:]
-        for (name, json) in bindings { values[name] = CELValue(json: json) }
+        for (name, json) in bindings { values[name] = CELValue(json: json, schema: schema) }
         return try CELEvaluator(bindings: values, budget: budget).evaluate(root)
     }
 

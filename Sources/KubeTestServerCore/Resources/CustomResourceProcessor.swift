@@ -52,12 +52,12 @@ final class CELCache: Sendable {
 
     /// Evaluates rules compiled through this cache, with `self` and (when given) `oldSelf`.
     func ruleEvaluator() -> CELRuleEvaluator {
-        { rule, value, old in
+        { rule, value, old, schema in
             do {
                 let expression = try self.expression(rule)
                 var bindings: [String: JSON] = ["self": value]
                 if let old { bindings["oldSelf"] = old }
-                return .success(try expression.evaluateBool(bindings))
+                return .success(try expression.evaluateBool(bindings, schema: schema))
             } catch let error as CELError {
                 return .failure(CELRuleFailure(message: error.message))
             } catch {
