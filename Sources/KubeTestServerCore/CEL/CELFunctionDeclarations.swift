@@ -9,11 +9,10 @@ struct CELOverload: Sendable {
 
 /// The functions the checker knows: the CEL standard library (with the cross-type numeric
 /// comparisons Kubernetes enables), the optional-types library, cel-go's strings extension at
-/// the version Kubernetes pins (v2: no `reverse`), sets, and the Kubernetes list and regex
-/// libraries. Overload ids are cel-go's where the cost estimator tells them apart.
+/// the version Kubernetes pins (v2: no string `reverse`), its lists extension (v3), sets, and the
+/// Kubernetes list and regex libraries. Overload ids are cel-go's where the cost estimator tells them apart.
 ///
-/// Kubernetes' url, ip/cidr, quantity, semver, format and the v3 lists extension are not
-/// declared: the evaluator does not implement them, and a rule using one is refused at CRD
+/// Kubernetes' url, ip/cidr, quantity, semver and format libraries are not declared: the evaluator does not implement them, and a rule using one is refused at CRD
 /// creation ("undeclared reference") rather than accepted and failing on every object.
 enum CELFunctionDeclarations {
     static func overloads(_ name: String) -> [CELOverload]? { table[name] }
@@ -207,6 +206,15 @@ enum CELFunctionDeclarations {
             .map { member("list_\($0.0)_sum_\($0.0)", [.list($0.1)], $0.1) }
         t["min"] = comparable.map { member("list_\($0.0)_min_\($0.0)", [.list($0.1)], $0.1) }
         t["max"] = comparable.map { member("list_\($0.0)_max_\($0.0)", [.list($0.1)], $0.1) }
+        // cel-go lists extension, version 3 (Kubernetes 1.34+).
+        t["distinct"] = [member("list_distinct", [.list(a)], .list(a))]
+        t["reverse"] = [member("list_reverse", [.list(a)], .list(a))]
+        t["slice"] = [member("list_slice", [.list(a), .int, .int], .list(a))]
+        t["flatten"] = [member("list_flatten", [.list(.list(a))], .list(a)), member("list_flatten_int", [.list(.dyn), .int], .list(.dyn))]
+        t["sort"] = comparable.map { member("list_\($0.0)_sort", [.list($0.1)], .list($0.1)) }
+        t["first"] = [member("list_first", [.list(a)], .optional(a))]
+        t["last"] = [member("list_last", [.list(a)], .optional(a))]
+        t["lists.range"] = [global("lists_range", [.int], .list(.int))]
         return t
     }()
 

@@ -12,7 +12,7 @@ struct CELParser {
         "package", "namespace", "return", "var", "void", "while",
     ]
     /// Receivers that name a function namespace rather than a variable: `optional.of(x)`.
-    private static let namespaces: Set<String> = ["optional", "cel", "strings", "math", "sets", "base64"]
+    private static let namespaces: Set<String> = ["optional", "cel", "strings", "math", "sets", "base64", "lists"]
 
     private let source: String
     private let tokens: [CELToken]
