@@ -58,7 +58,7 @@ struct CELRuleRunner {
         let usesOldSelf = rule.usesOldSelf
         if usesOldSelf && old == nil && !rule.optionalOldSelf { return }
         let typeValue = JSON.string(s.type ?? "")
-        switch evaluate(rule.rule, value, usesOldSelf ? old : Optional<JSON>.none) {
+        switch evaluate(rule.rule, value, usesOldSelf ? old : Optional<JSON>.none, s) {
         case .success(true):
             return
         case let .failure(failure):

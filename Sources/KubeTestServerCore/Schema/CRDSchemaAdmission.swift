@@ -27,7 +27,15 @@ enum CRDSchemaAdmission {
         return errors
     }
 
+    /// Test servers write the same big CRDs (Gateway API) again and again: the answer for a
+    /// schema is remembered.
+    private static let memo = SchemaMemo<[FieldError]>()
+
     private static func check(_ openAPIV3Schema: JSON, path: String) -> [FieldError] {
+        memo.value(for: [.string(path), openAPIV3Schema]) { admit(openAPIV3Schema, path: path) }
+    }
+
+    private static func admit(_ openAPIV3Schema: JSON, path: String) -> [FieldError] {
         var parser = SchemaParser()
         let root = parser.parse(openAPIV3Schema, path: path, nested: false)
         let structural = (StructuralChecks.invariants(root, level: .root, path: path)
@@ -36,5 +44,6 @@ enum CRDSchemaAdmission {
         let defaults = readable ? DefaultValidation.errors(root, path: path) : []
         let checks = OpenAPISchemaChecks.check(root, path: path, celReady: readable && defaults.isEmpty)
         return structural + defaults + parser.errors + checks.schemaErrors + checks.celErrors
+            + checks.totalCostErrors(schemaPath: path)
     }
 }

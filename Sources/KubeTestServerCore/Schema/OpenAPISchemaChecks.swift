@@ -12,36 +12,49 @@ struct OpenAPISchemaChecks {
     private(set) var schemaErrors: [FieldError] = []
     private(set) var celErrors: [FieldError] = []
     private let celReady: Bool
+    /// The rules compiled so far and their cost (``CRDRuleCompilation``).
+    private var compilation = CRDRuleCompilation()
 
     /// Checks `root`, found at `path` (`spec.validation.openAPIV3Schema`).
     static func check(_ root: StructuralSchema, path: String, celReady: Bool) -> OpenAPISchemaChecks {
         var checks = OpenAPISchemaChecks(celReady: celReady)
-        checks.walk(root, path: path, uncorrelatable: nil)
+        checks.walk(root, path: path, uncorrelatable: nil, cardinality: 1, isResourceRoot: true)
         return checks
+    }
+
+    /// The rules' cost over the whole schema's budget, reported after everything else.
+    func totalCostErrors(schemaPath: String) -> [FieldError] {
+        compilation.totalCostErrors(schemaPath: schemaPath)
     }
 
     /// The validation rule `reason`s a CRD may use, in the order the real server lists them.
     static let ruleReasons = ["FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"]
 
     /// `uncorrelatable` is the highest ancestor below which old and new values no longer
-    /// correlate (the items of a list that is not a list-type map), or nil.
-    private mutating func walk(_ s: StructuralSchema, path: String, uncorrelatable: String?) {
+    /// correlate (the items of a list that is not a list-type map), or nil. `cardinality` is how
+    /// often the node can occur (nil when unbounded), for the cost of its rules.
+    private mutating func walk(_ s: StructuralSchema, path: String, uncorrelatable: String?, cardinality: UInt64?,
+                               isResourceRoot: Bool = false) {
         let errorsBefore = schemaErrors.count
+        let children = CRDRuleCompilation.childCardinality(s, cardinality)
         if let additional = s.additionalProperties?.schema {
-            walk(additional, path: SchemaFieldPath.child(path, "additionalProperties"), uncorrelatable: uncorrelatable)
+            walk(additional, path: SchemaFieldPath.child(path, "additionalProperties"), uncorrelatable: uncorrelatable,
+                 cardinality: children)
         }
         for name in s.properties.keys.sorted() {
             if let property = s.properties[name] {
-                walk(property, path: SchemaFieldPath.key(SchemaFieldPath.child(path, "properties"), name), uncorrelatable: uncorrelatable)
+                walk(property, path: SchemaFieldPath.key(SchemaFieldPath.child(path, "properties"), name), uncorrelatable: uncorrelatable,
+                     cardinality: children)
             }
         }
         if let items = s.items {
             walk(items, path: SchemaFieldPath.child(path, "items"),
-                 uncorrelatable: uncorrelatable ?? (s.listType == "map" ? nil : path))
+                 uncorrelatable: uncorrelatable ?? (s.listType == "map" ? nil : path), cardinality: children)
         }
         mapAndListTypes(s, path: path)
         listMapKeysAndSetItems(s, path: path)
-        rules(s, path: path, uncorrelatable: uncorrelatable, schemaErrorsBefore: errorsBefore)
+        rules(s, path: path, uncorrelatable: uncorrelatable, schemaErrorsBefore: errorsBefore, cardinality: cardinality,
+              isResourceRoot: isResourceRoot)
     }
 
     private mutating func mapAndListTypes(_ s: StructuralSchema, path: String) {
@@ -141,8 +154,10 @@ struct OpenAPISchemaChecks {
     }
 
     /// The shape of each rule (schema errors), then, when the real server would compile the
-    /// rules, what compiling reveals about `oldSelf` (golden 097, 098).
-    private mutating func rules(_ s: StructuralSchema, path: String, uncorrelatable: String?, schemaErrorsBefore: Int) {
+    /// rules, what compiling reveals: type errors and cost (golden 094-096, 099-101), `oldSelf`
+    /// (golden 097, 098).
+    private mutating func rules(_ s: StructuralSchema, path: String, uncorrelatable: String?, schemaErrorsBefore: Int,
+                                cardinality: UInt64?, isResourceRoot: Bool) {
         let rulesPath = SchemaFieldPath.child(path, "x-kubernetes-validations")
         for (i, rule) in s.validations.enumerated() {
             let p = SchemaFieldPath.index(rulesPath, i)
@@ -179,9 +194,17 @@ struct OpenAPISchemaChecks {
             }
         }
         // Nothing wrong at or below this node, this one's rules included.
-        guard celReady, schemaErrors.count == schemaErrorsBefore else { return }
+        guard celReady, schemaErrors.count == schemaErrorsBefore, !s.validations.isEmpty else { return }
+        let compiled: [[FieldError]]
+        switch compilation.compileRules(of: s, path: path, cardinality: cardinality, isResourceRoot: isResourceRoot) {
+        case let .success(errors): compiled = errors
+        case let .failure(error):
+            celErrors.append(error)
+            return
+        }
         for (i, rule) in s.validations.enumerated() {
             let p = SchemaFieldPath.index(rulesPath, i)
+            celErrors += compiled[i]
             if rule.usesOldSelf {
                 if let uncorrelatable {
                     celErrors.append(.invalid(SchemaFieldPath.child(p, "rule"), .string(rule.rule),

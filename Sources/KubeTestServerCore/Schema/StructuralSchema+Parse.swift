@@ -197,7 +197,10 @@ struct SchemaParser {
             if let m = o["messageExpression"] { r.messageExpression = string(m, SchemaFieldPath.child(p, "messageExpression")) }
             if let f = o["fieldPath"] { r.fieldPath = string(f, SchemaFieldPath.child(p, "fieldPath")) }
             if let reason = o["reason"] { r.reason = string(reason, SchemaFieldPath.child(p, "reason")) }
-            if let opt = o["optionalOldSelf"] { r.optionalOldSelf = bool(opt, SchemaFieldPath.child(p, "optionalOldSelf")) }
+            if let opt = o["optionalOldSelf"] {
+                r.optionalOldSelf = bool(opt, SchemaFieldPath.child(p, "optionalOldSelf"))
+                r.optionalOldSelfIsSet = true
+            }
             out.append(r)
         }
         return out

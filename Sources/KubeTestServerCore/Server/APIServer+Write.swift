@@ -192,12 +192,21 @@ extension APIServer {
         if config[path: ["metadata", "managedFields"]] != nil {
             throw APIError.badRequest("metadata.managedFields must be nil")
         }
+        let applied = config
         try checkTypeMeta(&config, resource: resource)
         if let bodyName = config[path: ["metadata", "name"]]?.stringValue, bodyName != name {
             throw APIError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
         config[path: ["metadata", "name"]] = .string(name)
         if resource.namespaced, let ns = target.namespace { config[path: ["metadata", "namespace"]] = .string(ns) }
+        // structured-merge-diff types the applied object first: a field the schema does not
+        // declare fails the request with a plain error, which the server answers with 500.
+        if let undeclared = resource.custom?.processor?.undeclaredFields(config), !undeclared.isEmpty {
+            throw APIError(code: 500, reason: "", message: UndeclaredFields.message(
+                undeclared, namespace: applied[path: ["metadata", "namespace"]]?.stringValue ?? "",
+                name: applied[path: ["metadata", "name"]]?.stringValue ?? "",
+                group: resource.group, version: resource.version, kind: resource.kind))
+        }
         let schema = mergeSchema(resource)
         let time = now()
         return try write(request, target: target, name: name, operation: .apply) { current in

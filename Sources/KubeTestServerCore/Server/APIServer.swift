@@ -22,6 +22,10 @@ public final class APIServer: Sendable {
         public var gitVersion: String = "v1.36.0"
         /// Builds schema processing for CRD versions (pruning, defaulting, validation, CEL).
         public var processorFactory: CustomResourceDefinitions.ProcessorFactory = { CustomResourceProcessor.make(openAPIV3Schema: $0) }
+        /// The YAML of the Gateway API CRDs a front end installs at start (`TestAPIServer` when its
+        /// `gatewayAPI` option is on): the built-in trimmed HTTPRoute unless a test passes the
+        /// real ones (``GatewayAPI/fileNames(_:)`` in ../shared/gateway-api).
+        public var gatewayAPICRDs: [String] = [GatewayAPI.httpRouteCRD]
 
         public init() {}
     }
