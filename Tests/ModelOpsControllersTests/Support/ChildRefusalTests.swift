@@ -79,7 +79,9 @@ struct ChildRefusalTests {
     func refusedRun() async throws {
         let harness = try await OperatorHarness.startRetrain()
         do {
-            harness.api.faults.failNext(1, verb: "create", resource: "trainingjobs", status: 422)
+            // Every create is refused until the faults are cleared (a write of the status may meet a
+            // 409 and plan again: the refusal must still be what the status ends up saying).
+            harness.api.faults.failNext(1000, verb: "create", resource: "trainingjobs", status: 422)
             try await harness.create(OperatorHarness.retrainPolicy("fraud-nightly"))
             _ = try await harness.resource(RetrainPolicy.self).patch("fraud-nightly",
                 .merge(Array(#"{"metadata":{"annotations":{"modelops.io/retrain":"first"}}}"#.utf8)))
@@ -91,7 +93,8 @@ struct ChildRefusalTests {
             #expect(ready?.message.contains("TrainingJob fraud-nightly-manual-") == true, "\(ready?.message ?? "")")
             #expect(ready?.message.contains("(422 Invalid): the object is invalid (injected)") == true, "\(ready?.message ?? "")")
             #expect(occurrences(try await warnings(harness, about: "fraud-nightly", reason: ChildRefusal.reason)) == 1)
-            // The policy changes (here: its annotations), the run is tried again and now created.
+            // The API accepts runs again and the policy changes (here: its labels): the run is created.
+            harness.api.faults.clear()
             _ = try await harness.resource(RetrainPolicy.self).patch("fraud-nightly",
                 .merge(Array(#"{"metadata":{"labels":{"team":"risk"}}}"#.utf8)))
             try await harness.waitForJobs(of: "fraud-nightly", count: 1)
