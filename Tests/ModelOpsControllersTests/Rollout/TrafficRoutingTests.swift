@@ -203,4 +203,31 @@ struct TrafficRoutingTests {
             }
         }
     }
+
+    @Test("Shadow on a cluster whose Gateway API has no requestMirror.percent (v1.2): refused with the version it needs",
+          .enabled(if: GatewayAPIFixtures.crds(.v1_2_1) != nil, "needs ../shared/gateway-api"))
+    func shadowOnGatewayAPIv1_2() async throws {
+        try await OperatorHarness.with(server: { $0.gatewayAPICRDs = GatewayAPIFixtures.crds(.v1_2_1)! }) { harness in
+            let strategy = """
+                strategy:
+                  type: Shadow
+                  shadow:
+                    mirrorPercent: 20
+                """
+            try await harness.create(RolloutFixtures.modelDeployment("churn", version: "v1", replicas: 2, strategy: strategy,
+                                                                    extra: Self.gateway))
+            try await harness.waitFor(ModelDeployment.self, "churn", "v1 healthy") { $0.status?.phase == .healthy }
+            try await helpers.setVersion(harness, "churn", "v2")
+            let refused = try await harness.waitFor(ModelDeployment.self, "churn", "refused route") { $0.status?.phase == .degraded }
+            let message = refused.status?.message ?? ""
+            #expect(message.contains("HTTPRoute churn-route refused by the API server (500"), "\(message)")
+            #expect(message.contains(".requestMirror.percent: field not declared in schema"), "\(message)")
+            #expect(message.contains("install Gateway API v1.3 or later"), "\(message)")
+            #expect(refused.status?.stable?.version == "v1")
+            // Nothing mirrors and nothing moved: v1 keeps all traffic behind the route it had.
+            #expect(try await backendWeights(harness, "churn-route") == ["churn-stable": 100, "churn-canary": 0])
+            let events = try await harness.events(about: "churn", waitingFor: [ChildRefusal.reason])
+            #expect(events.filter { $0["reason"]?.stringValue == ChildRefusal.reason }.count == 1)
+        }
+    }
 }
