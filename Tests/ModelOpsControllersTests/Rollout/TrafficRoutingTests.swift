@@ -2,6 +2,7 @@ import Foundation
 import KubeClient
 import KubeCore
 import ModelOpsAPI
+import KubeTestServerCore
 import ModelOpsControllers
 import Testing
 import TestSupport
@@ -228,6 +229,77 @@ struct TrafficRoutingTests {
             #expect(try await backendWeights(harness, "churn-route") == ["churn-stable": 100, "churn-canary": 0])
             let events = try await harness.events(about: "churn", waitingFor: [ChildRefusal.reason])
             #expect(events.filter { $0["reason"]?.stringValue == ChildRefusal.reason }.count == 1)
+        }
+    }
+
+    /// A Gateway (real v1.6.1 CRD) whose simulated controller treats its routes as `treatment`.
+    static func gatewayObject(_ treatment: String) -> String {
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: public-gateway
+          namespace: \(OperatorHarness.namespace)
+          annotations:
+            \(SimulationAnnotations.gatewayRoutes): \(treatment)
+        spec:
+          gatewayClassName: example
+          listeners:
+          - name: http
+            protocol: HTTP
+            port: 80
+        """
+    }
+
+    @Test("a route its Gateway refuses: the first version is Pending with the gateway's reason, never Healthy",
+          .enabled(if: GatewayAPIFixtures.crds(.v1_6_1) != nil, "needs the real Gateway CRD from ../shared/gateway-api"))
+    func refusedByGateway() async throws {
+        try await OperatorHarness.with { harness in
+            try await harness.create(Self.gatewayObject("refuse"))
+            try await harness.create(RolloutFixtures.modelDeployment("churn", version: "v1", replicas: 2, extra: Self.gateway))
+            let pending = try await harness.waitFor(ModelDeployment.self, "churn", "pending on the refused route") {
+                $0.status?.conditions?.first { $0.type == "RouteAccepted" }?.reason == "NotAccepted"
+            }
+            #expect(pending.status?.phase == .pending)
+            #expect(pending.status?.message?.contains("Accepted False (NotAllowedByListeners)") == true, "\(pending.status?.message ?? "")")
+            #expect(try await helpers.replicas(harness, "churn-v1") == 2, "the pods run; only the traffic is missing")
+        }
+    }
+
+    @Test("weights do not move past a split no gateway confirmed; at the progress deadline the candidate is rolled back",
+          .enabled(if: GatewayAPIFixtures.crds(.v1_6_1) != nil, "needs the real Gateway CRD from ../shared/gateway-api"))
+    func unconfirmedSplitRollsBack() async throws {
+        try await OperatorHarness.with { harness in
+            try await harness.create(Self.gatewayObject("accept"))
+            let strategy = """
+                progressDeadlineSeconds: 120
+                strategy:
+                  type: Canary
+                  canary:
+                    steps:
+                    - setWeight: 10
+                    - setWeight: 50
+                """
+            try await harness.create(RolloutFixtures.modelDeployment("churn", version: "v1", replicas: 2, strategy: strategy,
+                                                                    extra: Self.gateway))
+            try await harness.waitFor(ModelDeployment.self, "churn", "v1 healthy") { $0.status?.phase == .healthy }
+            // From now on no controller answers for this Gateway's routes.
+            let gateways = harness.client.dynamic(ResourceInfo(group: "gateway.networking.k8s.io", version: "v1", kind: "Gateway",
+                                                               plural: "gateways", namespaced: true), namespace: harness.namespace)
+            let ignore: JSON = ["metadata": ["annotations": [.init(stringLiteral: SimulationAnnotations.gatewayRoutes): "ignore"]]]
+            _ = try await gateways.patch("public-gateway", .merge(ignore.serialized()))
+            try await helpers.setVersion(harness, "churn", "v2")
+            let held = try await harness.waitFor(ModelDeployment.self, "churn", "held at 10% awaiting the gateway") {
+                $0.status?.canary?.weight == 10 && $0.status?.message?.contains("has not") == true
+            }
+            #expect(held.status?.phase == .progressing)
+            #expect(held.status?.canary?.step == 1, "the 50% step waits for 10% to be confirmed")
+            harness.clock.advance(by: .seconds(121))
+            let rolledBack = try await harness.waitFor(ModelDeployment.self, "churn", "rolled back") { $0.status?.phase == .rolledBack }
+            #expect(rolledBack.status?.rejectedVersions?.last?.reason == "RouteNotAccepted")
+            try await eventually(timeout: .seconds(30), "route back to v1") {
+                try await backendWeights(harness, "churn-route") == ["churn-stable": 100, "churn-canary": 0]
+            }
         }
     }
 }
