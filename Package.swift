@@ -152,7 +152,8 @@ let package = Package(
         // benchmarks' scenarios. Depends on the executables so that `swift test` builds them.
         .testTarget(
             name: "ModelOpsCLITests",
-            dependencies: ["modelops", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]
+            dependencies: ["modelops", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "ModelOpsAPI", "KubeClient", "KubeCore",
+                           "KubeTestServer", "KubeTestServerCore", "TestSupport"]
         ),
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
         // Shared by the test targets: running kubectl and curl against an API test server, and a
