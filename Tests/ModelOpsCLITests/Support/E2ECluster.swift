@@ -14,8 +14,8 @@ import TestSupport
 /// `kubectl apply -k manifests/`; the operator Deployment scaled to 0 (the suites run the
 /// operator themselves, and an in-cluster replica would compete for the leader Lease with an
 /// image the cluster may not have); a token for the ServiceAccount `modelops` from the
-/// TokenRequest API (`kubectl create token`); and a kubeconfig with that token, so the operator
-/// runs with exactly the permissions manifests/ grants it.
+/// TokenRequest API; and a kubeconfig with that token, so the operator runs with exactly the
+/// permissions manifests/ grants it.
 final class E2ECluster: Sendable {
     enum Backend: Sendable {
         case testServer(TestCluster)
@@ -100,15 +100,24 @@ final class E2ECluster: Sendable {
     }
 
     /// `kubectl apply -k manifests/`, the in-cluster operator scaled to 0, the CRDs established,
-    /// and the operator's kubeconfig from a TokenRequest.
+    /// and the operator's kubeconfig with a token from a TokenRequest.
     private func install() async throws {
         try await kubectlOK("apply", "-k", Repository.path("manifests"))
         try await kubectlOK("-n", Self.operatorNamespace, "scale", "deployment", "modelops-operator", "--replicas=0")
         try await kubectlOK("wait", "--for=condition=Established", "--timeout=60s",
                             "crd/modeldeployments.modelops.io", "crd/trainingjobs.modelops.io", "crd/retrainpolicies.modelops.io")
-        let token = try await kubectlOK("create", "token", Self.serviceAccount, "-n", Self.operatorNamespace, "--duration=2h")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        try await writeOperatorKubeconfig(token: token)
+        try await writeOperatorKubeconfig(token: try await requestToken())
+    }
+
+    /// A two-hour token for the ServiceAccount from the TokenRequest API, what `kubectl create
+    /// token` calls. `kubectl create token` sends the TokenRequest as protobuf, which the test
+    /// server cannot decode yet; `kubectl create --raw` posts the same request as JSON, and
+    /// works the same on both backends.
+    private func requestToken() async throws -> String {
+        let path = "/api/v1/namespaces/\(Self.operatorNamespace)/serviceaccounts/\(Self.serviceAccount)/token"
+        let request: JSON = ["apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest", "spec": ["expirationSeconds": 7200]]
+        let answer = try JSON.parse(try await kubectlOK("create", "--raw", path, "-f", "-", stdin: request.serializedString()))
+        return try #require(answer[path: ["status", "token"]]?.stringValue, "a token in the TokenRequest's status: \(answer)")
     }
 
     /// The admin context's cluster (server, CA, TLS server name), flattened by kubectl, with the

@@ -249,8 +249,8 @@ final class E2EScenario: Sendable {
                 do {
                     _ = try await cluster.client.dynamic(Self.namespaces).get(namespace)
                     return false
-                } catch let error {
-                    if error.status?.code == 404 { return true }
+                } catch {
+                    if (error as? KubeError)?.status?.code == 404 { return true }
                     throw error
                 }
             }
