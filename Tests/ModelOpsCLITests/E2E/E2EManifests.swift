@@ -12,7 +12,12 @@ enum E2EManifests {
     /// Trainers: a shell that writes the result and exits.
     static let trainerImage = "busybox:1.36.1"
 
-    static let servingTemplate: JSON = ["spec": ["containers": [["name": "server", "image": .string(servingImage)]]]]
+    /// The serving pod template; on the test server its pods are ready 0.1 s after they start,
+    /// whatever the simulator's defaults (the playground's are minutes of simulated time).
+    static let servingTemplate: JSON = [
+        "metadata": ["annotations": ["sim.modelops.io/ready-after-seconds": "0.1"]],
+        "spec": ["containers": [["name": "server", "image": .string(servingImage)]]],
+    ]
 
     /// A canary ModelDeployment of model `churn` pinned to `version` (or, with `fromPolicy`,
     /// following a RetrainPolicy), on `replicas` pods, with `steps` and an optional analysis.
@@ -111,6 +116,7 @@ struct E2ETrainer: Sendable {
             "metadata": ["annotations": [
                 "sim.modelops.io/termination-message": .string(simulated),
                 "sim.modelops.io/exit-code": .string(String(exitCode)),
+                "sim.modelops.io/run-seconds": "0.1",
             ]],
             "spec": [
                 "restartPolicy": "Never",

@@ -22,11 +22,11 @@ struct E2EReadmeTests {
         let files = try #require(FileManager.default.enumerator(atPath: directory.path)?.allObjects as? [String])
         var selected: Set<String> = [], suites: Set<String> = []
         for file in files where file.hasSuffix(".swift") {
-            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-            for line in text.split(separator: "\n") where line.hasPrefix("struct ") {
-                let type = String(line.dropFirst(7).prefix { $0.isLetter || $0.isNumber })
+            let lines = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8).split(separator: "\n")
+            for (attribute, declaration) in zip(lines, lines.dropFirst()) where attribute.hasPrefix("@Suite(") && declaration.hasPrefix("struct ") {
+                let type = String(declaration.dropFirst(7).prefix { $0.isLetter || $0.isNumber })
                 if "ModelOpsCLITests.\(type)/".contains(filter) { selected.insert(type) }
-                if text.contains(".e2eCluster)") && text.contains("struct \(type) ") { suites.insert(type) }
+                if attribute.contains(".e2eCluster)") { suites.insert(type) }
             }
         }
         #expect(suites.count == 4, "\(suites)")

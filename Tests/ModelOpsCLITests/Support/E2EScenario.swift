@@ -106,15 +106,16 @@ final class E2EScenario: Sendable {
 
     // MARK: Writes, as a user makes them
 
-    /// `kubectl apply -f -` as the admin, of the objects put in this scenario's namespace.
+    /// `kubectl apply -f -` as the admin, of the objects put in this scenario's namespace: a YAML
+    /// stream of JSON documents (a `v1/List` would make kubectl validate against /openapi/v2,
+    /// which the test server does not serve).
     func apply(_ objects: JSON...) async throws {
-        let items = objects.map { object in
+        let documents = objects.map { object in
             var object = object
             object[path: ["metadata", "namespace"]] = .string(namespace)
-            return object
+            return "---\n" + object.serializedString() + "\n"
         }
-        let list: JSON = ["apiVersion": "v1", "kind": "List", "items": .array(items)]
-        try await cluster.kubectlOK("apply", "-f", "-", stdin: list.serializedString())
+        try await cluster.kubectlOK("apply", "-f", "-", stdin: documents.joined())
     }
 
     /// `kubectl -n <namespace> <arguments>` as the admin.
