@@ -75,22 +75,22 @@ final class E2ECluster: Sendable {
             backend = .testServer(cluster)
             kubeconfig = cluster.kubeconfig
         }
+        let client: KubeClient
         do {
-            let operatorKubeconfig = dir.appendingPathComponent("operator.kubeconfig").path
-            let client = try KubeClient(configuration: ConfigLoader.load(kubeconfig: kubeconfig, context: context, environment: [:]))
-            let cluster = E2ECluster(backend: backend, kubeconfig: kubeconfig, context: context,
-                                     operatorKubeconfig: operatorKubeconfig, client: client, dir: dir)
-            do {
-                try await cluster.install()
-            } catch {
-                await cluster.stop()
-                throw error
-            }
-            return cluster
+            client = try KubeClient(configuration: ConfigLoader.load(kubeconfig: kubeconfig, context: context, environment: [:]))
         } catch {
             if case let .testServer(server) = backend { await server.stop() }
             throw error
         }
+        let cluster = E2ECluster(backend: backend, kubeconfig: kubeconfig, context: context,
+                                 operatorKubeconfig: dir.appendingPathComponent("operator.kubeconfig").path, client: client, dir: dir)
+        do {
+            try await cluster.install()
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        return cluster
     }
 
     func stop() async {

@@ -73,7 +73,13 @@ final class E2EScenario: Sendable {
         let process = try OperatorProcess(
             arguments: try await RBACTests.deploymentArgs() + ["--kubeconfig", cluster.operatorKubeconfig] + extra,
             environment: ["POD_NAMESPACE": E2ECluster.operatorNamespace, "POD_NAME": "modelops-e2e-\(name)"])
-        let start = try JSON.parse(try await process.waitForLine("starting the ModelOps operator"))
+        let start: JSON
+        do {
+            start = try JSON.parse(try await process.waitForLine("starting the ModelOps operator"))
+        } catch {
+            process.kill()
+            throw error
+        }
         let op = Operator(process: process, identity: start["identity"]?.stringValue ?? "")
         operators.withLock { $0.append(op) }
         #expect(start["user"]?.stringValue == "system:serviceaccount:\(E2ECluster.operatorNamespace):\(E2ECluster.serviceAccount)",
@@ -99,7 +105,8 @@ final class E2EScenario: Sendable {
         do {
             try await poll(timeout: timeout, "operator \(op.identity) to hold the Lease") { try await holder() == op.identity }
         } catch {
-            Issue.record("the Lease: \(try await lease()?.serializedString() ?? "absent")")
+            let lease = try? await lease()
+            Issue.record("the Lease: \(lease?.serializedString() ?? "absent")")
             throw error
         }
     }
