@@ -155,7 +155,8 @@ let package = Package(
             dependencies: ["modelops", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "ModelOpsAPI", "KubeClient", "KubeCore",
                            "KubeTestServer", "KubeTestServerCore", "TestSupport"]
         ),
-        .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
+        // Fixtures/ holds exchanges recorded from a real API server, read by path (#filePath).
+        .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"], exclude: ["Fixtures"]),
         // Shared by the test targets: running kubectl and curl against an API test server, and a
         // real Prometheus scraping a small NIO metrics exporter, for analysis tests.
         .target(
