@@ -152,7 +152,8 @@ let package = Package(
         // benchmarks' scenarios. Depends on the executables so that `swift test` builds them.
         .testTarget(
             name: "ModelOpsCLITests",
-            dependencies: ["modelops", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]
+            dependencies: ["modelops", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "ModelOpsAPI", "KubeClient", "KubeCore",
+                           "KubeTestServer", "KubeTestServerCore", "TestSupport"]
         ),
         // Fixtures/ holds exchanges recorded from a real API server, read by path (#filePath).
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"], exclude: ["Fixtures"]),
