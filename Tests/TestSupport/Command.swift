@@ -77,8 +77,4 @@ public struct TimedOut: Error, CustomStringConvertible {
     }
 
     public var description: String { "timed out waiting for \(what)" }
-
-    public init(what: String) {
-        self.what = what
-    }
 }
