@@ -30,7 +30,7 @@ struct OperatorBenchOptions: ParsableArguments {
 
     func validate() throws {
         guard objects > 0 else { throw ValidationError("--objects must be at least 1") }
-        guard qps >= 0 else { throw ValidationError("--qps must be 0 (no limit) or positive") }
+        guard qps >= 0 || qps == -1 else { throw ValidationError("--qps must be -1 or 0 (no limit), or positive") }
         guard burst >= 1 else { throw ValidationError("--burst must be at least 1") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
