@@ -37,7 +37,16 @@ let package = Package(
         // the workload simulator. Kept free of NIO so it builds and tests in seconds.
         .target(
             name: "KubeTestServerCore",
-            dependencies: ["KubeCore"]
+            dependencies: ["KubeCore", "KubeProtobuf"]
+        ),
+        // Kubernetes' protobuf encoding of the built-in kinds kubectl creates (Namespace, ConfigMap,
+        // Secret, ServiceAccount, Deployment), read into the JSON the test server works on. The
+        // Swift code is generated once with protoc and committed (no build plugin: it would cost
+        // minutes in every CI build); proto/ and README.md say how. Only the test server uses it.
+        .target(
+            name: "KubeProtobuf",
+            dependencies: ["KubeCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["proto", "README.md"]
         ),
         // The HTTPS front (HTTP/1.1 and HTTP/2 by ALPN), certificates, authentication, kubeconfigs.
         .target(
@@ -154,7 +163,7 @@ let package = Package(
             name: "ModelOpsCLITests",
             dependencies: ["modelops", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]
         ),
-        .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"]),
+        .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore", "KubeProtobuf"], exclude: ["Fixtures"]),
         // Shared by the test targets: running kubectl and curl against an API test server, and a
         // real Prometheus scraping a small NIO metrics exporter, for analysis tests.
         .target(
