@@ -34,7 +34,6 @@ public enum ProtobufDecodingError: Error, Equatable, Sendable {
         case .truncated: return .malformed("unexpected EOF")
         case .invalidUTF8: return .malformed("proto: invalid UTF-8 in a string field")
         case .messageDepthLimit: return .malformed("proto: message nested too deeply")
-        case .tooLarge: return .malformed("proto: message too large")
         default: return .malformed("proto: illegal wireType or tag")
         }
     }

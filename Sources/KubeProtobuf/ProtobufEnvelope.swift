@@ -28,7 +28,7 @@ public struct ProtobufEnvelope: Sendable, Equatable {
         if body.count == prefix { throw .emptyBody }
         let unknown: K8s_Io_Apimachinery_Pkg_Runtime_Unknown
         do {
-            unknown = try K8s_Io_Apimachinery_Pkg_Runtime_Unknown(serializedBytes: body[prefix...])
+            unknown = try K8s_Io_Apimachinery_Pkg_Runtime_Unknown(serializedBytes: Array(body[prefix...]))
         } catch {
             throw ProtobufDecodingError.from(error)
         }

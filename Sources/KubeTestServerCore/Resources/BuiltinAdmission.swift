@@ -67,7 +67,8 @@ enum BuiltinAdmission {
             }
             if isCreate, object["status"] == nil { object["status"] = ["loadBalancer": [:]] }
         case ("", "Namespace"):
-            defaultIfMissing(&object, ["spec", "finalizers"], ["kubernetes"])
+            // A new namespace gets its finalizer in prepareForCreate; this fills an update that left it out.
+            if !isCreate { defaultIfMissing(&object, ["spec", "finalizers"], ["kubernetes"]) }
             if object[path: ["status", "phase"]] == nil { object[path: ["status", "phase"]] = "Active" }
             var labels = object[path: ["metadata", "labels"]]?.objectValue ?? [:]
             labels["kubernetes.io/metadata.name"] = object[path: ["metadata", "name"]]
@@ -82,6 +83,16 @@ enum BuiltinAdmission {
         default:
             break
         }
+    }
+
+    /// What a kind's strategy does in PrepareForCreate, which runs after the create handler has
+    /// recorded field ownership: no manager owns the result. The namespace strategy appends the
+    /// `kubernetes` finalizer (golden 011 and 133: it is in no managedFields entry).
+    static func prepareForCreate(_ object: inout JSON, resource: ResourceType) {
+        guard resource.group == "", resource.kind == "Namespace" else { return }
+        var finalizers = object[path: ["spec", "finalizers"]]?.arrayValue ?? []
+        if !finalizers.contains("kubernetes") { finalizers.append("kubernetes") }
+        object[path: ["spec", "finalizers"]] = .array(finalizers)
     }
 
     /// kubectl v1.32 writes a pod template's zero `creationTimestamp` as `null`; a v1.36 server

@@ -377,6 +377,7 @@ extension APIServer {
                 apiVersion: resource.apiVersion, subresource: subresource, time: time,
                 schema: mergeSchema(resource), statusIsSubresource: resource.hasStatus)
             object[path: ["metadata", "managedFields"]] = managed.isEmpty ? nil : .array(managed.map(\.json))
+            if isCreate, resource.isBuiltin { BuiltinAdmission.prepareForCreate(&object, resource: resource) }
 
             var headers: [(String, String)] = [("Content-Type", "application/json")]
             for warning in proposed.warnings {
