@@ -131,6 +131,9 @@ extension APIServer {
                 .table(objects: page.map { present($0.value.object, as: resource) }, listMeta: listMeta, includeObject: include)
             return .json(200, table)
         case .json:
+            // A custom resource list (unstructured on the real server) always carries `continue`,
+            // empty on the last page; built-in lists omit it then (golden 048, 093 vs 118).
+            if resource.custom != nil, listMeta["continue"] == nil { listMeta["continue"] = "" }
             // Assemble the list from each object's stored bytes: no re-encoding of thousands of objects.
             var body: [UInt8] = []
             body.reserveCapacity(page.reduce(64) { $0 + $1.value.bytes.count + 1 })

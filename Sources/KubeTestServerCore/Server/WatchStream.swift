@@ -74,13 +74,26 @@ public final class WatchStream: Sendable {
         let interval = setup.bookmarks ? setup.bookmarkInterval : nil
         let task = Task { [weak self] in
             let deadline = ContinuousClock.now + timeout
+            // The real server's watch cache also sends a bookmark two seconds before the watch's
+            // deadline (cacheWatcher.nextBookmarkTime), so a client that times out resumes from
+            // a recent resourceVersion; none when the watch is shorter than that (golden 057, 126-128).
+            var preTimeout: ContinuousClock.Instant? = deadline - .seconds(2)
             while !Task.isCancelled {
                 let now = ContinuousClock.now
                 if now >= deadline { break }
-                let next = interval.map { min(deadline, now + $0) } ?? deadline
+                if let t = preTimeout, t <= now { preTimeout = nil }
+                var next = deadline
+                if let interval {
+                    next = min(next, now + interval)
+                    if let preTimeout { next = min(next, preTimeout) }
+                }
                 try? await Task.sleep(until: next, clock: .continuous)
                 if Task.isCancelled { return }
-                if ContinuousClock.now < deadline { self?.sendBookmark(initialEventsEnd: false) }
+                let woke = ContinuousClock.now
+                if interval != nil, woke < deadline {
+                    self?.sendBookmark(initialEventsEnd: false)
+                    if let t = preTimeout, woke >= t { preTimeout = nil }
+                }
             }
             self?.stop()
         }

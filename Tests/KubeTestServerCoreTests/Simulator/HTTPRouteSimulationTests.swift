@@ -48,4 +48,25 @@ import Testing
             == parent["conditions"]?[0]?["lastTransitionTime"])
         #expect(h.simulator.failures.isEmpty)
     }
+
+    /// Under the real v1.6.1 HTTPRoute CRD the simulated gateway's status (controllerName,
+    /// parentRef with its defaults, metav1.Conditions) passes the status schema and its rules.
+    @Test(.enabled(if: GatewayAPIFiles.available, "needs ../shared/gateway-api"))
+    func statusPassesTheRealCRD() async throws {
+        let h = SimulatorHarness()
+        defer { h.shutdown() }
+        for yaml in try GatewayAPIFiles.crds(.v1_6_1) {
+            for crd in try GatewayAPI.documents(yaml) { await h.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd) }
+        }
+        let routes = "/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes"
+        await h.create(routes, [
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": ["name": "canary"],
+            "spec": ["parentRefs": [["name": "gw", "sectionName": "http"]],
+                     "rules": [["backendRefs": [["name": "stable", "port": 80, "weight": 90], ["name": "canary", "port": 80, "weight": 10]]]]],
+        ])
+        let route = try #require(await h.waitFor("\(routes)/canary") { $0[path: ["status", "parents"]] != nil })
+        #expect(route[path: ["status", "parents"]]?[0]?["parentRef"] == ["group": "gateway.networking.k8s.io", "kind": "Gateway",
+                                                                        "name": "gw", "sectionName": "http"])
+        #expect(h.simulator.failures.isEmpty)
+    }
 }

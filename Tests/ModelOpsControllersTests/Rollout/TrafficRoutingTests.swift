@@ -140,4 +140,67 @@ struct TrafficRoutingTests {
             }
         }
     }
+
+    @Test("the HTTPRoute is watched: a hand-edited weight is reverted and a deleted route is recreated")
+    func routeDriftReverted() async throws {
+        try await OperatorHarness.with { harness in
+            try await harness.create(RolloutFixtures.modelDeployment("churn", version: "v1", replicas: 2, extra: Self.gateway))
+            let healthy = try await harness.waitFor(ModelDeployment.self, "churn", "v1 healthy behind an accepted route") {
+                $0.status?.phase == .healthy && $0.status?.conditions?.first { $0.type == "RouteAccepted" }?.status == .true
+            }
+            #expect(healthy.status?.httpRoute?.name == "churn-route")
+            let routes = harness.client.dynamic(ResourceInfo(group: "gateway.networking.k8s.io", version: "v1", kind: "HTTPRoute",
+                                                             plural: "httproutes", namespaced: true), namespace: harness.namespace)
+            // Someone sends half the traffic to the (empty) canary Service by hand.
+            let edit: JSON = ["spec": ["rules": [["backendRefs": [["name": "churn-stable", "port": 8080, "weight": 50],
+                                                                  ["name": "churn-canary", "port": 8080, "weight": 50]]]]]]
+            _ = try await routes.patch("churn-route", .merge(edit.serialized()))
+            try await eventually(timeout: .seconds(30), "weights back to 100/0") {
+                try await backendWeights(harness, "churn-route") == ["churn-stable": 100, "churn-canary": 0]
+            }
+            // Deleted: created again, and the status follows the new object's generation.
+            try await routes.delete("churn-route")
+            try await eventually(timeout: .seconds(30), "route recreated") {
+                try await backendWeights(harness, "churn-route") == ["churn-stable": 100, "churn-canary": 0]
+            }
+            let recreated = try #require(try await harness.json("gateway.networking.k8s.io", "v1", "httproutes", "churn-route"))
+            try await harness.waitFor(ModelDeployment.self, "churn", "status names the recreated route's generation") {
+                $0.status?.httpRoute?.generation == recreated[path: ["metadata", "generation"]]?.intValue
+                    && $0.status?.phase == .healthy
+            }
+        }
+    }
+
+    @Test("behind a route, the previous stable keeps serving for the scale-down delay after a promotion")
+    func scaleDownDelayAfterPromotion() async throws {
+        try await OperatorHarness.with { harness in
+            let strategy = """
+                strategy:
+                  type: Canary
+                  scaleDownDelaySeconds: 45
+                  canary:
+                    steps:
+                    - setWeight: 50
+                    - pause: {}
+                """
+            try await harness.create(RolloutFixtures.modelDeployment("churn", version: "v1", replicas: 2, strategy: strategy,
+                                                                    extra: Self.gateway))
+            try await harness.waitFor(ModelDeployment.self, "churn", "v1 healthy") { $0.status?.phase == .healthy }
+            try await helpers.setVersion(harness, "churn", "v2")
+            try await harness.waitFor(ModelDeployment.self, "churn", "paused at 50%") { $0.status?.phase == .paused }
+            try await helpers.act(harness, "churn", "promote")
+            try await harness.waitFor(ModelDeployment.self, "churn", "v2 stable") { $0.status?.stable?.version == "v2" }
+            try await eventually(timeout: .seconds(30), "route on the new stable") {
+                let stable = try await harness.json("", "v1", "services", "churn-stable")
+                return try await backendWeights(harness, "churn-route") == ["churn-stable": 100, "churn-canary": 0]
+                    && stable?[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v2"
+            }
+            // Gateways may still send requests to v1's endpoints for a while: it keeps its pods.
+            #expect(try await helpers.replicas(harness, "churn-v1") == 2)
+            harness.clock.advance(by: .seconds(46))
+            try await eventually(timeout: .seconds(30), "v1 removed after the delay") {
+                try await harness.json("apps", "v1", "deployments", "churn-v1") == nil
+            }
+        }
+    }
 }
