@@ -25,12 +25,11 @@ struct ProtobufCreateTests {
             return (status, headers.first { $0.0.lowercased() == "content-type" }?.1, (try? JSON.parse(body)) ?? .null)
         }
 
-        func replay(_ golden: ProtobufGolden, accept: String? = nil, method: String? = nil, path: String? = nil,
+        /// The recorded request (kubectl's headers and bytes), or a variation of it.
+        func replay(_ golden: GoldenExchange, method: String? = nil, path: String? = nil,
                     body: [UInt8]? = nil) async -> (status: Int, contentType: String?, body: JSON) {
-            var headers = golden.headers
-            if let accept { headers["accept"] = accept }
-            return await send(APIRequest(method: method ?? golden.request["method"]?.stringValue ?? "POST", path: path ?? golden.path,
-                                         query: golden.query, headers: headers, body: body ?? golden.requestBytes, user: ProtobufCreateTests.admin))
+            await send(APIRequest(method: method ?? golden.method, path: path ?? golden.path, query: golden.params,
+                                  headers: golden.headers, body: body ?? golden.requestBytes, user: ProtobufCreateTests.admin))
         }
     }
 
@@ -60,37 +59,37 @@ struct ProtobufCreateTests {
     }
 
     @Test("golden 133-137: kubectl's protobuf create is 201 with the object the real server stored, in JSON",
-          arguments: ProtobufGolden.kubectlCreates)
-    func kubectlCreate(file: String) async throws {
-        let golden = try ProtobufGolden(file)
+          arguments: GoldenExchange.kubectlProtobufCreates)
+    func kubectlCreate(number: Int) async throws {
+        let golden = try GoldenExchange(number)
         let server = await Server()
         defer { server.api.shutdown() }
         let response = await server.replay(golden)
-        #expect(response.status == golden.response["status"]?.intValue.map(Int.init))
+        #expect(response.status == golden.status)
         // kubectl accepts protobuf first, then JSON; the test server answers JSON, as for custom resources (139).
         #expect(response.contentType == "application/json")
-        let stored = try #require(golden.response["json_view"])
-        #expect(Self.stable(response.body) == Self.stable(stored), "\(file): \(response.body.serializedString())")
+        guard case let .protobuf(_, stored) = golden.answer else { Issue.record("\(golden.name) has no protobuf answer"); return }
+        #expect(Self.stable(response.body) == Self.stable(stored), "\(golden.name): \(response.body.serializedString())")
     }
 
     @Test("golden 138: the same ConfigMap bytes with Accept: application/json are answered 201 in JSON")
     func jsonAnswer() async throws {
-        let golden = try ProtobufGolden("138-protobuf-create-json-answer.json")
+        let golden = try GoldenExchange(138)
         let server = await Server()
         defer { server.api.shutdown() }
         let response = await server.replay(golden)
         #expect(response.status == 201)
-        #expect(response.contentType == golden.response[path: ["headers", "content-type"]]?.stringValue)
-        #expect(Self.stable(response.body) == Self.stable(try #require(golden.response["body"])))
+        #expect(response.contentType == golden.responseHeaders["content-type"])
+        #expect(Self.stable(response.body) == Self.stable(golden.responseBody))
     }
 
     @Test("a PUT with a protobuf body updates like a JSON PUT")
     func protobufUpdate() async throws {
-        let golden = try ProtobufGolden("134-kubectl-protobuf-create-configmap.json")
+        let golden = try GoldenExchange(134)
         let server = await Server()
         defer { server.api.shutdown() }
         #expect(await server.replay(golden).status == 201)
-        let envelope = try ProtobufEnvelope(decoding: golden.requestBytes)
+        let envelope = try KubeProtobuf.ProtobufEnvelope(decoding: golden.requestBytes)
         // The same ConfigMap with data a=c: kubectl's bytes with the value byte changed.
         var raw = envelope.raw
         let value = try #require(raw.lastIndex(of: UInt8(ascii: "b")))
@@ -115,12 +114,12 @@ struct ProtobufCreateTests {
             return out
         }
         let typeMeta = field(1, Array(apiVersion.utf8)) + field(2, Array(kind.utf8))
-        return ProtobufEnvelope.magic + field(1, typeMeta) + field(2, raw)
+        return KubeProtobuf.ProtobufEnvelope.magic + field(1, typeMeta) + field(2, raw)
     }
 
     @Test("bodies the protobuf serializer rejects are 400 in its words; kinds without compiled messages are 415")
     func refusals() async throws {
-        let golden = try ProtobufGolden("134-kubectl-protobuf-create-configmap.json")
+        let golden = try GoldenExchange(134)
         let server = await Server()
         defer { server.api.shutdown() }
 
@@ -153,12 +152,12 @@ struct ProtobufCreateTests {
 
     @Test("an envelope naming another kind is refused as the same JSON body would be")
     func mismatchedKind() async throws {
-        let secret = try ProtobufGolden("135-kubectl-protobuf-create-secret.json")
+        let secret = try GoldenExchange(135)
         let server = await Server()
         defer { server.api.shutdown() }
         let json = await server.send(APIRequest(method: "POST", path: "/api/v1/namespaces/golden2-proto/configmaps",
                                                 headers: ["content-type": "application/json"],
-                                                body: try #require(secret.request["json_view"]).serialized(), user: Self.admin))
+                                                body: try #require(secret.recorded[path: ["request", "json_view"]]).serialized(), user: Self.admin))
         let protobuf = await server.replay(secret, path: "/api/v1/namespaces/golden2-proto/configmaps")
         #expect(json.status == 400)
         #expect(protobuf.status == json.status)

@@ -8,26 +8,27 @@ import Testing
 /// (golden 133-137) and the Go JSON rules the messages do not carry.
 @Suite("Protobuf bodies: kubectl's bytes to Kubernetes JSON")
 struct ProtobufDecodingTests {
-    @Test("golden 133-137: kubectl's exact bytes decode to its JSON view of the object", arguments: ProtobufGolden.kubectlCreates)
-    func goldenRequestDecodesToJSONView(file: String) throws {
-        let golden = try ProtobufGolden(file)
-        let envelope = try ProtobufEnvelope(decoding: golden.requestBytes)
-        #expect(envelope.apiVersion == golden.request[path: ["envelope", "typeMeta", "apiVersion"]]?.stringValue)
-        #expect(envelope.kind == golden.request[path: ["envelope", "typeMeta", "kind"]]?.stringValue)
-        #expect(Int64(envelope.raw.count) == golden.request[path: ["envelope", "raw_bytes"]]?.intValue)
+    @Test("golden 133-137: kubectl's exact bytes decode to its JSON view of the object", arguments: GoldenExchange.kubectlProtobufCreates)
+    func goldenRequestDecodesToJSONView(number: Int) throws {
+        let golden = try GoldenExchange(number)
+        let recorded = try #require(golden.recorded["request"])
+        let envelope = try KubeProtobuf.ProtobufEnvelope(decoding: golden.requestBytes)
+        #expect(envelope.apiVersion == recorded[path: ["envelope", "typeMeta", "apiVersion"]]?.stringValue)
+        #expect(envelope.kind == recorded[path: ["envelope", "typeMeta", "kind"]]?.stringValue)
+        #expect(Int64(envelope.raw.count) == recorded[path: ["envelope", "raw_bytes"]]?.intValue)
         let object = try #require(try BuiltinProtobufKinds.object(apiVersion: envelope.apiVersion, kind: envelope.kind, raw: envelope.raw))
-        let expected = try #require(golden.request["json_view"]).droppingNullCreationTimestamps()
-        #expect(object == expected, "\(file): \(object.serializedString())")
+        let expected = try #require(recorded["json_view"]).droppingNullCreationTimestamps()
+        #expect(object == expected, "\(golden.name): \(object.serializedString())")
     }
 
     @Test("the envelope is checked as the Go serializer checks it: empty, prefix, prefix only, truncated")
     func envelopeErrors() throws {
-        #expect(throws: ProtobufDecodingError.emptyData) { try ProtobufEnvelope(decoding: []) }
-        #expect(throws: ProtobufDecodingError.missingPrefix) { try ProtobufEnvelope(decoding: Array("{\"kind\":\"ConfigMap\"}".utf8)) }
-        #expect(throws: ProtobufDecodingError.missingPrefix) { try ProtobufEnvelope(decoding: [0x6b, 0x38]) }
-        #expect(throws: ProtobufDecodingError.emptyBody) { try ProtobufEnvelope(decoding: ProtobufEnvelope.magic) }
-        let bytes = try ProtobufGolden("134-kubectl-protobuf-create-configmap.json").requestBytes
-        #expect(throws: ProtobufDecodingError.malformed("unexpected EOF")) { try ProtobufEnvelope(decoding: Array(bytes.dropLast(5))) }
+        #expect(throws: ProtobufDecodingError.emptyData) { try KubeProtobuf.ProtobufEnvelope(decoding: []) }
+        #expect(throws: ProtobufDecodingError.missingPrefix) { try KubeProtobuf.ProtobufEnvelope(decoding: Array("{\"kind\":\"ConfigMap\"}".utf8)) }
+        #expect(throws: ProtobufDecodingError.missingPrefix) { try KubeProtobuf.ProtobufEnvelope(decoding: [0x6b, 0x38]) }
+        #expect(throws: ProtobufDecodingError.emptyBody) { try KubeProtobuf.ProtobufEnvelope(decoding: KubeProtobuf.ProtobufEnvelope.magic) }
+        let bytes = try GoldenExchange(134).requestBytes
+        #expect(throws: ProtobufDecodingError.malformed("unexpected EOF")) { try KubeProtobuf.ProtobufEnvelope(decoding: Array(bytes.dropLast(5))) }
         #expect(ProtobufDecodingError.missingPrefix.message == "provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]")
     }
 
