@@ -150,6 +150,19 @@ struct ProtobufCreateTests {
         #expect(patch.body["message"]?.stringValue?.hasPrefix("the body of the request was in an unknown format - accepted media types include: application/json-patch+json") == true)
     }
 
+    @Test("a custom resource in protobuf: the CRD lists the media type, but decoding into an unstructured object fails (400)")
+    func customResource() async throws {
+        let server = await Server()
+        defer { server.api.shutdown() }
+        #expect(await GoldenExchange(12).replay(on: server.api).status == 201, "the Gizmo CRD of golden 012")
+        let gizmo = await server.send(APIRequest(method: "POST", path: "/apis/golden.example.com/v1/namespaces/golden/gizmos",
+                                                 headers: ["content-type": "application/vnd.kubernetes.protobuf"],
+                                                 body: Self.envelope(apiVersion: "golden.example.com/v1", kind: "Gizmo", raw: []),
+                                                 user: Self.admin))
+        #expect(gizmo.status == 400)
+        #expect(gizmo.body["message"] == #"Gizmo in version "v1" cannot be handled as a Gizmo: Object 'Kind' is missing in 'object has no kind field '"#)
+    }
+
     @Test("an envelope naming another kind is refused as the same JSON body would be")
     func mismatchedKind() async throws {
         let secret = try GoldenExchange(135)
