@@ -154,7 +154,7 @@ struct ProtobufCreateTests {
     func customResource() async throws {
         let server = await Server()
         defer { server.api.shutdown() }
-        #expect(await GoldenExchange(12).replay(on: server.api).status == 201, "the Gizmo CRD of golden 012")
+        #expect(await GoldenExchange.numbered(12).replay(on: server.api).status == 201, "the Gizmo CRD of golden 012")
         let gizmo = await server.send(APIRequest(method: "POST", path: "/apis/golden.example.com/v1/namespaces/golden/gizmos",
                                                  headers: ["content-type": "application/vnd.kubernetes.protobuf"],
                                                  body: Self.envelope(apiVersion: "golden.example.com/v1", kind: "Gizmo", raw: []),
