@@ -8,10 +8,15 @@ enum BuiltinAdmission {
         switch (resource.group, resource.kind) {
         case ("apps", "Deployment"):
             defaultIfMissing(&object, ["spec", "replicas"], 1)
-            defaultIfMissing(&object, ["spec", "strategy"], ["type": "RollingUpdate", "rollingUpdate": ["maxUnavailable": "25%", "maxSurge": "25%"]])
+            // SetDefaults_Deployment works field by field, so kubectl's `strategy: {}` (golden 137)
+            // ends as the full RollingUpdate default.
+            defaultIfMissing(&object, ["spec", "strategy", "type"], "RollingUpdate")
             if object[path: ["spec", "strategy", "type"]]?.stringValue == "RollingUpdate" {
-                defaultIfMissing(&object, ["spec", "strategy", "rollingUpdate"], ["maxUnavailable": "25%", "maxSurge": "25%"])
+                defaultIfMissing(&object, ["spec", "strategy", "rollingUpdate"], [:])
+                defaultIfMissing(&object, ["spec", "strategy", "rollingUpdate", "maxUnavailable"], "25%")
+                defaultIfMissing(&object, ["spec", "strategy", "rollingUpdate", "maxSurge"], "25%")
             }
+            dropNullCreationTimestamp(&object, template: ["spec", "template"])
             defaultIfMissing(&object, ["spec", "revisionHistoryLimit"], 10)
             defaultIfMissing(&object, ["spec", "progressDeadlineSeconds"], 600)
             defaultPodSpec(&object, at: ["spec", "template", "spec"], isPod: false)
@@ -37,6 +42,7 @@ enum BuiltinAdmission {
                 object[path: ["metadata", "labels"]] = .object(jobLabels)
             }
             defaultPodSpec(&object, at: ["spec", "template", "spec"], isPod: false)
+            dropNullCreationTimestamp(&object, template: ["spec", "template"])
             if isCreate, object["status"] == nil { object["status"] = [:] }
         case ("", "Pod"):
             defaultPodSpec(&object, at: ["spec"], isPod: true)
@@ -61,7 +67,8 @@ enum BuiltinAdmission {
             }
             if isCreate, object["status"] == nil { object["status"] = ["loadBalancer": [:]] }
         case ("", "Namespace"):
-            defaultIfMissing(&object, ["spec", "finalizers"], ["kubernetes"])
+            // A new namespace gets its finalizer in prepareForCreate; this fills an update that left it out.
+            if !isCreate { defaultIfMissing(&object, ["spec", "finalizers"], ["kubernetes"]) }
             if object[path: ["status", "phase"]] == nil { object[path: ["status", "phase"]] = "Active" }
             var labels = object[path: ["metadata", "labels"]]?.objectValue ?? [:]
             labels["kubernetes.io/metadata.name"] = object[path: ["metadata", "name"]]
@@ -76,6 +83,23 @@ enum BuiltinAdmission {
         default:
             break
         }
+    }
+
+    /// What a kind's strategy does in PrepareForCreate, which runs after the create handler has
+    /// recorded field ownership: no manager owns the result. The namespace strategy appends the
+    /// `kubernetes` finalizer (golden 011 and 133: it is in no managedFields entry).
+    static func prepareForCreate(_ object: inout JSON, resource: ResourceType) {
+        guard resource.group == "", resource.kind == "Namespace" else { return }
+        var finalizers = object[path: ["spec", "finalizers"]]?.arrayValue ?? []
+        if !finalizers.contains("kubernetes") { finalizers.append("kubernetes") }
+        object[path: ["spec", "finalizers"]] = .array(finalizers)
+    }
+
+    /// kubectl v1.32 writes a pod template's zero `creationTimestamp` as `null`; a v1.36 server
+    /// decodes it to the zero time and does not write it back (golden 137's stored Deployment).
+    static func dropNullCreationTimestamp(_ object: inout JSON, template: [String]) {
+        let path = template + ["metadata", "creationTimestamp"]
+        if object[path: path]?.isNull == true { object[path: path] = nil }
     }
 
     static func defaultIfMissing(_ object: inout JSON, _ path: [String], _ value: JSON) {

@@ -37,8 +37,10 @@ extension APIServer {
             } catch {
                 throw APIError.badRequest("the object provided is unrecognized (must be of type \(resource.kind)): \(error.message)")
             }
+        case Self.protobufMediaType:
+            return try decodeProtobufBody(request, resource: resource)
         default:
-            throw APIError.unsupportedMediaType(["application/json", "application/yaml"])
+            throw APIError.unsupportedMediaType(["application/json", "application/yaml", Self.protobufMediaType])
         }
     }
 
@@ -387,6 +389,7 @@ extension APIServer {
                 apiVersion: resource.apiVersion, subresource: subresource, time: time,
                 schema: mergeSchema(resource), statusIsSubresource: resource.hasStatus)
             object[path: ["metadata", "managedFields"]] = managed.isEmpty ? nil : .array(managed.map(\.json))
+            if isCreate, resource.isBuiltin { BuiltinAdmission.prepareForCreate(&object, resource: resource) }
 
             var headers: [(String, String)] = [("Content-Type", "application/json")]
             for warning in proposed.warnings {
