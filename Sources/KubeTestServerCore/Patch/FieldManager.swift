@@ -52,7 +52,7 @@ public enum FieldManager {
         let merged = StructuredMerge.merge(current, scope.inScope(config), schema.root) ?? current
 
         var owners = Owners(managedFields)
-        let me = ManagedFieldsEntry(manager: manager, operation: "Apply", apiVersion: apiVersion, time: time,
+        let me = ManagedFieldsEntry(manager: manager, operation: "Apply", apiVersion: apiVersion, time: nil,
                                     fieldsV1: [:], subresource: subresource)
         let applied = clean(StructuredMerge.fieldSet(of: scope.tracked(config), schema.root))
         let mine: Int
@@ -90,10 +90,11 @@ public enum FieldManager {
         for i in owners.items.indices where i != mine {
             owners.items[i].set = owners.items[i].set.subtracting(lost[i] ?? FieldSet()).subtracting(removed)
         }
-        // The applier's timestamp moves only when the apply did something: a repeated identical
-        // apply must leave managedFields (and so the resourceVersion) untouched.
-        let objectChanged = live == nil || object != current
-        if objectChanged || owners.items[mine].original == nil || owners.items[mine].set != lastSet {
+        // The applier's timestamp moves only when the apply changed the object (the real
+        // managedFieldsUpdater): a repeated identical apply leaves managedFields (and so the
+        // resourceVersion) untouched, and a new manager applying values already there gets an
+        // entry without a time (golden 152).
+        if live == nil || object != current {
             owners.items[mine].entry.time = time
         }
 

@@ -1,3 +1,4 @@
+import Foundation
 import KubeCore
 
 /// Defaulting and validation of the built-in kinds, to the extent an operator and its tests can
@@ -68,6 +69,7 @@ enum BuiltinAdmission {
             object[path: ["metadata", "labels"]] = .object(labels)
         case ("", "Secret"):
             defaultIfMissing(&object, ["type"], "Opaque")
+            foldStringData(&object)
         case ("", "Event"), ("events.k8s.io", "Event"):
             if object["involvedObject"]?.objectValue != nil, object[path: ["involvedObject", "namespace"]] == nil,
                let ns = object[path: ["metadata", "namespace"]] {
@@ -76,6 +78,20 @@ enum BuiltinAdmission {
         default:
             break
         }
+    }
+
+    /// A Secret's write-only `stringData` lands in `data`, base64-encoded, overriding the keys it
+    /// shares with it (the v1 → internal conversion): stored and listed Secrets carry only
+    /// `data` (golden 119).
+    static func foldStringData(_ object: inout JSON) {
+        guard let strings = object["stringData"]?.objectValue else { return }
+        object["stringData"] = nil
+        guard !strings.isEmpty else { return }
+        var data = object["data"]?.objectValue ?? [:]
+        for (key, value) in strings {
+            data[key] = .string(Data((value.stringValue ?? "").utf8).base64EncodedString())
+        }
+        object["data"] = .object(data)
     }
 
     static func defaultIfMissing(_ object: inout JSON, _ path: [String], _ value: JSON) {
