@@ -72,11 +72,13 @@ public final class WatchStream: Sendable {
         if setup.sendInitialEventsBookmark, setup.bookmarks {
             sendBookmark(initialEventsEnd: true)
         }
-        let deadline = ContinuousClock.now + setup.timeout
-        let bookmarks = setup.bookmarks
+        let started = ContinuousClock.now
+        let deadline = started + setup.timeout
         let interval = setup.bookmarkInterval
+        // Scheduled from the watch's start, not from when the task first runs (late on a busy machine).
+        let first = setup.bookmarks ? Self.nextBookmark(after: started, interval: interval, deadline: deadline) : nil
         let task = Task { [weak self] in
-            var next = bookmarks ? Self.nextBookmark(after: .now, interval: interval, deadline: deadline) : nil
+            var next = first
             while !Task.isCancelled {
                 try? await Task.sleep(until: next ?? deadline, clock: .continuous)
                 if Task.isCancelled { return }

@@ -2,23 +2,8 @@ import Foundation
 import KubeCore
 import KubeTestServer
 import Testing
+import TestSupport
 @testable import KubeClient
-
-/// A custom resource whose spec our type reads more strictly than its CRD does (the CRD keeps
-/// any spec): what a newer version of a CRD, or another writer, can leave in storage.
-struct StrictWidget: KubeResource, Equatable {
-    static let group = "wire.example.com"
-    static let version = "v1"
-    static let kind = "Widget"
-    static let plural = "widgets"
-
-    struct Spec: Codable, Equatable { var replicas: Int }
-
-    var apiVersion = "wire.example.com/v1"
-    var kind = "Widget"
-    var metadata: ObjectMeta
-    var spec: Spec
-}
 
 /// The client against the test server, which now writes lists as kube-apiserver does: typed
 /// lists of built-in kinds decode with apiVersion/kind filled, and an object our type cannot
@@ -51,32 +36,12 @@ struct StrictWidget: KubeResource, Equatable {
 
     @Test func aCustomResourceOurTypeCannotReadIsLeftOutOfListsAndWatches() async throws {
         let server = try await Self.server()
-        try await server.apply(yaml: """
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata:
-              name: widgets.wire.example.com
-            spec:
-              group: wire.example.com
-              scope: Namespaced
-              names: {plural: widgets, singular: widget, kind: Widget}
-              versions:
-              - name: v1
-                served: true
-                storage: true
-                schema:
-                  openAPIV3Schema:
-                    type: object
-                    properties:
-                      spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
-            """)
         let client = try server.client()
+        _ = try await client.send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                                  body: Array(StrictWidget.crd.utf8), contentType: "application/json")
         let dynamic = client.dynamic(ResourceInfo(StrictWidget.self), namespace: "default")
-        func widget(_ name: String, _ replicas: JSON) -> JSON {
-            ["apiVersion": "wire.example.com/v1", "kind": "Widget", "metadata": ["name": .string(name)], "spec": ["replicas": replicas]]
-        }
-        for (name, replicas) in [("one", JSON.int(1)), ("odd", "three"), ("two", 2)] {
-            _ = try await dynamic.create(widget(name, replicas))
+        for (name, replicas) in [("one", "1"), ("odd", #""three""#), ("two", "2")] {
+            _ = try await dynamic.create(try JSON.parse(Array(StrictWidget.json(name, replicas: replicas).utf8)))
         }
         let widgets = client.resource(StrictWidget.self, namespace: "default")
         let list = try await widgets.list()

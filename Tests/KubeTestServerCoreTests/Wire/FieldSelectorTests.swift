@@ -37,11 +37,7 @@ import Testing
 
     @Test(arguments: [140, 141, 142, 143, 144, 145])
     func podsByField(golden number: Int) async throws {
-        let golden = try Golden(number)
-        let server = WireServer()
-        defer { server.shutdown() }
-        await Self.populate(server)
-        let answer = await server.replay(golden)
+        let (golden, answer) = try await WireServer.replay(number, after: Self.populate)
         #expect(answer.status == 200)
         #expect(Self.names(answer.body) == Self.names(golden.body))
         Shape.expectSameList(answer.body, golden)
@@ -64,13 +60,7 @@ import Testing
 
     @Test(arguments: [146, 147, 148])
     func refusedSelectors(golden number: Int) async throws {
-        let golden = try Golden(number)
-        let server = WireServer()
-        defer { server.shutdown() }
-        await server.namespace(Self.namespace)
-        let answer = await server.replay(golden)
-        #expect(answer.status == golden.status)
-        Shape.expectSameStatus(answer.body, golden)
+        try await WireServer.expectSameRefusal(number) { await $0.namespace(Self.namespace) }
     }
 
     /// Not in the goldens: the message forms of the other kinds, from their registered field

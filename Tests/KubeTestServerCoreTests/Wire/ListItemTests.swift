@@ -48,11 +48,7 @@ import Testing
 
     @Test(arguments: [119, 120, 121, 122, 123, 124, 125])
     func builtInListItemsCarryNoTypeMeta(golden number: Int) async throws {
-        let golden = try Golden(number)
-        let server = WireServer()
-        defer { server.shutdown() }
-        await Self.populate(server)
-        let answer = await server.replay(golden)
+        let (golden, answer) = try await WireServer.replay(number, after: Self.populate)
         #expect(answer.status == golden.status)
         Shape.expectSameList(answer.body, golden)
         for item in answer.body["items"]?.arrayValue ?? [] {
@@ -63,11 +59,8 @@ import Testing
     @Test func configMapList118() async throws {
         // The golden namespace also holds kube-root-ca.crt (kube-controller-manager's publisher,
         // which the test server does not run): compare the two ConfigMaps the recording made.
-        let golden = try Golden(118)
-        let server = WireServer()
-        defer { server.shutdown() }
-        await Self.populate(server)
-        let body = await server.replay(golden).body
+        let (golden, answer) = try await WireServer.replay(118, after: Self.populate)
+        let body = answer.body
         let items = body["items"]?.arrayValue ?? []
         #expect(items.map { $0[path: ["metadata", "name"]] } == ["cm-a", "cm-b"])
         #expect(Shape.keys(body) == Shape.keys(golden.body))

@@ -86,13 +86,7 @@ import Testing
 
     @Test(arguments: [131, 132])
     func refusedListOptions(golden number: Int) async throws {
-        let golden = try Golden(number)
-        let server = WireServer()
-        defer { server.shutdown() }
-        await server.namespace(Self.namespace)
-        let answer = await server.replay(golden)
-        #expect(answer.status == golden.status)
-        Shape.expectSameStatus(answer.body, golden)
+        try await WireServer.expectSameRefusal(number) { await $0.namespace(Self.namespace) }
     }
 
     /// Without allowWatchBookmarks no bookmark is sent, the initial-events-end one included (the

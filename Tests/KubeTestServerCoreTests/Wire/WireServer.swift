@@ -34,6 +34,23 @@ struct WireServer {
                               headers: golden.requestHeaders, body: golden.requestBody, user: Self.admin))
     }
 
+    /// Golden `number` replayed on a fresh server that `prepare` set up.
+    static func replay(_ number: Int, after prepare: (WireServer) async -> Void) async throws -> (golden: Golden, answer: Answer) {
+        let golden = try Golden(number)
+        let server = WireServer()
+        defer { server.shutdown() }
+        await prepare(server)
+        return (golden, await server.replay(golden))
+    }
+
+    /// Golden `number`, a refusal, replayed: the same code and Status.
+    static func expectSameRefusal(_ number: Int, after prepare: (WireServer) async -> Void,
+                                  sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let (golden, answer) = try await replay(number, after: prepare)
+        #expect(answer.status == golden.status, sourceLocation: sourceLocation)
+        Shape.expectSameStatus(answer.body, golden, sourceLocation: sourceLocation)
+    }
+
     @discardableResult
     func request(_ method: String, _ target: String, _ body: JSON? = nil, contentType: String = "application/json",
                  userAgent: String = "python-requests/2.32.3") async -> Answer {
