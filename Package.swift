@@ -154,7 +154,7 @@ let package = Package(
             name: "ModelOpsCLITests",
             dependencies: ["modelops", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]
         ),
-        // Fixtures/kube-golden: exchanges recorded from a real Kubernetes v1.36 API server, read by the wire tests.
+        // Fixtures/ holds exchanges recorded from a real API server, read by path (#filePath).
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"], exclude: ["Fixtures"]),
         // Shared by the test targets: running kubectl and curl against an API test server, and a
         // real Prometheus scraping a small NIO metrics exporter, for analysis tests.

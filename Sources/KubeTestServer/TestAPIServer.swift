@@ -18,7 +18,8 @@ public final class TestAPIServer: Sendable {
         public var api = APIServer.Configuration()
         /// The workload simulator (kubelet and built-in controllers); nil switches it off.
         public var simulator: WorkloadSimulator.Options? = WorkloadSimulator.Options()
-        /// Install the Gateway API HTTPRoute CRD at start, as a cluster with Gateway API has it.
+        /// Install the Gateway API CRDs at start, as a cluster with Gateway API has them: those of
+        /// `api.gatewayAPICRDs` (the built-in trimmed HTTPRoute unless the real ones are passed).
         public var gatewayAPI = true
 
         public init() {}
@@ -111,7 +112,9 @@ public final class TestAPIServer: Sendable {
                                    adminCertificate: try ca.issueClient(user: "kubernetes-admin", groups: ["system:masters"]),
                                    adminToken: adminToken, simulator: simulator)
         if options.gatewayAPI {
-            try await server.apply(yaml: GatewayAPI.httpRouteCRD)
+            for yaml in options.api.gatewayAPICRDs {
+                for crd in try GatewayAPI.documents(yaml) { try await server.create(crd) }
+            }
         }
         simulator?.start()
         return server

@@ -35,7 +35,7 @@ public struct FieldError: Error, Sendable, Equatable {
 
     /// How apimachinery's `field.Error` shows a value: strings as Go's `%q` (no JSON HTML
     /// escaping: `"a<b"`), numbers and booleans as `%v` (`1e+06` for a float million), null as
-    /// `null`, maps and lists as `%#v` (`map[string]interface {}{"a":1}`).
+    /// `null`, maps and lists as `json.Marshal` writes them (`{"a":1}`, `["proto"]`).
     public static func render(_ value: JSON) -> String {
         ValueRendering.render(value)
     }

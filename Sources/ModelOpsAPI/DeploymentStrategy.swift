@@ -13,6 +13,11 @@ public struct DeploymentStrategy: Sendable, Hashable, Codable {
     /// Canary (default), BlueGreen or Shadow.
     public var type: StrategyType?
 
+    /// How long a version that stops receiving traffic keeps its pods where the switch reaches the
+    /// data plane only after a while (Gateway API routing, BlueGreen): the previous stable version
+    /// after a promotion, the candidate after a rollback. Default 30 s.
+    public var scaleDownDelaySeconds: Int?
+
     /// Settings of the Canary strategy.
     public var canary: CanaryStrategy?
 
@@ -24,11 +29,13 @@ public struct DeploymentStrategy: Sendable, Hashable, Codable {
 
     public init(
         type: StrategyType? = nil,
+        scaleDownDelaySeconds: Int? = nil,
         canary: CanaryStrategy? = nil,
         blueGreen: BlueGreenStrategy? = nil,
         shadow: ShadowStrategy? = nil
     ) {
         self.type = type
+        self.scaleDownDelaySeconds = scaleDownDelaySeconds
         self.canary = canary
         self.blueGreen = blueGreen
         self.shadow = shadow

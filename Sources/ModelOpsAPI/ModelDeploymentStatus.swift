@@ -39,6 +39,9 @@ public struct ModelDeploymentStatus: Sendable, Hashable, Codable {
     /// Analyses of the current (or last) candidate, keyed by name.
     public var analysisRuns: [AnalysisRunStatus]?
 
+    /// The HTTPRoute as last applied (Gateway API routing).
+    public var httpRoute: HTTPRouteStatus?
+
     /// Versions rolled back; a policy-promoted version listed here is not rolled out again.
     public var rejectedVersions: [RejectedVersion]?
 
@@ -56,6 +59,7 @@ public struct ModelDeploymentStatus: Sendable, Hashable, Codable {
         stable: StableStatus? = nil,
         canary: CanaryStatus? = nil,
         analysisRuns: [AnalysisRunStatus]? = nil,
+        httpRoute: HTTPRouteStatus? = nil,
         rejectedVersions: [RejectedVersion]? = nil,
         history: [RevisionHistoryEntry]? = nil,
         conditions: [Condition]? = nil
@@ -67,6 +71,7 @@ public struct ModelDeploymentStatus: Sendable, Hashable, Codable {
         self.stable = stable
         self.canary = canary
         self.analysisRuns = analysisRuns
+        self.httpRoute = httpRoute
         self.rejectedVersions = rejectedVersions
         self.history = history
         self.conditions = conditions

@@ -176,6 +176,31 @@ enum BadManifests {
             name: "GatewayAPI routing without a route", yaml: mdep(pinned, template, "trafficRouting: {type: GatewayAPI}"),
             field: "spec.trafficRouting.gatewayAPI", reason: "FieldValueInvalid",
             message: "trafficRouting.gatewayAPI is required when type is GatewayAPI", check: .cel),
+        // What the HTTPRoute CRD (Gateway API v1.6.1) refuses is refused up front, so the
+        // operator never writes a route the API server would reject.
+        BadManifest(
+            name: "upper-case hostname", yaml: mdep(pinned, template, "trafficRouting: {type: GatewayAPI, gatewayAPI: {httpRoute: fraud, hostnames: [Models.Example.com]}}"),
+            field: "spec.trafficRouting.gatewayAPI.hostnames[0]", reason: "FieldValueInvalid",
+            message: "should match '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'", check: .schema),
+        BadManifest(
+            name: "hostname with a port", yaml: mdep(pinned, template, "trafficRouting: {type: GatewayAPI, gatewayAPI: {httpRoute: fraud, hostnames: [\"models.example.com:8080\"]}}"),
+            field: "spec.trafficRouting.gatewayAPI.hostnames[0]", reason: "FieldValueInvalid",
+            message: "should match", check: .schema),
+        BadManifest(
+            name: "sectionName with upper case and underscore",
+            yaml: mdep(pinned, template, "trafficRouting: {type: GatewayAPI, gatewayAPI: {httpRoute: fraud, parentRefs: [{name: gw, sectionName: HTTP_Listener}]}}"),
+            field: "spec.trafficRouting.gatewayAPI.parentRefs[0].sectionName", reason: "FieldValueInvalid",
+            message: "should match", check: .schema),
+        BadManifest(
+            name: "two parentRefs to one parent without sectionNames",
+            yaml: mdep(pinned, template, "trafficRouting: {type: GatewayAPI, gatewayAPI: {httpRoute: fraud, parentRefs: [{name: gw}, {name: gw}]}}"),
+            field: "spec.trafficRouting.gatewayAPI.parentRefs", reason: "FieldValueInvalid",
+            message: "sectionName must be unique when parentRefs includes 2 or more references to the same parent", check: .cel),
+        BadManifest(
+            name: "two parentRefs to one parent, one with a sectionName",
+            yaml: mdep(pinned, template, "trafficRouting: {type: GatewayAPI, gatewayAPI: {httpRoute: fraud, parentRefs: [{name: gw}, {name: gw, sectionName: http}]}}"),
+            field: "spec.trafficRouting.gatewayAPI.parentRefs", reason: "FieldValueInvalid",
+            message: "sectionName must be specified when parentRefs includes 2 or more references to the same parent", check: .cel),
         BadManifest(
             name: "negative revision history limit", yaml: mdep(pinned, template, "revisionHistoryLimit: -1"),
             field: "spec.revisionHistoryLimit", reason: "FieldValueInvalid",

@@ -131,10 +131,13 @@ struct CRDTests {
             for part in path.split(separator: ".") { node = node?["properties"]?[String(part)] }
             return node?["default"]
         }
+        // spec.strategy and spec.trafficRouting default to objects that carry their `type`: a real
+        // API server validates a default against the CEL rules beside it *without* applying the
+        // nested defaults first, so `{}` made the rules read a missing key (golden 113 → 116).
         let table: [(JSON, String, JSON)] = [
             (md, "spec.replicas", 1), (md, "spec.port", 8080), (md, "spec.progressDeadlineSeconds", 600),
-            (md, "spec.revisionHistoryLimit", 10), (md, "spec.strategy", [:]), (md, "spec.strategy.type", "Canary"),
-            (md, "spec.trafficRouting", [:]), (md, "spec.trafficRouting.type", "Replicas"),
+            (md, "spec.revisionHistoryLimit", 10), (md, "spec.strategy", ["type": "Canary"]), (md, "spec.strategy.type", "Canary"),
+            (md, "spec.trafficRouting", ["type": "Replicas"]), (md, "spec.trafficRouting.type", "Replicas"),
             (md, "spec.analysis.interval", "1m"), (md, "spec.analysis.count", 5),
             (md, "spec.analysis.failureLimit", 0), (md, "spec.analysis.inconclusiveLimit", 0),
             (tj, "spec.backend", "Job"), (tj, "spec.backoffLimit", 3),

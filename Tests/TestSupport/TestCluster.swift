@@ -17,6 +17,9 @@ public final class TestCluster: Sendable {
         var options = TestAPIServer.Options()
         options.api.rbac = rbac
         options.simulator = simulator
+        // The real Gateway API CRDs where ../shared/gateway-api exists, the built-in HTTPRoute
+        // otherwise; `configure` may pick another release (`GatewayAPIFixtures.crds(.v1_2_1)`).
+        if let crds = GatewayAPIFixtures.crds(.v1_6_1) { options.api.gatewayAPICRDs = crds }
         configure(&options.api)
         let server = try await TestAPIServer.start(options)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kts-\(UUID().uuidString)")

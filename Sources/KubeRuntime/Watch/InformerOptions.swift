@@ -19,6 +19,11 @@ public struct InformerOptions: Sendable {
     public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
     /// Called for every failure the informer recovers from (for logs and metrics).
     public var onError: (@Sendable (InformerFailure) -> Void)?
+    /// For kinds a cluster may not serve (a CRD of an optional integration, such as the Gateway
+    /// API's HTTPRoute): a list answered 404 counts as an empty, synced cache instead of a failure
+    /// that holds every controller using it back, and is tried again after this long, so a kind
+    /// installed later is picked up. nil: a 404 is a failure like any other.
+    public var absentKindRecheck: Duration? = nil
 
     public init(labelSelector: String? = nil, fieldSelector: String? = nil) {
         self.labelSelector = labelSelector

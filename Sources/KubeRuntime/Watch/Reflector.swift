@@ -36,6 +36,9 @@ struct Reflector<Object: Sendable>: Sendable {
     private enum Phase {
         case list
         case watch(from: String)
+        /// The server does not serve the kind (`absentKindRecheck`): the cache is empty until a
+        /// later list finds it.
+        case absent
     }
 
     /// Runs until the task is cancelled.
@@ -63,10 +66,23 @@ struct Reflector<Object: Sendable>: Sendable {
                     phase = .watch(from: resourceVersion)
                 } catch {
                     if isCancellation(error) { return }
+                    if options.absentKindRecheck != nil, error.code == 404 {
+                        deliver(.list([], resourceVersion: ""))
+                        listedOnce = true
+                        phase = .absent
+                        continue
+                    }
                     let delay = delay(after: error, &backoff)
                     report(.list, error, .relistAfter(delay))
                     guard await wait(delay, &backoff) else { return }
                 }
+            case .absent:
+                do {
+                    try await options.time.sleep(options.absentKindRecheck ?? .seconds(60))
+                } catch {
+                    return
+                }
+                phase = .list
             case let .watch(from):
                 var resourceVersion = from
                 var delivered = false

@@ -7,6 +7,33 @@ enum CELEscaping {
         "import", "let", "loop", "package", "namespace", "return", "var", "void", "while",
     ]
 
+    /// The CEL identifier for a property name (`Escape`), or nil when the name cannot be one
+    /// (it starts with a digit or holds a character outside `[a-zA-Z0-9_.\-/]`): such properties
+    /// are invisible to rules.
+    static func escape(_ name: String) -> String? {
+        guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return nil }
+        if reservedWords.contains(name) { return "__\(name)__" }
+        let scalars = Array(name.unicodeScalars)
+        var out = ""
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            switch c {
+            case "_" where i + 1 < scalars.count && scalars[i + 1] == "_":
+                out += "__underscores__"
+                i += 2
+                continue
+            case ".": out += "__dot__"
+            case "-": out += "__dash__"
+            case "/": out += "__slash__"
+            case "_", "a"..."z", "A"..."Z", "0"..."9": out.unicodeScalars.append(c)
+            default: return nil
+            }
+            i += 1
+        }
+        return out
+    }
+
     /// The property name an escaped identifier stands for; nil when nothing was escaped.
     static func unescape(_ name: String) -> String? {
         if name.hasPrefix("__") && name.hasSuffix("__") && name.count > 4 {

@@ -19,7 +19,7 @@ struct CELEvaluator {
     ]
 
     func evaluate(_ node: CELNode) throws(CELError) -> CELValue {
-        switch node {
+        switch node.kind {
         case let .literal(value):
             return value
 
@@ -52,7 +52,7 @@ struct CELEvaluator {
             for a in argNodes { args.append(try evaluate(a)) }
             return try CELFunctions.call(name, target: target, args: args)
 
-        case let .matches(operand, regex):
+        case let .matches(operand, regex, _):
             guard case let .string(s) = try evaluate(operand) else { throw .noSuchOverload }
             return .bool(regex.matches(s))
 

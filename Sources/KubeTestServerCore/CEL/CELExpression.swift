@@ -8,8 +8,9 @@ import KubeCore
 ///     let rule = try CELExpression("self.replicas >= 2 || self.mode != 'Fast'")
 ///     let ok = try rule.evaluate(["self": spec])   // .bool(true)
 ///
-/// There is no static type checking: a rule cel-go's checker would reject (`1 + 1.0`, an unknown
-/// function) compiles here and fails only when evaluated.
+/// Parsing alone does not type-check: ``CELChecker`` does that (and ``CELCostEstimator`` estimates
+/// the cost) when a CRD is written, so a rule cel-go's checker would reject (`1 + 1.0`, an
+/// unknown function) never reaches evaluation through a CRD.
 public struct CELExpression: Sendable {
     public let source: String
     let root: CELNode
@@ -42,20 +43,32 @@ public struct CELExpression: Sendable {
         return b
     }
 
-    func evaluateValue(_ bindings: [String: JSON], budget: CELBudget = CELBudget()) throws(CELError) -> CELValue {
+    /// Evaluates a validation rule over values of `schema` (`self`, `oldSelf`), typed as
+    /// Kubernetes types them: a `format: date-time` string is a timestamp, a `type: number` 1 a
+    /// double — what the rule was type-checked against.
+    public func evaluateBool(_ bindings: [String: JSON], schema: StructuralSchema) throws(CELError) -> Bool {
+        guard case let .bool(b) = try evaluateValue(bindings, schema: schema) else {
+            throw CELError("rule did not evaluate to a bool")
+        }
+        return b
+    }
+
+    func evaluateValue(_ bindings: [String: JSON], schema: StructuralSchema? = nil, budget: CELBudget = CELBudget())
+        throws(CELError) -> CELValue
+    {
         var values: [String: CELValue] = [:]
-        for (name, json) in bindings { values[name] = CELValue(json: json) }
+        for (name, json) in bindings { values[name] = CELValue(json: json, schema: schema) }
         return try CELEvaluator(bindings: values, budget: budget).evaluate(root)
     }
 
     private static func collectVariables(_ node: CELNode, bound: Set<String>, into free: inout Set<String>) {
         func visit(_ n: CELNode, _ b: Set<String> = bound) { collectVariables(n, bound: b, into: &free) }
-        switch node {
+        switch node.kind {
         case .literal: break
         case let .identifier(name):
             if !bound.contains(name) && !CELEvaluator.typeNames.contains(name) { free.insert(name) }
         case let .select(operand, _, _), let .presence(operand, _), let .not(operand), let .negate(operand),
-            let .matches(operand, _):
+            let .matches(operand, _, _):
             visit(operand)
         case let .index(a, b, _), let .and(a, b), let .or(a, b), let .binary(_, a, b):
             visit(a)

@@ -29,6 +29,9 @@ enum CELFunctions {
         case ("optional.none", 0): return .optional(.none)
         case ("optional.ofNonZeroValue", 1):
             return .optional(CELOptional(isZero(args[0]) ? nil : args[0]))
+        case ("lists.range", 1):
+            guard case let .int(n) = args[0] else { throw .noSuchOverload(name, args) }
+            return .list(n > 0 ? (0..<n).map(CELValue.int) : [])
         case ("strings.quote", 1):
             guard case let .string(s) = args[0] else { throw .noSuchOverload(name, args) }
             return .string(CELStrings.quote(s))
@@ -48,7 +51,7 @@ enum CELFunctions {
 
     private static let knownGlobals: Set<String> = [
         "size", "int", "uint", "double", "string", "bool", "bytes", "duration", "timestamp", "type", "dyn",
-        "matches", "optional.of", "optional.none", "optional.ofNonZeroValue", "strings.quote", "sets.contains",
+        "matches", "optional.of", "optional.none", "optional.ofNonZeroValue", "strings.quote", "lists.range", "sets.contains",
         "sets.equivalent", "sets.intersects",
     ]
 
@@ -117,6 +120,7 @@ enum CELFunctions {
         "size", "contains", "startsWith", "endsWith", "matches", "lowerAscii", "upperAscii", "trim", "split", "join",
         "indexOf", "lastIndexOf", "replace", "substring", "charAt", "reverse", "format", "find", "findAll", "isSorted", "sum",
         "min", "max", "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear",
-        "getHours", "getMinutes", "getSeconds", "getMilliseconds", "hasValue", "value", "orValue", "or",
+        "getHours", "getMinutes", "getSeconds", "getMilliseconds", "hasValue", "value", "orValue", "or", "distinct", "first",
+        "last", "slice", "flatten", "sort",
     ]
 }

@@ -1,32 +1,44 @@
-/// The compiled form of a CEL expression: parsed once, walked on every evaluation.
+/// The compiled form of a CEL expression: parsed once, walked on every evaluation and, at CRD
+/// creation, type-checked and cost-estimated.
 ///
 /// Macros (`has`, `all`, `exists`, `exists_one`, `map`, `filter`, `cel.bind`) are expanded into
-/// dedicated nodes at parse time, as cel-go does, so evaluation never looks at names to decide
-/// control flow.
-indirect enum CELNode: Sendable {
-    case literal(CELValue)
-    case identifier(String)
-    /// `operand.field`; `optional` for `operand.?field`.
-    case select(CELNode, field: String, optional: Bool)
-    /// `has(operand.field)`.
-    case presence(CELNode, field: String)
-    /// `operand[index]`; `optional` for `operand[?index]`.
-    case index(CELNode, CELNode, optional: Bool)
-    /// A function (`size(x)`) or method (`x.size()`) call; `target` is the receiver.
-    case call(String, target: CELNode?, args: [CELNode])
-    /// `x.matches('literal')`: the regex is compiled once, at parse time.
-    case matches(CELNode, CELRegex)
-    case list([CELListElement])
-    case map([CELMapEntry])
-    case conditional(CELNode, CELNode, CELNode)
-    case and(CELNode, CELNode)
-    case or(CELNode, CELNode)
-    case not(CELNode)
-    case negate(CELNode)
-    case binary(CELBinaryOperator, CELNode, CELNode)
-    case comprehension(CELComprehension)
-    /// `cel.bind(name, value, body)`.
-    case bind(String, CELNode, CELNode)
+/// dedicated kinds at parse time, so evaluation never looks at names to decide control flow.
+///
+/// Every node carries the source offset cel-go's parser gives the same expression (the operator
+/// token of `a > b`, the `.` of a selection, the `(` of a call or macro, the `[` of an index), so
+/// that compile errors point where kube-apiserver's do, and an `id` unique within its expression
+/// under which the checker records types and overloads.
+struct CELNode: Sendable {
+    var id: Int
+    /// Offset in Unicode scalars from the start of the expression.
+    var offset: Int
+    var kind: Kind
+
+    indirect enum Kind: Sendable {
+        case literal(CELValue)
+        case identifier(String)
+        /// `operand.field`; `optional` for `operand.?field`.
+        case select(CELNode, field: String, optional: Bool)
+        /// `has(operand.field)`.
+        case presence(CELNode, field: String)
+        /// `operand[index]`; `optional` for `operand[?index]`.
+        case index(CELNode, CELNode, optional: Bool)
+        /// A function (`size(x)`) or method (`x.size()`) call; `target` is the receiver.
+        case call(String, target: CELNode?, args: [CELNode])
+        /// `x.matches('literal')`: the regex is compiled once, at parse time.
+        case matches(CELNode, CELRegex, pattern: CELNode)
+        case list([CELListElement])
+        case map([CELMapEntry])
+        case conditional(CELNode, CELNode, CELNode)
+        case and(CELNode, CELNode)
+        case or(CELNode, CELNode)
+        case not(CELNode)
+        case negate(CELNode)
+        case binary(CELBinaryOperator, CELNode, CELNode)
+        case comprehension(CELComprehension)
+        /// `cel.bind(name, value, body)`.
+        case bind(String, CELNode, CELNode)
+    }
 }
 
 struct CELListElement: Sendable {
@@ -55,6 +67,11 @@ enum CELBinaryOperator: String, Sendable {
     case divide = "/"
     case modulo = "%"
     case `in` = "in"
+
+    /// The function name cel-go gives the operator (`_>_`, `@in`), as overload errors spell it.
+    var functionName: String {
+        self == .in ? "@in" : "_\(rawValue)_"
+    }
 }
 
 /// An expanded iteration macro.

@@ -12,12 +12,13 @@ struct CELParser {
         "package", "namespace", "return", "var", "void", "while",
     ]
     /// Receivers that name a function namespace rather than a variable: `optional.of(x)`.
-    private static let namespaces: Set<String> = ["optional", "cel", "strings", "math", "sets", "base64"]
+    private static let namespaces: Set<String> = ["optional", "cel", "strings", "math", "sets", "base64", "lists"]
 
     private let source: String
     private let tokens: [CELToken]
     private var pos = 0
     private var depth = 0
+    private var nextID = 1
 
     static func parse(_ source: String) throws(CELError) -> CELNode {
         let size = source.unicodeScalars.count
@@ -38,6 +39,12 @@ struct CELParser {
     }
 
     // MARK: Token helpers
+
+    /// A node with a fresh id, attributed to `offset` (see `CELNode` for which token that is).
+    private mutating func node(_ offset: Int, _ kind: CELNode.Kind) -> CELNode {
+        defer { nextID += 1 }
+        return CELNode(id: nextID, offset: offset, kind: kind)
+    }
 
     private var current: CELToken { tokens[min(pos, tokens.count - 1)] }
 
@@ -85,31 +92,44 @@ struct CELParser {
         try nest()
         defer { depth -= 1 }
         let condition = try parseOr()
+        let question = current.offset
         guard accept("?") else { return condition }
         let then = try parseOr()
         try expect(":")
         let otherwise = try parseExpression()
-        return .conditional(condition, then, otherwise)
+        return node(question, .conditional(condition, then, otherwise))
     }
 
     private mutating func parseOr() throws(CELError) -> CELNode {
         var terms = [try parseAnd()]
-        while accept("||") { terms.append(try parseAnd()) }
-        return CELParser.balance(terms[...], CELNode.or)
+        var operators: [Int] = []
+        while current.isPunct("||") {
+            operators.append(advance().offset)
+            terms.append(try parseAnd())
+        }
+        return balance(terms, operators, 0, operators.count - 1) { .or($0, $1) }
     }
 
     private mutating func parseAnd() throws(CELError) -> CELNode {
         var terms = [try parseRelation()]
-        while accept("&&") { terms.append(try parseRelation()) }
-        return CELParser.balance(terms[...], CELNode.and)
+        var operators: [Int] = []
+        while current.isPunct("&&") {
+            operators.append(advance().offset)
+            terms.append(try parseRelation())
+        }
+        return balance(terms, operators, 0, operators.count - 1) { .and($0, $1) }
     }
 
-    /// Long `&&`/`||` chains become balanced trees, as cel-go builds them; the operators are
-    /// commutative in CEL so the shape does not change results, only the nesting depth.
-    private static func balance(_ terms: ArraySlice<CELNode>, _ make: (CELNode, CELNode) -> CELNode) -> CELNode {
-        if terms.count == 1, let only = terms.first { return only }
-        let mid = terms.startIndex + terms.count / 2
-        return make(balance(terms[..<mid], make), balance(terms[mid...], make))
+    /// Long `&&`/`||` chains become balanced trees exactly as cel-go's balancer builds them (the
+    /// middle operator at the top, `(a && b) && c` for three terms), so that errors and costs
+    /// come out in the same places; the operators are commutative, so results do not change.
+    private mutating func balance(_ terms: [CELNode], _ operators: [Int], _ lo: Int, _ hi: Int,
+                                  _ make: (CELNode, CELNode) -> CELNode.Kind) -> CELNode {
+        guard hi >= lo else { return terms[0] }
+        let mid = (lo + hi + 1) / 2
+        let left = mid == lo ? terms[mid] : balance(terms, operators, lo, mid - 1, make)
+        let right = mid == hi ? terms[mid + 1] : balance(terms, operators, mid + 1, hi, make)
+        return node(operators[mid], make(left, right))
     }
 
     private mutating func parseRelation() throws(CELError) -> CELNode {
@@ -128,9 +148,9 @@ struct CELParser {
             case .identifier("in"): op = .in
             default: return left
             }
-            pos += 1
+            let offset = advance().offset
             try nest()
-            left = .binary(op, left, try parseAdditive())
+            left = node(offset, .binary(op, left, try parseAdditive()))
         }
     }
 
@@ -145,9 +165,9 @@ struct CELParser {
             case .punct("-"): op = .subtract
             default: return left
             }
-            pos += 1
+            let offset = advance().offset
             try nest()
-            left = .binary(op, left, try parseMultiplicative())
+            left = node(offset, .binary(op, left, try parseMultiplicative()))
         }
     }
 
@@ -163,31 +183,33 @@ struct CELParser {
             case .punct("%"): op = .modulo
             default: return left
             }
-            pos += 1
+            let offset = advance().offset
             try nest()
-            left = .binary(op, left, try parseUnary())
+            left = node(offset, .binary(op, left, try parseUnary()))
         }
     }
 
     private mutating func parseUnary() throws(CELError) -> CELNode {
         if current.isPunct("!") {
+            let first = current.offset
             var count = 0
             while accept("!") { count += 1 }
             let operand = try parseMember()
             // cel-go drops an even number of negations entirely.
-            return count % 2 == 0 ? operand : .not(operand)
+            return count % 2 == 0 ? operand : node(first, .not(operand))
         }
         if current.isPunct("-") {
+            let first = current.offset
             var count = 0
             while current.isPunct("-") {
                 // `-` directly before a number literal is part of the literal (so that
                 // -9223372036854775808 is representable).
                 switch peekToken(1).kind {
                 case .int, .double:
-                    pos += 1
-                    let literal = try parseNumber(negative: true)
+                    let sign = advance().offset
+                    let literal = try parseNumber(negative: true, at: sign)
                     let operand = try parseMemberSuffixes(literal)
-                    return count % 2 == 0 ? operand : .negate(operand)
+                    return count % 2 == 0 ? operand : node(first, .negate(operand))
                 default:
                     break
                 }
@@ -195,24 +217,26 @@ struct CELParser {
                 count += 1
             }
             let operand = try parseMember()
-            return count % 2 == 0 ? operand : .negate(operand)
+            return count % 2 == 0 ? operand : node(first, .negate(operand))
         }
         return try parseMember()
     }
 
-    private mutating func parseNumber(negative: Bool) throws(CELError) -> CELNode {
+    /// A number literal; `at` is the offset of its minus sign when it has one.
+    private mutating func parseNumber(negative: Bool, at sign: Int? = nil) throws(CELError) -> CELNode {
         let token = advance()
+        let offset = sign ?? token.offset
         switch token.kind {
         case let .int(magnitude):
             if negative {
-                if magnitude == UInt64(Int64.max) + 1 { return .literal(.int(Int64.min)) }
-                if magnitude <= UInt64(Int64.max) { return .literal(.int(-Int64(magnitude))) }
+                if magnitude == UInt64(Int64.max) + 1 { return node(offset, .literal(.int(Int64.min))) }
+                if magnitude <= UInt64(Int64.max) { return node(offset, .literal(.int(-Int64(magnitude)))) }
             } else if magnitude <= UInt64(Int64.max) {
-                return .literal(.int(Int64(magnitude)))
+                return node(offset, .literal(.int(Int64(magnitude))))
             }
             throw error("invalid int literal", at: token)
         case let .double(d):
-            return .literal(.double(negative ? -d : d))
+            return node(offset, .literal(.double(negative ? -d : d)))
         default:
             throw syntaxError("mismatched input '\(token.text)'", at: token)
         }
@@ -223,10 +247,11 @@ struct CELParser {
     }
 
     private mutating func parseMemberSuffixes(_ start: CELNode) throws(CELError) -> CELNode {
-        var node = start
+        var result = start
         let startDepth = depth
         defer { depth = startDepth }
         while true {
+            let dot = current.offset
             if accept(".") {
                 try nest()
                 let optional = accept("?")
@@ -234,7 +259,9 @@ struct CELParser {
                 let name: String
                 switch nameToken.kind {
                 case let .identifier(n):
-                    if CELParser.reserved.contains(n) || ["true", "false", "null", "in"].contains(n) {
+                    // Only the grammar's keywords; reserved words such as `namespace` are
+                    // identifiers to the lexer and may name fields.
+                    if ["true", "false", "null", "in"].contains(n) {
                         throw syntaxError("mismatched input '\(n)' expecting IDENTIFIER", at: nameToken)
                     }
                     name = n
@@ -244,20 +271,20 @@ struct CELParser {
                         "mismatched input '\(nameToken.text)' expecting {IDENTIFIER, ESC_IDENTIFIER}", at: nameToken)
                 }
                 if !optional, case .identifier = nameToken.kind, current.isPunct("(") {
-                    pos += 1
+                    let open = advance()
                     let args = try parseArguments(closing: ")")
-                    node = try makeCall(name, target: node, args: args, at: nameToken)
+                    result = try makeCall(name, target: result, args: args, at: nameToken, open: open.offset)
                 } else {
-                    node = .select(node, field: name, optional: optional)
+                    result = self.node(dot, .select(result, field: name, optional: optional))
                 }
             } else if accept("[") {
                 try nest()
                 let optional = accept("?")
                 let index = try parseExpression()
                 try expect("]")
-                node = .index(node, index, optional: optional)
+                result = self.node(dot, .index(result, index, optional: optional))
             } else {
-                return node
+                return result
             }
         }
     }
@@ -279,30 +306,31 @@ struct CELParser {
             return try parseNumber(negative: false)
         case let .uint(u):
             pos += 1
-            return .literal(.uint(u))
+            return node(token.offset, .literal(.uint(u)))
         case let .string(s):
             pos += 1
-            return .literal(.string(s))
+            return node(token.offset, .literal(.string(s)))
         case let .bytes(b):
             pos += 1
-            return .literal(.bytes(b))
+            return node(token.offset, .literal(.bytes(b)))
         case let .identifier(name):
             pos += 1
             switch name {
-            case "true": return .literal(.bool(true))
-            case "false": return .literal(.bool(false))
-            case "null": return .literal(.null)
+            case "true": return node(token.offset, .literal(.bool(true)))
+            case "false": return node(token.offset, .literal(.bool(false)))
+            case "null": return node(token.offset, .literal(.null))
             case "in": throw syntaxError("mismatched input 'in'", at: token)
             default: break
             }
             if CELParser.reserved.contains(name) {
                 throw error("reserved identifier: \(name)", at: token)
             }
-            if accept("(") {
+            if current.isPunct("(") {
+                let open = advance()
                 let args = try parseArguments(closing: ")")
-                return try makeCall(name, target: nil, args: args, at: token)
+                return try makeCall(name, target: nil, args: args, at: token, open: open.offset)
             }
-            return .identifier(name)
+            return node(token.offset, .identifier(name))
         case .punct("."):
             // A leading dot names the root scope: `.self` is `self`.
             pos += 1
@@ -326,7 +354,7 @@ struct CELParser {
                 if !accept(",") { break }
             }
             try expect("]")
-            return .list(elements)
+            return node(token.offset, .list(elements))
         case .punct("{"):
             pos += 1
             try nest()
@@ -341,7 +369,7 @@ struct CELParser {
                 if !accept(",") { break }
             }
             try expect("}")
-            return .map(entries)
+            return node(token.offset, .map(entries))
         case .eof:
             throw syntaxError("mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}")
         default:
@@ -352,67 +380,74 @@ struct CELParser {
     // MARK: Calls and macros
 
     private func simpleName(_ node: CELNode, at token: CELToken) throws(CELError) -> String {
-        guard case let .identifier(name) = node else {
+        guard case let .identifier(name) = node.kind else {
             throw error("argument must be a simple name", at: token)
         }
         return name
     }
 
-    private func makeCall(_ name: String, target: CELNode?, args: [CELNode], at token: CELToken) throws(CELError) -> CELNode {
+    /// A call or the macro it spells. `token` is the function name (where macro errors point);
+    /// the node sits at `open`, the `(`, as cel-go places calls and macro expansions.
+    private mutating func makeCall(_ name: String, target: CELNode?, args: [CELNode], at token: CELToken, open: Int)
+        throws(CELError) -> CELNode
+    {
         guard let target else {
             switch (name, args.count) {
             case ("has", 1):
-                guard case let .select(operand, field, false) = args[0] else {
+                guard case let .select(operand, field, false) = args[0].kind else {
                     throw error("invalid argument to has() macro", at: token)
                 }
-                return .presence(operand, field: field)
+                return node(open, .presence(operand, field: field))
             case ("matches", 2):
-                if case let .literal(.string(pattern)) = args[1] {
-                    return .matches(args[0], try compileRegex(pattern, at: token))
+                if case let .literal(.string(pattern)) = args[1].kind {
+                    return node(open, .matches(args[0], try compileRegex(pattern, at: token), pattern: args[1]))
                 }
             default: break
             }
-            return .call(name, target: nil, args: args)
+            return node(open, .call(name, target: nil, args: args))
         }
-        if case let .identifier(namespace) = target, CELParser.namespaces.contains(namespace) {
+        if case let .identifier(namespace) = target.kind, CELParser.namespaces.contains(namespace) {
             if namespace == "cel" && name == "bind" {
                 guard args.count == 3 else { throw error("cel.bind() expects 3 arguments", at: token) }
-                return .bind(try simpleName(args[0], at: token), args[1], args[2])
+                return node(open, .bind(try simpleName(args[0], at: token), args[1], args[2]))
             }
-            return .call("\(namespace).\(name)", target: nil, args: args)
+            return node(open, .call("\(namespace).\(name)", target: nil, args: args))
         }
         func comprehension(_ kind: CELComprehension.Kind, twoVariables: Bool, predicate: CELNode? = nil, body: CELNode)
-            throws(CELError) -> CELNode
+            throws(CELError) -> CELNode.Kind
         {
-            CELNode.comprehension(
+            .comprehension(
                 CELComprehension(
                     kind: kind, range: target, variable: try simpleName(args[0], at: token),
                     valueVariable: twoVariables ? try simpleName(args[1], at: token) : nil,
                     predicate: predicate, body: body))
         }
+        let expanded: CELNode.Kind?
         switch (name, args.count) {
-        case ("all", 2): return try comprehension(.all, twoVariables: false, body: args[1])
-        case ("all", 3): return try comprehension(.all, twoVariables: true, body: args[2])
-        case ("exists", 2): return try comprehension(.exists, twoVariables: false, body: args[1])
-        case ("exists", 3): return try comprehension(.exists, twoVariables: true, body: args[2])
-        case ("exists_one", 2), ("existsOne", 2): return try comprehension(.existsOne, twoVariables: false, body: args[1])
-        case ("exists_one", 3), ("existsOne", 3): return try comprehension(.existsOne, twoVariables: true, body: args[2])
-        case ("map", 2): return try comprehension(.map, twoVariables: false, body: args[1])
-        case ("map", 3): return try comprehension(.map, twoVariables: false, predicate: args[1], body: args[2])
-        case ("filter", 2): return try comprehension(.filter, twoVariables: false, predicate: args[1], body: args[1])
-        case ("transformList", 3): return try comprehension(.transformList, twoVariables: true, body: args[2])
+        case ("all", 2): expanded = try comprehension(.all, twoVariables: false, body: args[1])
+        case ("all", 3): expanded = try comprehension(.all, twoVariables: true, body: args[2])
+        case ("exists", 2): expanded = try comprehension(.exists, twoVariables: false, body: args[1])
+        case ("exists", 3): expanded = try comprehension(.exists, twoVariables: true, body: args[2])
+        case ("exists_one", 2), ("existsOne", 2): expanded = try comprehension(.existsOne, twoVariables: false, body: args[1])
+        case ("exists_one", 3), ("existsOne", 3): expanded = try comprehension(.existsOne, twoVariables: true, body: args[2])
+        case ("map", 2): expanded = try comprehension(.map, twoVariables: false, body: args[1])
+        case ("map", 3): expanded = try comprehension(.map, twoVariables: false, predicate: args[1], body: args[2])
+        case ("filter", 2): expanded = try comprehension(.filter, twoVariables: false, predicate: args[1], body: args[1])
+        case ("transformList", 3): expanded = try comprehension(.transformList, twoVariables: true, body: args[2])
         case ("transformList", 4):
-            return try comprehension(.transformList, twoVariables: true, predicate: args[2], body: args[3])
-        case ("transformMap", 3): return try comprehension(.transformMap, twoVariables: true, body: args[2])
+            expanded = try comprehension(.transformList, twoVariables: true, predicate: args[2], body: args[3])
+        case ("transformMap", 3): expanded = try comprehension(.transformMap, twoVariables: true, body: args[2])
         case ("transformMap", 4):
-            return try comprehension(.transformMap, twoVariables: true, predicate: args[2], body: args[3])
+            expanded = try comprehension(.transformMap, twoVariables: true, predicate: args[2], body: args[3])
         case ("matches", 1):
-            if case let .literal(.string(pattern)) = args[0] {
-                return .matches(target, try compileRegex(pattern, at: token))
+            if case let .literal(.string(pattern)) = args[0].kind {
+                expanded = .matches(target, try compileRegex(pattern, at: token), pattern: args[0])
+            } else {
+                expanded = nil
             }
-        default: break
+        default: expanded = nil
         }
-        return .call(name, target: target, args: args)
+        return node(open, expanded ?? .call(name, target: target, args: args))
     }
 
     /// A literal pattern is compiled once here; a bad one fails compilation, as with the regex

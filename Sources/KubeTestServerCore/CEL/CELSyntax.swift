@@ -5,6 +5,12 @@
 ///      | .....^
 enum CELSyntax {
     static func error(_ message: String, source: String, offset: Int) -> CELError {
+        CELError(format(message, source: source, offset: offset))
+    }
+
+    /// One error as cel-go displays it: position (1-based line and column, columns counting
+    /// code points), message, the source line and a caret under the column.
+    static func format(_ message: String, source: String, offset: Int) -> String {
         let scalars = Array(source.unicodeScalars)
         let clamped = max(0, min(offset, scalars.count))
         var line = 1
@@ -19,6 +25,6 @@ enum CELSyntax {
         lineText.append(contentsOf: scalars[lineStart..<lineEnd])
         let column = clamped - lineStart
         let snippet = "\n | \(String(lineText))\n | \(String(repeating: ".", count: column))^"
-        return CELError("ERROR: <input>:\(line):\(column + 1): \(message)\(snippet)")
+        return "ERROR: <input>:\(line):\(column + 1): \(message)\(snippet)"
     }
 }

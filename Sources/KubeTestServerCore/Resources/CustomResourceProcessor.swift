@@ -10,6 +10,9 @@ public struct CustomResourceProcessor: Sendable {
     /// Validates the new object against the old one (nil on create).
     public var validate: @Sendable (JSON, JSON?) -> [FieldError]
     public var mergeSchema: MergeSchema
+    /// The fields of an applied configuration the schema does not declare (server-side apply
+    /// refuses them; see ``UndeclaredFields``).
+    public var undeclaredFields: @Sendable (JSON) -> [String] = { _ in [] }
 }
 
 extension CustomResourceProcessor {
@@ -17,25 +20,22 @@ extension CustomResourceProcessor {
     /// Returns nil (no processing) for a schema the server cannot read, as a real server would
     /// have refused such a CRD.
     public static func make(openAPIV3Schema: JSON) -> CustomResourceProcessor? {
+        memo.value(for: openAPIV3Schema) { build(openAPIV3Schema) }
+    }
+
+    /// Processors are immutable (their rule cache is thread-safe), so test servers installing the
+    /// same CRDs share them.
+    private static let memo = SchemaMemo<CustomResourceProcessor?>()
+
+    private static func build(_ openAPIV3Schema: JSON) -> CustomResourceProcessor? {
         guard let schema = try? StructuralSchema(openAPIV3Schema) else { return nil }
-        let cache = CELCache()
-        let cel: CELRuleEvaluator = { rule, value, old in
-            do {
-                let expression = try cache.expression(rule)
-                var bindings: [String: JSON] = ["self": value]
-                if let old { bindings["oldSelf"] = old }
-                return .success(try expression.evaluateBool(bindings))
-            } catch let error as CELError {
-                return .failure(CELRuleFailure(message: error.message))
-            } catch {
-                return .failure(CELRuleFailure(message: "\(error)"))
-            }
-        }
+        let cel = CELCache().ruleEvaluator()
         return CustomResourceProcessor(
             prune: { schema.prune(&$0) },
             applyDefaults: { schema.applyDefaults(&$0) },
             validate: { schema.validate($0, old: $1, cel: cel) },
-            mergeSchema: MergeSchema(openAPIV3Schema: openAPIV3Schema))
+            mergeSchema: MergeSchema(openAPIV3Schema: openAPIV3Schema),
+            undeclaredFields: { UndeclaredFields.paths($0, schema: schema) })
     }
 }
 
@@ -48,5 +48,21 @@ final class CELCache: Sendable {
         let expression = try CELExpression(source)
         compiled.withLock { $0[source] = expression }
         return expression
+    }
+
+    /// Evaluates rules compiled through this cache, with `self` and (when given) `oldSelf`.
+    func ruleEvaluator() -> CELRuleEvaluator {
+        { rule, value, old, schema in
+            do {
+                let expression = try self.expression(rule)
+                var bindings: [String: JSON] = ["self": value]
+                if let old { bindings["oldSelf"] = old }
+                return .success(try expression.evaluateBool(bindings, schema: schema))
+            } catch let error as CELError {
+                return .failure(CELRuleFailure(message: error.message))
+            } catch {
+                return .failure(CELRuleFailure(message: "\(error)"))
+            }
+        }
     }
 }

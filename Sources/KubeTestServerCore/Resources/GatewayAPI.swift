@@ -1,7 +1,46 @@
-/// The Gateway API v1 HTTPRoute CRD (standard channel, trimmed to what traffic routing uses:
-/// parentRefs, hostnames, rules with matches, filters — RequestMirror included — and weighted
-/// backendRefs), installed at start as a cluster with Gateway API would have it.
+import KubeCore
+import Synchronization
+
+/// The Gateway API CRDs a test server installs at start, as a cluster with Gateway API has them.
+///
+/// The real ones are the kubernetes-sigs/gateway-api releases kept in `../shared/gateway-api`
+/// (``fileNames(_:)``); tests read them from there when the folder exists and pass the YAML in
+/// through `APIServer.Configuration.gatewayAPICRDs`. Without the folder (a fresh clone), the
+/// built-in ``httpRouteCRD`` stands in.
 public enum GatewayAPI {
+    /// A Gateway API release as the shared folder holds it.
+    public enum Release: Sendable {
+        /// GatewayClass, Gateway, HTTPRoute and ReferenceGrant of v1.6.1.
+        case v1_6_1
+        /// The HTTPRoute of v1.2.1 alone, whose standard channel has no `requestMirror.percent`
+        /// or `fraction` (added in v1.3): "a cluster with Gateway API v1.2".
+        case v1_2_1
+    }
+
+    /// The release's CRD files in the shared gateway-api folder.
+    public static func fileNames(_ release: Release) -> [String] {
+        switch release {
+        case .v1_6_1:
+            return ["gatewayclasses-v1.6.1.yaml", "gateways-v1.6.1.yaml", "httproutes-v1.6.1.yaml", "referencegrants-v1.6.1.yaml"]
+        case .v1_2_1:
+            return ["httproutes-v1.2.1.yaml"]
+        }
+    }
+
+    /// The objects of a multi-document YAML text, parsed once per process: every test server
+    /// installs the same few hundred kilobytes of CRDs.
+    public static func documents(_ yaml: String) throws(YAMLError) -> [JSON] {
+        if let hit = parsed.withLock({ $0[yaml] }) { return hit }
+        let documents = try JSON.parseYAMLDocuments(yaml)
+        parsed.withLock { $0[yaml] = documents }
+        return documents
+    }
+
+    private static let parsed = Mutex<[String: [JSON]]>([:])
+
+    /// The v1 HTTPRoute CRD (standard channel, trimmed to what traffic routing uses: parentRefs,
+    /// hostnames, rules with matches, filters — RequestMirror included — and weighted
+    /// backendRefs), for when the real CRDs are not at hand.
     public static let httpRouteCRD = """
     apiVersion: apiextensions.k8s.io/v1
     kind: CustomResourceDefinition

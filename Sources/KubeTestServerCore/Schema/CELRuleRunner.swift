@@ -10,6 +10,9 @@ struct CELRuleRunner {
     let evaluateMessage: CELMessageEvaluator?
     var errors: [FieldError] = []
     var warnings: [String] = []
+    /// Whether failures on unchanged values become warnings (updates of custom resources); the
+    /// real server does not ratchet when it checks a CRD's defaults.
+    var ratchets = true
 
     /// `old` is the correlated old value (nil when there is none); `unchangedAncestor` says a
     /// correlated ancestor equals its old value (then every failure below is ratcheted).
@@ -55,7 +58,7 @@ struct CELRuleRunner {
         let usesOldSelf = rule.usesOldSelf
         if usesOldSelf && old == nil && !rule.optionalOldSelf { return }
         let typeValue = JSON.string(s.type ?? "")
-        switch evaluate(rule.rule, value, usesOldSelf ? old : Optional<JSON>.none) {
+        switch evaluate(rule.rule, value, usesOldSelf ? old : Optional<JSON>.none, s) {
         case .success(true):
             return
         case let .failure(failure):
@@ -79,7 +82,7 @@ struct CELRuleRunner {
             }
             let shown: JSON? = (s.type == "object" || s.type == "array") ? Optional<JSON>.none : .some(value)
             let error = Self.fieldError(SchemaFieldPath.display(target), shown, detail, reason: rule.reason)
-            if !usesOldSelf && ratchet {
+            if !usesOldSelf && ratchet && ratchets {
                 warnings.append(error.summary)
             } else {
                 errors.append(error)

@@ -76,14 +76,15 @@ struct OpenAPIResult: Sendable {
 }
 
 /// How `field.Error` shows a bad value (`ErrorBody`): strings `%q`, numbers and booleans
-/// `%v`, null as `null`, maps and lists `%#v`.
+/// `%v`, null as `null`, maps and lists as Go's `json.Marshal` writes them (`["proto"]`,
+/// golden 111; `{"Rule":…}`, golden 094).
 enum ValueRendering {
     static func render(_ value: JSON) -> String {
         switch value {
         case .null: return "null"
         case let .string(s): return GoFormat.quote(s)
         case .bool, .int, .double: return GoFormat.value(value)
-        case .array, .object: return GoFormat.goSyntax(value)
+        case .array, .object: return value.serializedString()
         }
     }
 }

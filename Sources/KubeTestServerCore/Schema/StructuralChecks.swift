@@ -1,9 +1,9 @@
 import KubeCore
 
 /// The checks that make a schema *structural* (apiextensions-apiserver's
-/// `ValidateStructural`) plus the CRD-level rules for the `x-kubernetes-*` extensions.
-/// Without them pruning, defaulting and list merging would have no single answer for what a
-/// field is.
+/// `ValidateStructural`); the rules for the `x-kubernetes-*` extensions are in
+/// ``OpenAPISchemaChecks``. Without them pruning, defaulting and list merging would have no
+/// single answer for what a field is.
 enum StructuralChecks {
     enum Level { case root, item, field }
 
@@ -186,69 +186,6 @@ enum StructuralChecks {
                 }
             }
             if let n = node.not { check(n, against: node, vPath: SchemaFieldPath.child(p, "not"), spinePath: p) }
-            if let items = node.items { walk(items, SchemaFieldPath.child(p, "items")) }
-            for name in node.properties.keys.sorted() {
-                if let child = node.properties[name] { walk(child, SchemaFieldPath.key(SchemaFieldPath.child(p, "properties"), name)) }
-            }
-            if let additional = node.additionalProperties?.schema { walk(additional, SchemaFieldPath.child(p, "additionalProperties")) }
-        }
-        walk(s, path)
-        return errs
-    }
-
-    /// The CRD validation rules for list and map types.
-    static func kubernetesExtensions(_ s: StructuralSchema, path: String) -> [FieldError] {
-        var errs: [FieldError] = []
-        func walk(_ node: StructuralSchema, _ p: String) {
-            let listTypePath = SchemaFieldPath.child(p, "x-kubernetes-list-type")
-            let keysPath = SchemaFieldPath.child(p, "x-kubernetes-list-map-keys")
-            if let listType = node.listType {
-                if !["atomic", "set", "map"].contains(listType) {
-                    errs.append(.notSupported(listTypePath, .string(listType), supported: ["atomic", "set", "map"]))
-                } else if node.type != "array" {
-                    errs.append(.invalid(listTypePath, .string(listType), "must only be used for type == array"))
-                }
-                if listType == "map" {
-                    if node.listMapKeys.isEmpty {
-                        errs.append(.required(keysPath, "must not be empty if x-kubernetes-list-type is map"))
-                    }
-                    if let items = node.items, items.type != "object" || items.embeddedResource {
-                        errs.append(.invalid(SchemaFieldPath.child(SchemaFieldPath.child(p, "items"), "type"), .string(items.type ?? ""),
-                                             "must be object if parent array's x-kubernetes-list-type is map"))
-                    } else if let items = node.items {
-                        for key in node.listMapKeys {
-                            guard let keySchema = items.properties[key] else {
-                                errs.append(.required(SchemaFieldPath.child(SchemaFieldPath.child(p, "items"), "properties"),
-                                                      "entries for all x-kubernetes-list-map-keys are required"))
-                                break
-                            }
-                            if !["string", "integer", "number", "boolean"].contains(keySchema.type ?? "") {
-                                errs.append(.invalid(SchemaFieldPath.child(SchemaFieldPath.key(SchemaFieldPath.child(SchemaFieldPath.child(p, "items"), "properties"), key), "type"),
-                                                     .string(keySchema.type ?? ""), "must be a scalar type if parent array's x-kubernetes-list-type is map"))
-                            }
-                            if !items.required.contains(key) && keySchema.defaultValue == nil {
-                                errs.append(.required(SchemaFieldPath.child(SchemaFieldPath.child(p, "items"), "required"),
-                                                      "all map keys must be required or have a default value"))
-                            }
-                        }
-                    }
-                }
-                if listType == "set", let items = node.items, items.type == "object" && items.mapType != "atomic" {
-                    errs.append(.invalid(SchemaFieldPath.child(SchemaFieldPath.child(p, "items"), "x-kubernetes-map-type"), .string(items.mapType ?? ""),
-                                         "must be atomic as item of a list with x-kubernetes-list-type=set"))
-                }
-            }
-            if !node.listMapKeys.isEmpty && node.listType != "map" {
-                errs.append(.invalid(listTypePath, node.listType.map { .string($0) } ?? .null,
-                                     "must be map if x-kubernetes-list-map-keys is non-empty"))
-            }
-            if let mapType = node.mapType {
-                if !["granular", "atomic"].contains(mapType) {
-                    errs.append(.notSupported(SchemaFieldPath.child(p, "x-kubernetes-map-type"), .string(mapType), supported: ["atomic", "granular"]))
-                } else if node.type != "object" {
-                    errs.append(.invalid(SchemaFieldPath.child(p, "x-kubernetes-map-type"), .string(mapType), "must only be used for type == object"))
-                }
-            }
             if let items = node.items { walk(items, SchemaFieldPath.child(p, "items")) }
             for name in node.properties.keys.sorted() {
                 if let child = node.properties[name] { walk(child, SchemaFieldPath.key(SchemaFieldPath.child(p, "properties"), name)) }

@@ -16,7 +16,7 @@ extension StructuralSchema {
         if errors.isEmpty {
             errors += StructuralChecks.invariants(root, level: .root, path: fieldPath)
             errors += StructuralChecks.completeness(root, path: fieldPath)
-            errors += StructuralChecks.kubernetesExtensions(root, path: fieldPath)
+            errors += OpenAPISchemaChecks.check(root, path: fieldPath, celReady: false).schemaErrors
         }
         guard errors.isEmpty else {
             // The real server sorts these, since they come out of map iteration otherwise.
@@ -190,22 +190,17 @@ struct SchemaParser {
         for (i, element) in list.enumerated() {
             let p = SchemaFieldPath.index(path, i)
             guard case let .object(o) = element else { invalid(p, element, "must be an object"); continue }
-            guard case let .string(rule)? = o["rule"], !rule.isEmpty else {
-                errors.append(.required(SchemaFieldPath.child(p, "rule"), ""))
-                continue
-            }
-            var r = ValidationRule(rule: rule)
+            // A missing or blank rule is kept (and refused by OpenAPISchemaChecks) so that the
+            // indexes of the rules after it stay right.
+            var r = ValidationRule(rule: o["rule"].flatMap { string($0, SchemaFieldPath.child(p, "rule")) } ?? "")
             if let m = o["message"] { r.message = string(m, SchemaFieldPath.child(p, "message")) }
             if let m = o["messageExpression"] { r.messageExpression = string(m, SchemaFieldPath.child(p, "messageExpression")) }
             if let f = o["fieldPath"] { r.fieldPath = string(f, SchemaFieldPath.child(p, "fieldPath")) }
-            if let reason = o["reason"] {
-                r.reason = string(reason, SchemaFieldPath.child(p, "reason"))
-                let allowed = ["FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate"]
-                if let v = r.reason, !allowed.contains(v) {
-                    errors.append(.notSupported(SchemaFieldPath.child(p, "reason"), .string(v), supported: allowed.map { .string($0) }))
-                }
+            if let reason = o["reason"] { r.reason = string(reason, SchemaFieldPath.child(p, "reason")) }
+            if let opt = o["optionalOldSelf"] {
+                r.optionalOldSelf = bool(opt, SchemaFieldPath.child(p, "optionalOldSelf"))
+                r.optionalOldSelfIsSet = true
             }
-            if let opt = o["optionalOldSelf"] { r.optionalOldSelf = bool(opt, SchemaFieldPath.child(p, "optionalOldSelf")) }
             out.append(r)
         }
         return out

@@ -11,8 +11,14 @@ extension StructuralSchema {
     /// objects, `apiVersion`, `kind` and `metadata` are kept: metadata is the server's business.
     /// Paths are listed in key order.
     public func prune(_ object: inout JSON) -> [String] {
+        prune(&object, isResourceRoot: true)
+    }
+
+    /// Same for a value of this node that may not be a resource (a `default`, which the real
+    /// server prunes as a resource only where `x-kubernetes-embedded-resource` is set).
+    func prune(_ object: inout JSON, isResourceRoot: Bool) -> [String] {
         var root = self
-        root.embeddedResource = true
+        root.embeddedResource = isResourceRoot
         var pruned: [String] = []
         Self.prune(&object, schema: root, path: "", pruned: &pruned)
         return pruned

@@ -129,6 +129,8 @@ public struct ValidationRule: Sendable, Equatable {
     public var reason: String?
     /// Lets a transition rule run on create too, with `oldSelf` absent.
     public var optionalOldSelf: Bool = false
+    /// Whether the CRD wrote `optionalOldSelf` at all (errors show an unset one as `null`).
+    public var optionalOldSelfIsSet: Bool = false
 
     public init(rule: String, message: String? = nil, messageExpression: String? = nil,
                 fieldPath: String? = nil, reason: String? = nil, optionalOldSelf: Bool = false) {

@@ -62,7 +62,11 @@ public struct APIError: Error, Sendable {
     /// 422 Invalid. `kind` is the Kind (`Gizmo`), qualified with the group as the server does.
     public static func invalid(kind: String, group: String, name: String, errors: [FieldError]) -> APIError {
         let qualifiedKind = group.isEmpty ? kind : "\(kind).\(group)"
-        let summary = errors.count == 1 ? errors[0].summary : "[" + errors.map(\.summary).joined(separator: ", ") + "]"
+        // The message lists each distinct error once, as field.ErrorList.ToAggregate does; the
+        // causes keep every error (golden 065 reports one cause twice).
+        var seen = Set<String>()
+        let distinct = errors.map(\.summary).filter { seen.insert($0).inserted }
+        let summary = distinct.count == 1 ? distinct[0] : "[" + distinct.joined(separator: ", ") + "]"
         let causes: [JSON] = errors.map { ["reason": .string($0.reason.rawValue), "message": .string($0.message), "field": .string($0.field)] }
         return APIError(code: 422, reason: "Invalid", message: "\(qualifiedKind) \"\(name)\" is invalid: \(summary)",
                         details: details(name: name, group: group, kind: kind, causes: causes))

@@ -52,6 +52,7 @@ extension APIServer {
                                "kind": .string(r.kind), "verbs": .array(r.verbs.map(JSON.string))]
             if !r.shortNames.isEmpty { entry["shortNames"] = .array(r.shortNames.map(JSON.string)) }
             if !r.categories.isEmpty { entry["categories"] = .array(r.categories.map(JSON.string)) }
+            entry["storageVersionHash"] = .string(storageVersionHash(r, registry))
             resources.append(entry)
             if r.hasStatus {
                 resources.append(["name": .string("\(r.plural)/status"), "singularName": "", "namespaced": .bool(r.namespaced),
@@ -62,7 +63,26 @@ extension APIServer {
                                   "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"]])
             }
         }
-        return ["kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(gv), "resources": .array(resources)]
+        // The core group's list has no apiVersion; the named groups' lists do (golden 004, 005).
+        var list: JSON = ["kind": "APIResourceList", "groupVersion": .string(gv), "resources": .array(resources)]
+        if gv.contains("/") { list["apiVersion"] = "v1" }
+        return list
+    }
+
+    /// What the real server publishes so that clients notice a change of storage version: the
+    /// first 8 bytes of SHA-256 of "group/version/Kind" of the version objects are stored in,
+    /// base64 (apiserver's discovery.StorageVersionHash; golden 004-008, 015). events.k8s.io
+    /// Events are stored as core v1 Events; a custom resource in its CRD's storage version.
+    func storageVersionHash(_ r: ResourceType, _ registry: ResourceRegistry) -> String {
+        var (group, version) = (r.group, r.version)
+        if let custom = r.custom {
+            let crd = store.withState { $0.get("customresourcedefinitions.apiextensions.k8s.io", ObjectKey(namespace: "", name: custom.crdName)) }
+            let stored = (crd?.object[path: ["spec", "versions"]]?.arrayValue ?? []).first { $0["storage"]?.boolValue == true }
+            version = stored?["name"]?.stringValue ?? version
+        } else if let owner = registry.resources.first(where: { $0.storageKey == r.storageKey && $0.qualifiedResource == $0.storageKey }) {
+            (group, version) = (owner.group, owner.version)
+        }
+        return Data(SHA256.digest(Array("\(group)/\(version)/\(r.kind)".utf8)).prefix(8)).base64EncodedString()
     }
 
     // MARK: - OpenAPI v3
@@ -79,7 +99,9 @@ extension APIServer {
                 let key = gv.contains("/") ? "apis/\(gv)" : "api/\(gv)"
                 paths[key] = ["serverRelativeURL": .string("/openapi/v3/\(key)?hash=\(documentHash(gv, registry))")]
             }
-            return .json(200, ["paths": .object(paths)])
+            // The real server answers the root with this content type although the body is JSON (golden 010).
+            return .full(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")],
+                         body: JSON.object(["paths": .object(paths)]).serialized())
         }
         let rest = segments.dropFirst(2)
         let gv: String

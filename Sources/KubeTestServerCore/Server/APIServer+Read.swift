@@ -145,8 +145,9 @@ extension APIServer {
                 .table(objects: page.map { present($0.value.object, as: resource) }, listMeta: listMeta, includeObject: include)
             return .json(200, table)
         case .json:
-            // The unstructured list of a custom resource always says `continue` (048, 093).
-            if !resource.isBuiltin, listMeta["continue"] == nil { listMeta["continue"] = "" }
+            // A custom resource list (unstructured on the real server) always carries `continue`,
+            // empty on the last page; built-in lists omit it then (golden 048, 093 vs 118).
+            if resource.custom != nil, listMeta["continue"] == nil { listMeta["continue"] = "" }
             // Assemble the list from each object's stored bytes: no re-encoding of thousands of
             // objects. Members in the real server's order for built-in lists (118).
             var body: [UInt8] = []

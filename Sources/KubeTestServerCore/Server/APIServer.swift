@@ -17,9 +17,15 @@ public final class APIServer: Sendable {
         public var maxBodyBytes: Int = 3 * 1024 * 1024
         /// The server's wall clock (creationTimestamp, managedFields times, events).
         public var now: @Sendable () -> Date = { Date() }
-        public var gitVersion: String = "v1.32.4"
+        /// The Kubernetes release this server answers as (`/version`; golden 001 is v1.36). kubectl
+        /// uses it only in `kubectl version`, to warn when its own minor version is more than one away.
+        public var gitVersion: String = "v1.36.0"
         /// Builds schema processing for CRD versions (pruning, defaulting, validation, CEL).
         public var processorFactory: CustomResourceDefinitions.ProcessorFactory = { CustomResourceProcessor.make(openAPIV3Schema: $0) }
+        /// The YAML of the Gateway API CRDs a front end installs at start (`TestAPIServer` when its
+        /// `gatewayAPI` option is on): the built-in trimmed HTTPRoute unless a test passes the
+        /// real ones (``GatewayAPI/fileNames(_:)`` in ../shared/gateway-api).
+        public var gatewayAPICRDs: [String] = [GatewayAPI.httpRouteCRD]
 
         public init() {}
     }
@@ -91,10 +97,15 @@ public final class APIServer: Sendable {
     private func dispatch(_ request: APIRequest, route: Route) async throws -> APIResponse {
         switch route.target {
         case .version:
+            // The emulation and min-compatibility versions (compatibility versions, KEP-4330) as a
+            // server that emulates its own release reports them (golden 001).
             return .json(200, [
-                "major": "1", "minor": .string(minorVersion), "gitVersion": .string(configuration.gitVersion),
+                "major": "1", "minor": .string(minorVersion),
+                "emulationMajor": "1", "emulationMinor": .string(minorVersion),
+                "minCompatibilityMajor": "1", "minCompatibilityMinor": .string(String((Int(minorVersion) ?? 36) - 1)),
+                "gitVersion": .string(configuration.gitVersion),
                 "gitCommit": "modelops-test-server", "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z",
-                "goVersion": "go1.23.0", "compiler": "gc", "platform": "linux/amd64",
+                "goVersion": "go1.25.0", "compiler": "gc", "platform": "linux/amd64",
             ])
         case .health:
             return .full(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array("ok".utf8))
@@ -114,7 +125,7 @@ public final class APIServer: Sendable {
 
     private var minorVersion: String {
         let parts = configuration.gitVersion.dropFirst().split(separator: ".")
-        return parts.count > 1 ? String(parts[1]) : "32"
+        return parts.count > 1 ? String(parts[1]) : "36"
     }
 
     // MARK: - Resource verbs

@@ -33,6 +33,8 @@ public final class FaultInjector: Sendable {
         switch status {
         case 409: error = APIError(code: 409, reason: "Conflict", message: "Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again (injected)")
         case 410: error = .gone("too old resource version (injected)")
+        case 422: error = APIError(code: 422, reason: "Invalid", message: "the object is invalid (injected)",
+                                   details: ["causes": [["reason": "FieldValueInvalid", "message": "Invalid value: injected", "field": "metadata.name"]]])
         case 429: error = .tooManyRequests(retryAfter: retryAfterSeconds ?? 1)
         case 500: error = .internalError("injected fault")
         case 503: error = APIError(code: 503, reason: "ServiceUnavailable", message: "the server is currently unable to handle the request (injected)", retryAfterSeconds: retryAfterSeconds)

@@ -149,13 +149,19 @@ public final class WatchStream: Sendable {
         sendLine(line)
     }
 
-    /// A BOOKMARK: an object of the watched kind with only kind, apiVersion and metadata
-    /// (resourceVersion, and for the end of a streaming list's initial events its annotation),
-    /// goldens 126, 128–130.
+    /// A BOOKMARK: an object of the watched kind with nothing set but kind, apiVersion and
+    /// metadata (resourceVersion, and for the end of a streaming list's initial events its
+    /// annotation): a built-in kind's typed zero value (127), a custom resource's bare object
+    /// (057, 130), goldens 126, 128–130.
     private func sendBookmark(initialEventsEnd: Bool) {
         var metadata: JSON = ["resourceVersion": .string(String(store.resourceVersion))]
         if initialEventsEnd { metadata["annotations"] = ["k8s.io/initial-events-end": "true"] }
-        let object: JSON = ["apiVersion": .string(setup.resource.apiVersion), "kind": .string(setup.resource.kind), "metadata": metadata]
+        let resource = setup.resource
+        var members = resource.isBuiltin ? TypedZeroValue.members(group: resource.group, kind: resource.kind) : [:]
+        members["apiVersion"] = .string(resource.apiVersion)
+        members["kind"] = .string(resource.kind)
+        members["metadata"] = metadata
+        let object = JSON.object(members)
         var line: [UInt8] = Array(#"{"type":"BOOKMARK","object":"#.utf8)
         line.append(contentsOf: StoredObject.serialize(object).bytes)
         line.append(UInt8(ascii: "}"))

@@ -22,12 +22,16 @@ import KubeCore
 /// | `sim.modelops.io/unschedulable` | all pods | the pod stays Pending with PodScheduled False, reason Unschedulable; `"true"` gives `0/1 nodes are available: 1 Insufficient <resource>.` (the first extended resource requested, else `cpu`), any other value is the message itself |
 /// | `sim.modelops.io/ready-after-seconds` | Deployments, pods | time from (re)rollout or container start until ready (`Options.deploymentReadyDelay` for Deployments, `0` for pods) |
 /// | `sim.modelops.io/never-ready` | Deployments, pods | `"true"`: never becomes ready/available (a stuck rollout) |
+/// | `sim.modelops.io/routes` | Gateways (metadata.annotations) | how the simulated gateway treats HTTPRoutes attached to it: `accept`, `refuse` (Accepted False, NotAllowedByListeners) or `ignore` (no status) (`accept`) |
 ///
 /// An attempt is one run of the container: with `restartPolicy: Never` each attempt is a new pod
 /// of the Job, with `OnFailure` the same pod restarts (its `restartCount` rises). Pods with
 /// `restartPolicy: Always` (Deployment pods, most bare pods) run until deleted.
 public struct SimulationAnnotations: Sendable, Equatable {
     public static let prefix = "sim.modelops.io/"
+    /// On a Gateway: how the simulated gateway controller treats the HTTPRoutes attached to it,
+    /// `accept` (default), `refuse` or `ignore` (see `reconcileHTTPRoute`).
+    public static let gatewayRoutes = prefix + "routes"
     /// The kubelet's limit on termination messages.
     public static let maxTerminationMessageBytes = 4096
 

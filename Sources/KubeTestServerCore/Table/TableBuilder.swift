@@ -73,6 +73,44 @@ struct TableBuilder {
         }
     }
 
+    /// A Deployment's `-o wide` columns (priority 1): its pod template's containers and images, and
+    /// its selector (golden 071).
+    private func deploymentWideColumns() -> [Column] {
+        func containers(_ object: JSON) -> [JSON] { object[path: ["spec", "template", "spec", "containers"]]?.arrayValue ?? [] }
+        return [
+            Column(name: "Containers", type: "string", description: "Names of each container in the template.", priority: 1) {
+                .string(containers($0).compactMap { $0["name"]?.stringValue }.joined(separator: ","))
+            },
+            Column(name: "Images", type: "string", description: "Images referenced by each container in the template.", priority: 1) {
+                .string(containers($0).compactMap { $0["image"]?.stringValue }.joined(separator: ","))
+            },
+            Column(name: "Selector", type: "string", description: "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment. It must match the pod template's labels.", priority: 1) {
+                .string(Self.selectorText($0[path: ["spec", "selector"]] ?? [:]))
+            },
+        ]
+    }
+
+    /// A metav1.LabelSelector as labels.Selector's String() writes it: requirements sorted by
+    /// key, `k=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, joined by commas.
+    static func selectorText(_ selector: JSON) -> String {
+        var requirements: [(key: String, text: String)] = []
+        for (key, value) in selector["matchLabels"]?.objectValue ?? [:] {
+            requirements.append((key, "\(key)=\(value.stringValue ?? "")"))
+        }
+        for expression in selector["matchExpressions"]?.arrayValue ?? [] {
+            let key = expression["key"]?.stringValue ?? ""
+            let values = (expression["values"]?.arrayValue ?? []).compactMap(\.stringValue).sorted().joined(separator: ",")
+            switch expression["operator"]?.stringValue ?? "" {
+            case "In": requirements.append((key, "\(key) in (\(values))"))
+            case "NotIn": requirements.append((key, "\(key) notin (\(values))"))
+            case "Exists": requirements.append((key, key))
+            case "DoesNotExist": requirements.append((key, "!\(key)"))
+            default: continue
+            }
+        }
+        return requirements.sorted { $0.key < $1.key }.map(\.text).joined(separator: ",")
+    }
+
     private func builtinColumns() -> [Column] {
         func int(_ object: JSON, _ path: String) -> Int64 { object[dotted: path]?.intValue ?? 0 }
         switch (resource.group, resource.kind) {
@@ -88,7 +126,7 @@ struct TableBuilder {
                     .int(int($0, "status.availableReplicas"))
                 },
                 ageColumn(),
-            ]
+            ] + deploymentWideColumns()
         case ("batch", "Job"):
             return [
                 Column(name: "Status", type: "string", description: "Status of the job.") { job in

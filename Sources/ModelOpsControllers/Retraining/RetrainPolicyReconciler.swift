@@ -80,8 +80,12 @@ final class RetrainPolicyReconciler: Sendable {
         for job in plan.delete {
             try await delete(job, with: resource, now: now)
         }
-        for job in plan.create {
-            try await create(job, with: resource, policy: ref, now: now)
+        do {
+            for job in plan.create {
+                try await create(job, with: resource, policy: ref, now: now)
+            }
+        } catch let refusal as ChildRefusal {
+            return try await refused(policy, refusal, now: now)
         }
         if plan.status != policy.status {
             do {
@@ -123,8 +127,30 @@ final class RetrainPolicyReconciler: Sendable {
             let created = try await resource.create(job)
             memory.withLock { $0.created[policy, default: []].append((created, now)) }
         } catch {
-            guard error.isAlreadyExists else { throw error }
+            guard error.isAlreadyExists else {
+                throw ChildRefusal(error, kind: TrainingJob.kind, name: job.metadata.name ?? "") ?? error
+            }
         }
+    }
+
+    /// A run the API server refused (the policy's trainingJobTemplate breaks a rule of the
+    /// TrainingJob API): Ready=False with the server's message and one Warning event; the slot
+    /// is tried again slowly (and at once when the policy changes), never in a quiet loop.
+    func refused(_ policy: RetrainPolicy, _ refusal: ChildRefusal, now: Date) async throws -> ReconcileResult {
+        var status = policy.status ?? RetrainPolicyStatus()
+        status.observedGeneration = policy.metadata.generation
+        let condition = Condition(type: SpecConditions.ready, status: .false, observedGeneration: policy.metadata.generation,
+                                  lastTransitionTime: KubeTime(now), reason: ChildRefusal.reason, message: refusal.summary)
+        status.conditions = Condition.setting(condition, in: status.conditions ?? [])
+        if status != policy.status {
+            do {
+                try await writeStatus(policy, status)
+            } catch let error as KubeError where error.code == 409 {
+                return .requeue
+            }
+            context.events.record(policy, type: .warning, reason: ChildRefusal.reason, action: "Retrain", note: refusal.summary)
+        }
+        return .requeueAfter(.seconds(300))
     }
 
     func writeStatus(_ policy: RetrainPolicy, _ status: RetrainPolicyStatus) async throws {

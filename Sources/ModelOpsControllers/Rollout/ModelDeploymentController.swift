@@ -19,6 +19,10 @@ public final class ModelDeploymentController: Sendable {
     let deployments: Informer<ModelDeployment>
     let workloads: Informer<JSON>
     let services: Informer<JSON>
+    /// The HTTPRoutes the operator owns, cached whole (their status says whether gateways
+    /// accepted them; their spec shows hand edits to revert). Empty where the Gateway API is
+    /// not installed.
+    let routes: Informer<JSON>
     let policies: Informer<RetrainPolicy>
     let runner: AnalysisRunner
     let planner = RolloutPlanner()
@@ -41,6 +45,9 @@ public final class ModelDeploymentController: Sendable {
         workloads = Informer(client.dynamic(Self.deploymentsInfo, namespace: context.namespace), options: childOptions)
         services = Informer(client.dynamic(Self.servicesInfo, namespace: context.namespace), options: childOptions,
                             access: Self.serviceCache)
+        var routeOptions = childOptions
+        routeOptions.absentKindRecheck = .seconds(300)
+        routes = Informer(client.dynamic(Self.routesInfo, namespace: context.namespace), options: routeOptions)
         policies = context.informers.informer(client.resource(RetrainPolicy.self, namespace: context.namespace), options: context.informerOptions)
         runner = AnalysisRunner(measurer: context.measurer)
         let written = self.written
@@ -73,6 +80,7 @@ public final class ModelDeploymentController: Sendable {
         }
         controller.owns(reconciler.workloads)
         controller.owns(reconciler.services)
+        controller.owns(reconciler.routes)
         let store = reconciler.deployments.store
         controller.watches(reconciler.policies) { policy in
             store.refs(index: fromPolicyIndex, value: fromPolicyKey(namespace: policy.metadata.namespace, policy: policy.metadata.name))
@@ -139,14 +147,22 @@ public final class ModelDeploymentController: Sendable {
             observed[deployment.version] = deployment
             observedJSON[deployment.name] = child
         }
+        let routeName = object.spec.trafficRouting?.type == .gatewayAPI ? object.spec.trafficRouting?.gatewayAPI?.httpRoute : nil
+        let routeJSON = routeName.flatMap { routes.store.get(namespace: ref.namespace, name: $0) }
         let plan = planner.plan(RolloutPlanner.Input(
             name: ref.name, namespace: ref.namespace ?? "", generation: object.metadata.generation ?? 0, spec: object.spec,
             status: working, desired: desired, desiredMessage: desiredMessage, deployments: observed, action: action,
-            now: context.clock.now()))
+            route: routeJSON.flatMap(ObservedRoute.init(json:)), now: context.clock.now()))
 
-        try await applyChildren(object, plan, observedJSON: observedJSON)
+        var planned = plan.status
         do {
-            try await writeStatus(object, plan.status, resource)
+            let route = try await applyChildren(object, plan, observedJSON: observedJSON, observedRoute: routeJSON)
+            if let route { planned.recordAppliedRoute(route, now: context.clock.now()) }
+        } catch let refusal as ChildRefusal {
+            return try await refused(object, refusal, resource)
+        }
+        do {
+            try await writeStatus(object, planned, resource)
         } catch let error as KubeError where error.code == 409 {
             // The cache was behind the object; the newer version is on its way. Plan again from it
             // (events follow the status that is written, so none are lost or doubled).
@@ -190,13 +206,37 @@ public final class ModelDeploymentController: Sendable {
     /// The resourceVersion each ModelDeployment had when its status was last written here.
     let written = WrittenVersions()
 
-    func applyChildren(_ object: ModelDeployment, _ plan: RolloutPlan, observedJSON: [String: JSON]) async throws {
+    /// A child the API server refused: the status says which, with the server's message, in
+    /// Degraded (the rollout does not move: the status written is the one it started from), one
+    /// Warning event per distinct refusal, and a slow look again (a CRD may be upgraded), never
+    /// a quiet retry loop.
+    func refused(_ object: ModelDeployment, _ refusal: ChildRefusal, _ resource: ResourceClient<ModelDeployment>) async throws -> ReconcileResult {
+        let before = object.status ?? ModelDeploymentStatus()
+        let status = before.refusing(refusal, generation: object.metadata.generation, now: context.clock.now())
+        do {
+            try await writeStatus(object, status, resource)
+        } catch let error as KubeError where error.code == 409 {
+            return .requeue
+        }
+        if before.message != status.message {
+            context.events.record(object, type: .warning, reason: ChildRefusal.reason, action: "Apply", note: refusal.summary)
+        }
+        return .requeueAfter(.seconds(300))
+    }
+
+    /// Applies the plan's children; returns the HTTPRoute as the server holds it after an apply
+    /// (nil when none was sent). Throws `ChildRefusal` for a child the API server refused.
+    func applyChildren(_ object: ModelDeployment, _ plan: RolloutPlan, observedJSON: [String: JSON],
+                       observedRoute: JSON?) async throws -> JSON? {
         let namespace = object.metadata.namespace
         let children = ServingChildren(object)
         let deploymentClient = context.client.dynamic(Self.deploymentsInfo, namespace: namespace)
         let serviceClient = context.client.dynamic(Self.servicesInfo, namespace: namespace)
         var keep: Set<String> = []
         var applies: [(desired: JSON, client: ResourceClient<JSON>, observed: JSON?)] = []
+        func refusal(_ error: KubeError, _ child: JSON) -> any Error {
+            ChildRefusal(error, kind: child["kind"]?.stringValue ?? "", name: child[path: ["metadata", "name"]]?.stringValue ?? "") ?? error
+        }
         for serving in plan.deployments {
             let desired = children.servingDeployment(serving)
             let name = desired[path: ["metadata", "name"]]?.stringValue ?? ""
@@ -213,20 +253,26 @@ public final class ModelDeploymentController: Sendable {
         let applier = context.applier
         let pending = applies.map { (stamped: applier.stamped($0.desired), client: $0.client, observed: $0.observed) }
             .filter { !applier.isCurrent(stamped: $0.stamped, observed: $0.observed) }
-        if pending.count == 1 {
-            _ = try await applier.send(pending[0].stamped, to: pending[0].client)
-        } else if !pending.isEmpty {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for child in pending {
-                    group.addTask { _ = try await applier.send(child.stamped, to: child.client) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for child in pending {
+                group.addTask {
+                    do {
+                        _ = try await applier.send(child.stamped, to: child.client)
+                    } catch let error as KubeError {
+                        throw refusal(error, child.stamped)
+                    }
                 }
-                try await group.waitForAll()
             }
+            try await group.waitForAll()
         }
+        var appliedRoute: JSON?
         if let route = children.httpRoute(plan.routing) {
             let routeClient = context.client.dynamic(Self.routesInfo, namespace: namespace)
-            let name = route[path: ["metadata", "name"]]?.stringValue ?? ""
-            try await applyUncached(route, name: name, client: routeClient)
+            do {
+                appliedRoute = try await applier.applyRestoringDrift(route, to: routeClient, observed: observedRoute)
+            } catch {
+                throw refusal(error, route)
+            }
         }
         // Only once the plan's children are in place: remove Deployments of versions no longer live.
         for (name, _) in observedJSON where !keep.contains(name) {
@@ -236,26 +282,6 @@ public final class ModelDeploymentController: Sendable {
                 if error.code != 404 { throw error }
             }
         }
+        return appliedRoute
     }
-
-    /// Applies a child whose kind has no informer (HTTPRoutes: the Gateway API may not be installed,
-    /// and an informer of a missing kind would never sync): the fingerprint last
-    /// applied is remembered per object, so an unchanged child costs no request at all; after a
-    /// restart the first reconcile reads the object once to learn its fingerprint.
-    func applyUncached(_ desired: JSON, name: String, client: ResourceClient<JSON>) async throws {
-        let key = "\(client.resource.plural)/\(desired[path: ["metadata", "namespace"]]?.stringValue ?? "")/\(name)"
-        let stamped = context.applier.stamped(desired)
-        let hash = stamped[path: ["metadata", "annotations", SpecHash.annotation]]?.stringValue ?? ""
-        if appliedHashes.get(key) == hash { return }
-        var observed: JSON?
-        do {
-            observed = try await client.get(name)
-        } catch let error {
-            if error.code != 404 { throw error }
-        }
-        try await context.applier.apply(desired, to: client, observed: observed)
-        appliedHashes.set(key, hash)
-    }
-
-    let appliedHashes = HashMemo()
 }

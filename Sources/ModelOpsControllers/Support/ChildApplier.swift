@@ -41,6 +41,32 @@ public struct ChildApplier: Sendable {
         return try await send(object, to: resource)
     }
 
+    /// Applies `desired` unless `observed` is current *and* still holds every field `desired`
+    /// sets: a child cached whole can be compared field by field, so a hand edit of a field we
+    /// own (a route's weight) is reverted even though the fingerprint annotation is unchanged.
+    @discardableResult
+    public func applyRestoringDrift(_ desired: JSON, to resource: ResourceClient<JSON>, observed: JSON?) async throws(KubeError) -> JSON? {
+        let object = stamped(desired)
+        if isCurrent(stamped: object, observed: observed), let observed, Self.holds(desired["spec"] ?? [:], in: observed["spec"] ?? [:]) {
+            return nil
+        }
+        return try await send(object, to: resource)
+    }
+
+    /// Whether every field `desired` sets has the same value in `observed`: objects key by key
+    /// (fields the server defaulted or others own may be added), lists element by element with
+    /// the same length, scalars equal.
+    public static func holds(_ desired: JSON, in observed: JSON) -> Bool {
+        switch (desired, observed) {
+        case let (.object(want), .object(have)):
+            return want.allSatisfy { key, value in have[key].map { holds(value, in: $0) } ?? false }
+        case let (.array(want), .array(have)):
+            return want.count == have.count && zip(want, have).allSatisfy { holds($0, in: $1) }
+        default:
+            return desired == observed
+        }
+    }
+
     /// Sends a child already `stamped` by server-side apply, current or not.
     func send(_ stamped: JSON, to resource: ResourceClient<JSON>) async throws(KubeError) -> JSON {
         guard let name = stamped[path: ["metadata", "name"]]?.stringValue else {

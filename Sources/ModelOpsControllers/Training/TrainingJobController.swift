@@ -142,12 +142,18 @@ struct TrainingJobSync: Sendable {
         if observation?.state == .succeeded, let comparison = job.spec.validation?.compareTo {
             baseline = self.baseline(comparison, namespace: namespace, excluding: job.metadata.uid)
         }
-        let plan = TrainingJobReconciler.plan(job: job, backend: entry?.backend ?? JobBackend(), observation: observation,
+        var plan = TrainingJobReconciler.plan(job: job, backend: entry?.backend ?? JobBackend(), observation: observation,
                                               baseline: baseline, specProblems: problems, now: context.clock.now())
 
         if let desired = plan.workload.map(ResultsFinalizer.adding), let entry {
-            try await context.applier.apply(desired, to: context.client.dynamic(entry.backend.workload, namespace: namespace),
-                                            observed: observed)
+            do {
+                try await context.applier.apply(desired, to: context.client.dynamic(entry.backend.workload, namespace: namespace),
+                                                observed: observed)
+            } catch {
+                let name = desired[path: ["metadata", "name"]]?.stringValue ?? ""
+                guard let refusal = ChildRefusal(error, kind: entry.backend.workload.kind, name: name) else { throw error }
+                plan = TrainingJobReconciler.refused(job: job, refusal: refusal, now: context.clock.now())
+            }
         }
         if plan.status != (job.status ?? TrainingJobStatus()) {
             var updated = job

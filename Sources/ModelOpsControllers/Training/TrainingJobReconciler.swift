@@ -99,6 +99,17 @@ public enum TrainingJobReconciler {
         return builder.plan(workload: backend.desiredWorkload(for: job, name: name, owner: ownerReference(job)))
     }
 
+    /// The workload the API server refused (its pod template breaks a rule of the workload's
+    /// API, a quota, an admission policy). A TrainingJob runs once and its spec is immutable, so
+    /// the same workload would be refused again: the run fails, with the server's message.
+    public static func refused(job: TrainingJob, refusal: ChildRefusal, now: Date) -> TrainingPlan {
+        var builder = Builder(job: job, old: job.status ?? TrainingJobStatus(), now: now)
+        builder.status.model = ModelArtifact(name: job.spec.model.name, version: modelVersion(job), uri: builder.old.model?.uri)
+        builder.status.lineage = lineage(job, imageDigest: builder.old.lineage?.imageDigest)
+        builder.fail(reason: "\(refusal.kind)Refused", message: refusal.summary)
+        return builder.plan(workload: nil)
+    }
+
     /// The status being built and the events of its transitions.
     struct Builder {
         let job: TrainingJob

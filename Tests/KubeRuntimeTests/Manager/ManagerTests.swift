@@ -71,7 +71,7 @@ struct ManagerTests {
         let a = try Replica(server, identity: "replica-a")
         let b = try Replica(server, identity: "replica-b")
         a.start()
-        try await eventually(timeout: .seconds(10), "a leads") { a.manager.isLeading && a.manager.probePort != nil }
+        try await eventually(timeout: .seconds(30), "a leads") { a.manager.isLeading && a.manager.probePort != nil }
         b.start()
         try await stamp(a.client, "first")
         try await eventually(timeout: .seconds(15), "first handled") { await handledBy(a.client, "first") != nil }

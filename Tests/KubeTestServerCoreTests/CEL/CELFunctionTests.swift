@@ -125,6 +125,18 @@ struct CELFunctionTests {
         CELCase("sets.contains([1, 2, 3], [3, 1])", true),
         CELCase("sets.equivalent([1, 2], [2, 1, 1])", true),
         CELCase("sets.intersects([1, 2], [3])", false),
+        // cel-go's lists extension (v3, Kubernetes 1.34+).
+        CELCase("[1, 2, 1, 3, 2].distinct()", [1, 2, 3]),
+        CELCase("[1, 2, 3].reverse()", [3, 2, 1]),
+        CELCase("[3, 1, 2].sort()", [1, 2, 3]),
+        CELCase("['b', 'a'].sort()", ["a", "b"]),
+        CELCase("[1, 2, 3, 4].slice(1, 3)", [2, 3]),
+        CELCase("[1, 2].slice(1, 3)", error: "cannot slice(1, 3), list is length 2"),
+        CELCase("[[1], [2, [3]]].flatten()", [1, 2, [3]]),
+        CELCase("[[1], [2, [3]]].flatten(2)", [1, 2, 3]),
+        CELCase("[7, 8].first().value()", 7),
+        CELCase("[].last().hasValue()", false),
+        CELCase("lists.range(3)", [0, 1, 2]),
     ]
 
     static let time: [CELCase] = [

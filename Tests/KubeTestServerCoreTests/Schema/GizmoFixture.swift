@@ -88,7 +88,7 @@ enum Gizmo {
     }
 
     /// A stand-in for the CEL engine that knows exactly the Gizmo rules (and says so for others).
-    static let cel: CELRuleEvaluator = { rule, value, oldSelf in
+    static let cel: CELRuleEvaluator = { rule, value, oldSelf, _ in
         switch rule {
         case "self.mode != 'Fast' || self.replicas >= 2":
             return .success(value["mode"]?.stringValue != "Fast" || (value["replicas"]?.intValue ?? 0) >= 2)

@@ -45,7 +45,7 @@ import Testing
     }
     """#
 
-    static let fake: CELRuleEvaluator = { rule, value, oldSelf in
+    static let fake: CELRuleEvaluator = { rule, value, oldSelf, _ in
         switch rule {
         case "self.size > 0": return .success((value["size"]?.intValue ?? 1) > 0)
         case "has(self.missing)":

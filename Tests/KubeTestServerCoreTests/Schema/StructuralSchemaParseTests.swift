@@ -85,7 +85,8 @@ import Testing
         (.double(0.00001), "1e-05"), (.double(2.5), "2.5"), (.double(-1234567.5), "-1.2345675e+06"),
         (.int(99), "99"), (.bool(true), "true"), (.null, "null"),
         (.string("a\"b\n<"), #""a\"b\n<""#), (.string("héllo"), #""héllo""#),
-        (["a": 1, "b": ["x", nil]], #"map[string]interface {}{"a":1, "b":[]interface {}{"x", interface {}(nil)}}"#),
+        // json.Marshal for maps and lists (golden 111 `["proto"]`, golden 094 `{"Rule":…}`).
+        (["a": 1, "b": ["x", nil], "c": "<&>"], #"{"a":1,"b":["x",null],"c":"\u003c\u0026\u003e"}"#),
     ] as [(JSON, String)])
     func valuesRenderAsGoDoes(_ value: JSON, _ expected: String) {
         #expect(FieldError.render(value) == expected)

@@ -75,15 +75,26 @@ import Testing
                              ["spec": ["template": ["spec": ["containers": [["name": "main", "image": "registry.example/app:2"]]]]]],
                              contentType: "application/strategic-merge-patch+json")
         await server.request("DELETE", "\(collection)/watched")
-        let events = await watch.read { $0.contains { $0.eventType == "DELETED" } }
-        watch.stop()
+        // timeoutSeconds=5: a bookmark 2 s before the end.
+        let events = await watch.readToEnd()
         // The recording's deployment controller wrote status in between (more MODIFIEDs); without
         // it: ADDED, MODIFIED, DELETED, each a full object with kind and apiVersion.
-        #expect(events.map(\.eventType) == ["ADDED", "MODIFIED", "DELETED"])
+        let changes = events.filter { $0.eventType != "BOOKMARK" }
+        #expect(changes.map(\.eventType) == ["ADDED", "MODIFIED", "DELETED"])
         let recorded = golden.events.first { $0.eventType == "ADDED" }?["object"]
-        for event in events {
+        for event in changes {
             #expect(Shape.keys(event["object"]) == Shape.keys(recorded))
             #expect(event[path: ["object", "kind"]] == "Deployment" && event[path: ["object", "apiVersion"]] == "apps/v1")
         }
+        // A Deployment's bookmark is its typed zero value: spec and status as Go writes them empty.
+        func withoutResourceVersion(_ event: JSON?) -> JSON? {
+            var object = event?["object"]
+            object?[path: ["metadata", "resourceVersion"]] = nil
+            return object
+        }
+        let bookmarks = events.filter { $0.eventType == "BOOKMARK" }
+        #expect(!bookmarks.isEmpty)
+        let recordedBookmark = withoutResourceVersion(golden.events.first { $0.eventType == "BOOKMARK" })
+        #expect(bookmarks.allSatisfy { withoutResourceVersion($0) == recordedBookmark })
     }
 }

@@ -31,11 +31,15 @@ final class OperatorHarness: Sendable {
 
     static func start(simulator: WorkloadSimulator.Options? = WorkloadSimulator.Options(), rbac: Bool = false,
                       startOperator: Bool = true,
-                      configure: @escaping @Sendable (inout OperatorContext) -> Void = { _ in }) async throws -> OperatorHarness {
+                      configure: @escaping @Sendable (inout OperatorContext) -> Void = { _ in },
+                      server: (inout APIServer.Configuration) -> Void = { _ in }) async throws -> OperatorHarness {
         // The server stamps creationTimestamps (and event times) from the same clock the operator
         // reads, so a schedule counted from an object's creation sees the test's time, not real time.
         let clock = TestClock()
-        let cluster = try await TestCluster.start(rbac: rbac, simulator: simulator) { $0.now = { clock.wallNow() } }
+        let cluster = try await TestCluster.start(rbac: rbac, simulator: simulator) { configuration in
+            configuration.now = { clock.wallNow() }
+            server(&configuration)
+        }
         try await cluster.server.apply(yaml: CRDManifests.combinedYAML)
         try await cluster.server.apply(yaml: """
             apiVersion: v1
@@ -53,9 +57,10 @@ final class OperatorHarness: Sendable {
 
     /// Runs `body` with a started harness and stops it afterwards, whether `body` throws or not.
     static func with(simulator: WorkloadSimulator.Options? = WorkloadSimulator.Options(),
+                     server: (inout APIServer.Configuration) -> Void = { _ in },
                      configure: @escaping @Sendable (inout OperatorContext) -> Void = { _ in },
                      _ body: (OperatorHarness) async throws -> Void) async throws {
-        let harness = try await start(simulator: simulator, configure: configure)
+        let harness = try await start(simulator: simulator, configure: configure, server: server)
         do {
             try await body(harness)
         } catch {
