@@ -24,6 +24,50 @@ enum BuiltinAdmission {
             defaultIfMissing(&object, ["spec", "completionMode"], "NonIndexed")
             defaultIfMissing(&object, ["spec", "suspend"], false)
             defaultIfMissing(&object, ["spec", "podReplacementPolicy"], "TerminatingOrFailed")
+            defaultIfMissing(&object, ["spec", "manualSelector"], false)
+            defaultPodSpec(&object, at: ["spec", "template", "spec"], isPod: false)
+            if isCreate, object["status"] == nil { object["status"] = [:] }
+        case ("", "Pod"):
+            defaultPodSpec(&object, at: ["spec"], isPod: true)
+            if isCreate, object["status"] == nil { object["status"] = ["phase": "Pending", "qosClass": "BestEffort"] }
+        case ("", "Service"):
+            defaultIfMissing(&object, ["spec", "type"], "ClusterIP")
+            defaultIfMissing(&object, ["spec", "sessionAffinity"], "None")
+            defaultIfMissing(&object, ["spec", "internalTrafficPolicy"], "Cluster")
+            if var ports = object[path: ["spec", "ports"]]?.arrayValue {
+                for i in ports.indices {
+                    if ports[i]["protocol"] == nil { ports[i]["protocol"] = "TCP" }
+                    if ports[i]["targetPort"] == nil { ports[i]["targetPort"] = ports[i]["port"] }
+                }
+                object[path: ["spec", "ports"]] = .array(ports)
+            }
+            if isCreate, object["status"] == nil { object["status"] = ["loadBalancer": [:]] }
+        case ("", "Namespace"):
+            if object[path: ["status", "phase"]] == nil { object[path: ["status", "phase"]] = "Active" }
+            var labels = object[path: ["metadata", "labels"]]?.objectValue ?? [:]
+            labels["kubernetes.io/metadata.name"] = object[path: ["metadata", "name"]]
+            object[path: ["metadata", "labels"]] = .object(labels)
+        case ("", "Secret"):
+            defaultIfMissing(&object, ["type"], "Opaque")
+            foldStringData(&object)
+        case ("", "Event"), ("events.k8s.io", "Event"):
+            if object["involvedObject"]?.objectValue != nil, object[path: ["involvedObject", "namespace"]] == nil,
+               let ns = object[path: ["metadata", "namespace"]] {
+                if resource.group == "" { object[path: ["involvedObject", "namespace"]] = ns }
+            }
+        default:
+            break
+        }
+    }
+
+    /// What the real server adds after its field manager ran, so no manager owns it (goldens
+    /// 011, 074, 075, 120, 125): the strategies' PrepareForCreate (a Namespace's `kubernetes`
+    /// finalizer, a Job's generated selector and labels), the Service REST's IP allocation (kept
+    /// from the old object on an update that omits it, as its patchAllocatedValues does) and IP
+    /// family defaults, and mutating admission (a Pod's priority and preemption policy).
+    static func completeAfterFieldManager(_ object: inout JSON, old: JSON?, resource: ResourceType, isCreate: Bool) {
+        switch (resource.group, resource.kind) {
+        case ("batch", "Job"):
             if isCreate, let uid = object[path: ["metadata", "uid"]]?.stringValue, object[path: ["spec", "manualSelector"]]?.boolValue != true {
                 let name = object[path: ["metadata", "name"]] ?? ""
                 let labels: [String: JSON] = ["batch.kubernetes.io/controller-uid": .string(uid), "batch.kubernetes.io/job-name": name,
@@ -37,44 +81,27 @@ enum BuiltinAdmission {
                 if jobLabels.isEmpty { jobLabels = labels }
                 object[path: ["metadata", "labels"]] = .object(jobLabels)
             }
-            defaultPodSpec(&object, at: ["spec", "template", "spec"], isPod: false)
-            if isCreate, object["status"] == nil { object["status"] = [:] }
         case ("", "Pod"):
-            defaultPodSpec(&object, at: ["spec"], isPod: true)
-            if isCreate, object["status"] == nil { object["status"] = ["phase": "Pending", "qosClass": "BestEffort"] }
+            defaultIfMissing(&object, ["spec", "priority"], 0)
+            defaultIfMissing(&object, ["spec", "preemptionPolicy"], "PreemptLowerPriority")
         case ("", "Service"):
-            defaultIfMissing(&object, ["spec", "type"], "ClusterIP")
-            defaultIfMissing(&object, ["spec", "sessionAffinity"], "None")
-            if object[path: ["spec", "clusterIP"]] == nil, object[path: ["spec", "type"]]?.stringValue != "ExternalName" {
-                let ip = "10.96.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
-                object[path: ["spec", "clusterIP"]] = .string(ip)
-                object[path: ["spec", "clusterIPs"]] = [.string(ip)]
-            }
-            defaultIfMissing(&object, ["spec", "ipFamilies"], ["IPv4"])
-            defaultIfMissing(&object, ["spec", "ipFamilyPolicy"], "SingleStack")
-            defaultIfMissing(&object, ["spec", "internalTrafficPolicy"], "Cluster")
-            if var ports = object[path: ["spec", "ports"]]?.arrayValue {
-                for i in ports.indices {
-                    if ports[i]["protocol"] == nil { ports[i]["protocol"] = "TCP" }
-                    if ports[i]["targetPort"] == nil { ports[i]["targetPort"] = ports[i]["port"] }
+            let type = object[path: ["spec", "type"]]?.stringValue
+            if object[path: ["spec", "clusterIP"]] == nil, type != "ExternalName" {
+                if let kept = old?[path: ["spec", "clusterIP"]], old?[path: ["spec", "type"]]?.stringValue != "ExternalName" {
+                    object[path: ["spec", "clusterIP"]] = kept
+                    object[path: ["spec", "clusterIPs"]] = old?[path: ["spec", "clusterIPs"]] ?? [kept]
+                } else {
+                    let ip = "10.96.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
+                    object[path: ["spec", "clusterIP"]] = .string(ip)
+                    object[path: ["spec", "clusterIPs"]] = [.string(ip)]
                 }
-                object[path: ["spec", "ports"]] = .array(ports)
             }
-            if isCreate, object["status"] == nil { object["status"] = ["loadBalancer": [:]] }
+            if type != "ExternalName" {
+                defaultIfMissing(&object, ["spec", "ipFamilies"], ["IPv4"])
+                defaultIfMissing(&object, ["spec", "ipFamilyPolicy"], "SingleStack")
+            }
         case ("", "Namespace"):
             defaultIfMissing(&object, ["spec", "finalizers"], ["kubernetes"])
-            if object[path: ["status", "phase"]] == nil { object[path: ["status", "phase"]] = "Active" }
-            var labels = object[path: ["metadata", "labels"]]?.objectValue ?? [:]
-            labels["kubernetes.io/metadata.name"] = object[path: ["metadata", "name"]]
-            object[path: ["metadata", "labels"]] = .object(labels)
-        case ("", "Secret"):
-            defaultIfMissing(&object, ["type"], "Opaque")
-            foldStringData(&object)
-        case ("", "Event"), ("events.k8s.io", "Event"):
-            if object["involvedObject"]?.objectValue != nil, object[path: ["involvedObject", "namespace"]] == nil,
-               let ns = object[path: ["metadata", "namespace"]] {
-                if resource.group == "" { object[path: ["involvedObject", "namespace"]] = ns }
-            }
         default:
             break
         }
@@ -127,9 +154,7 @@ enum BuiltinAdmission {
         if spec["securityContext"] == nil { spec["securityContext"] = [:] }
         if spec["schedulerName"] == nil { spec["schedulerName"] = "default-scheduler" }
         if isPod {
-            if spec["priority"] == nil { spec["priority"] = 0 }
             if spec["enableServiceLinks"] == nil { spec["enableServiceLinks"] = true }
-            if spec["preemptionPolicy"] == nil { spec["preemptionPolicy"] = "PreemptLowerPriority" }
         }
         object[path: path] = spec
     }

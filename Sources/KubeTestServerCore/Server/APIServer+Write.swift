@@ -341,6 +341,9 @@ extension APIServer {
 
             // Defaulting, pruning and validation.
             var errors: [FieldError] = metadataErrors(object, current: current, resource: resource)
+            // The object as the field manager sees it: after decoding's defaults, before what the
+            // strategy, allocation and admission add (nobody owns those).
+            var ownedBasis: JSON? = nil
             if let processor = resource.custom?.processor {
                 let unknown = processor.prune(&object)
                 if !unknown.isEmpty {
@@ -353,6 +356,8 @@ extension APIServer {
                 if errors.isEmpty { errors += processor.validate(object, current) }
             } else {
                 BuiltinAdmission.applyDefaults(&object, resource: resource, isCreate: isCreate)
+                ownedBasis = object
+                BuiltinAdmission.completeAfterFieldManager(&object, old: current, resource: resource, isCreate: isCreate)
                 if errors.isEmpty { errors += BuiltinAdmission.validate(object, old: current, resource: resource) }
             }
             if resource.kind == "CustomResourceDefinition", errors.isEmpty {
@@ -383,7 +388,7 @@ extension APIServer {
             // Field ownership.
             let existingManaged = (current?[path: ["metadata", "managedFields"]]?.arrayValue ?? []).compactMap(ManagedFieldsEntry.init(json:))
             let managed = proposed.managedFields ?? FieldManager.update(
-                old: current, new: object, managedFields: existingManaged, manager: manager,
+                old: current, new: ownedBasis ?? object, managedFields: existingManaged, manager: manager,
                 apiVersion: resource.apiVersion, subresource: subresource, time: time,
                 schema: mergeSchema(resource), statusIsSubresource: resource.hasStatus)
             object[path: ["metadata", "managedFields"]] = managed.isEmpty ? nil : .array(managed.map(\.json))
