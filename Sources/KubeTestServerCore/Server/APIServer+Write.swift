@@ -387,8 +387,13 @@ extension APIServer {
 
             // Field ownership.
             let existingManaged = (current?[path: ["metadata", "managedFields"]]?.arrayValue ?? []).compactMap(ManagedFieldsEntry.init(json:))
+            // An events.k8s.io write is tracked in the fields it was written in, kept as written
+            // even where the core API shows the Event (goldens 080, 082, 123).
+            let eventsAPI = resource.group == "events.k8s.io"
+            let trackedOld = eventsAPI ? current.map(EventConversion.toEventsV1) : current
+            let trackedNew = eventsAPI ? EventConversion.toEventsV1(ownedBasis ?? object) : (ownedBasis ?? object)
             let managed = proposed.managedFields ?? FieldManager.update(
-                old: current, new: ownedBasis ?? object, managedFields: existingManaged, manager: manager,
+                old: trackedOld, new: trackedNew, managedFields: existingManaged, manager: manager,
                 apiVersion: resource.apiVersion, subresource: subresource, time: time,
                 schema: mergeSchema(resource), statusIsSubresource: resource.hasStatus)
             object[path: ["metadata", "managedFields"]] = managed.isEmpty ? nil : .array(managed.map(\.json))

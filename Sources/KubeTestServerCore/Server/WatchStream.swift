@@ -151,13 +151,19 @@ public final class WatchStream: Sendable {
 
     /// A BOOKMARK: an object of the watched kind with nothing set but kind, apiVersion and
     /// metadata (resourceVersion, and for the end of a streaming list's initial events its
-    /// annotation): a built-in kind's typed zero value (127), a custom resource's bare object
-    /// (057, 130), goldens 126, 128–130.
+    /// annotation). For a built-in kind that is its typed zero value as Go writes it (the field
+    /// manager's empty object), after the internal → v1 conversion, which gives a Deployment
+    /// `replicas: 0` (golden 127); for a custom resource the bare object (057, 130); a
+    /// ConfigMap's has nothing more (126, 128, 129).
     private func sendBookmark(initialEventsEnd: Bool) {
         var metadata: JSON = ["resourceVersion": .string(String(store.resourceVersion))]
         if initialEventsEnd { metadata["annotations"] = ["k8s.io/initial-events-end": "true"] }
         let resource = setup.resource
-        var members = resource.isBuiltin ? TypedZeroValue.members(group: resource.group, kind: resource.kind) : [:]
+        var members: [String: JSON] = [:]
+        if resource.isBuiltin {
+            members = MergeSchema.builtin(group: resource.group, kind: resource.kind).emptyObject.objectValue ?? [:]
+            if resource.group == "apps", resource.kind == "Deployment" { members["spec"]?["replicas"] = 0 }
+        }
         members["apiVersion"] = .string(resource.apiVersion)
         members["kind"] = .string(resource.kind)
         members["metadata"] = metadata

@@ -30,11 +30,6 @@ enum KnownMismatches {
         served: the legacy APIVersions/APIGroupList comes back as application/json (kubectl falls back to it); \
         serving it would also list only the kinds the test server serves
         """
-    static let eventManagedFields = """
-        an Event created through events.k8s.io/v1 gets managedFields in core/v1 field names (f:involvedObject, \
-        f:message, f:source) instead of the events.k8s.io ones it was written in (f:regarding, f:note, \
-        f:reportingController)
-        """
     static let podAdmission = """
         pods lack what admission adds (serviceAccountName, the kube-api-access projected volume and its \
         volumeMount, the not-ready/unreachable tolerations); owner references are not atomic in managedFields
@@ -76,12 +71,7 @@ enum KnownMismatches {
         77: Entry(.wire, podAdmission + """
             ; pod conditions lack lastProbeTime: null (Go writes a zero metav1.Time as null)
             """),
-        80: Entry(.wire, eventManagedFields),
-        82: Entry(.wire, eventManagedFields + """
-            ; the core view of an events.k8s.io Event lacks firstTimestamp: null and lastTimestamp: null
-            """),
         121: Entry(.wire, podAdmission + "; " + podStatusHostIPs),
-        123: Entry(.wire, eventManagedFields),
         140: Entry(.wire, podAdmission + "; " + podStatusHostIPs),
         142: Entry(.wire, podAdmission),
         143: Entry(.wire, podAdmission + "; " + podStatusHostIPs),
