@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // API machinery values shared by every module: the JSON value type, YAML → JSON,
@@ -37,7 +38,16 @@ let package = Package(
         // the workload simulator. Kept free of NIO so it builds and tests in seconds.
         .target(
             name: "KubeTestServerCore",
-            dependencies: ["KubeCore"]
+            dependencies: ["KubeCore", "KubeProtobuf"]
+        ),
+        // Kubernetes' protobuf encoding of the built-in kinds kubectl creates (Namespace, ConfigMap,
+        // Secret, ServiceAccount, Deployment), read into the JSON the test server works on. The
+        // Swift code is generated once with protoc and committed (no build plugin: it would cost
+        // minutes in every CI build); proto/ and README.md say how. Only the test server uses it.
+        .target(
+            name: "KubeProtobuf",
+            dependencies: ["KubeCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["proto", "README.md"]
         ),
         // The HTTPS front (HTTP/1.1 and HTTP/2 by ALPN), certificates, authentication, kubeconfigs.
         .target(
@@ -152,10 +162,11 @@ let package = Package(
         // benchmarks' scenarios. Depends on the executables so that `swift test` builds them.
         .testTarget(
             name: "ModelOpsCLITests",
-            dependencies: ["modelops", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "KubeCore", "KubeTestServer", "KubeTestServerCore", "TestSupport"]
+            dependencies: ["modelops", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "ModelOpsAPI", "KubeClient", "KubeCore",
+                           "KubeTestServer", "KubeTestServerCore", "TestSupport"]
         ),
         // Fixtures/ holds exchanges recorded from a real API server, read by path (#filePath).
-        .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore", "KubeProtobuf"], exclude: ["Fixtures"]),
         // Shared by the test targets: running kubectl and curl against an API test server, and a
         // real Prometheus scraping a small NIO metrics exporter, for analysis tests.
         .target(

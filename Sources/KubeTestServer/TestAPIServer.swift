@@ -61,7 +61,7 @@ public final class TestAPIServer: Sendable {
         tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: Array(ca.certificatePEM.utf8), format: .pem)])
         let sslContext = try NIOSSLContext(configuration: tls)
         let api = APIServer(configuration: options.api)
-        let authenticator = Authenticator()
+        let authenticator = Authenticator(api: api)
         let adminToken = "admin-" + UUID().uuidString.lowercased()
         authenticator.add(token: adminToken, user: UserInfo(name: "kubernetes-admin", groups: ["system:masters"]))
         let gate = RequestGate()

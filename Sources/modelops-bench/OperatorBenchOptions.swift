@@ -13,10 +13,10 @@ struct OperatorBenchOptions: ParsableArguments {
     @Option(help: "The kubeconfig context to use with --kubeconfig.")
     var context: String?
 
-    @Option(help: "The operator client's requests per second (default: modelops run's 100; 0 lifts the limit).")
+    @Option(help: "The operator client's requests per second (default: modelops run's -1, no client-side limit).")
     var qps: Double = KubeClient.Options().qps
 
-    @Option(help: "The operator client's burst (default: modelops run's 200).")
+    @Option(help: "The operator client's burst when --qps is above 0.")
     var burst: Int = KubeClient.Options().burst
 
     @Option(help: "Reconciles of one kind at once (default: modelops run's --max-concurrent-reconciles 1).")
@@ -30,7 +30,7 @@ struct OperatorBenchOptions: ParsableArguments {
 
     func validate() throws {
         guard objects > 0 else { throw ValidationError("--objects must be at least 1") }
-        guard qps >= 0 else { throw ValidationError("--qps must be 0 (no limit) or positive") }
+        guard qps >= 0 || qps == -1 else { throw ValidationError("--qps must be -1 or 0 (no limit), or positive") }
         guard burst >= 1 else { throw ValidationError("--burst must be at least 1") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }

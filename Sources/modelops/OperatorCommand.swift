@@ -32,6 +32,8 @@ struct OperatorCommand {
         }
         var clientOptions = KubeClient.Options()
         clientOptions.userAgent = "modelops/\(ModelOpsVersion.current)"
+        clientOptions.qps = settings.kubeAPIQPS ?? -1
+        clientOptions.burst = settings.kubeAPIBurst ?? 1
         clientOptions.requestObserver = { status, method, host in
             metrics.restClientRequest(status: status, method: method, host: host)
         }
@@ -78,6 +80,7 @@ struct OperatorCommand {
             "leaderElection": "\(settings.leaderElect ? "Lease \(settings.leaderElectionNamespace)/\(settings.leaderElectionID)" : "off")",
             "controllers": .array(op.controllerNames.map { .string($0) }),
             "maxConcurrentReconciles": "\(settings.maxConcurrentReconciles)",
+            "clientLimit": "\(settings.kubeAPIQPS.map { "\($0) qps, burst \(settings.kubeAPIBurst ?? 1)" } ?? "none (API Priority and Fairness)")",
             "metrics": "\(settings.metricsBindAddress == "0" ? "off" : settings.metricsBindAddress)",
             "healthProbes": "\(settings.healthProbeBindAddress)",
         ])

@@ -46,6 +46,13 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Reconciles of one kind that may run at once (default: 1).")
     var maxConcurrentReconciles: String?
 
+    @Option(name: .customLong("kube-api-qps"),
+            help: "Client-side limit on API requests per second; -1 turns it off and leaves fairness to the API server (default: -1).")
+    var kubeAPIQPS: String?
+
+    @Option(name: .customLong("kube-api-burst"), help: "Requests allowed at once above --kube-api-qps (default: twice the limit).")
+    var kubeAPIBurst: String?
+
     @Option(help: "Log format: json (one object per line) or text (default: text).")
     var logFormat: String?
 

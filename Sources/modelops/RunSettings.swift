@@ -22,6 +22,12 @@ struct RunSettings: Sendable, Equatable {
     var metricsBindAddress = ":8080"
     var healthProbeBindAddress = ":8081"
     var maxConcurrentReconciles = 1
+    /// Client-side request limit; nil: none (controller-runtime's default since v0.21, on SIG API
+    /// Machinery's advice): the API server's Priority and Fairness shares it out, and a 429 it
+    /// answers is waited out (Retry-After) before the request is tried again.
+    var kubeAPIQPS: Double? = nil
+    /// Requests allowed at once above `kubeAPIQPS` (the token bucket's size).
+    var kubeAPIBurst: Int? = nil
     var logFormat = LogFormat.text
     var logLevel = Logger.Level.info
     /// This replica's leader-election identity: the pod name (or host name) plus a random suffix.
@@ -40,6 +46,8 @@ struct RunSettings: Sendable, Equatable {
         static let metricsBindAddress = "MODELOPS_METRICS_BIND_ADDRESS"
         static let healthProbeBindAddress = "MODELOPS_HEALTH_PROBE_BIND_ADDRESS"
         static let maxConcurrentReconciles = "MODELOPS_MAX_CONCURRENT_RECONCILES"
+        static let kubeAPIQPS = "MODELOPS_KUBE_API_QPS"
+        static let kubeAPIBurst = "MODELOPS_KUBE_API_BURST"
         static let logFormat = "MODELOPS_LOG_FORMAT"
         static let logLevel = "MODELOPS_LOG_LEVEL"
     }
@@ -101,6 +109,21 @@ struct RunSettings: Sendable, Equatable {
             }
             settings.maxConcurrentReconciles = workers
         }
+        if let (text, source) = pick(flags.kubeAPIQPS, Variable.kubeAPIQPS) {
+            guard let qps = Double(text), qps.isFinite, qps == -1 || qps > 0 else {
+                throw Invalid(description: "invalid value \"\(text)\" for \(source): requests per second above 0, or -1 for no client-side limit")
+            }
+            settings.kubeAPIQPS = qps > 0 ? qps : nil
+        }
+        if let (text, source) = pick(flags.kubeAPIBurst, Variable.kubeAPIBurst) {
+            guard let burst = Int(text), burst >= 1 else {
+                throw Invalid(description: "invalid value \"\(text)\" for \(source): must be a whole number of at least 1")
+            }
+            guard settings.kubeAPIQPS != nil else {
+                throw Invalid(description: "\(source) needs a client-side limit: set --kube-api-qps (or \(Variable.kubeAPIQPS)) too")
+            }
+            settings.kubeAPIBurst = burst
+        }
         if let (text, source) = pick(flags.logFormat, Variable.logFormat) {
             guard let format = LogFormat(rawValue: text.lowercased()) else {
                 throw Invalid(description: "invalid log format \"\(text)\" for \(source): must be json or text")
@@ -114,6 +137,10 @@ struct RunSettings: Sendable, Equatable {
                               + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
             }
             settings.logLevel = level
+        }
+        if let qps = settings.kubeAPIQPS, settings.kubeAPIBurst == nil {
+            // client-go and kube-controller-manager pair a limit with a burst of about twice it.
+            settings.kubeAPIBurst = max(1, Int((qps * 2).rounded(.up)))
         }
         let host = environment["POD_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? ProcessInfo.processInfo.hostName
         settings.identity = host + "_" + UUID().uuidString.lowercased().prefix(8)

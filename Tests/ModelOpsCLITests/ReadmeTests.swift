@@ -22,7 +22,8 @@ struct ReadmeTests {
         let all = readme.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces) == "```sh" }.count
         let quickStart = try Readme.blocks(from: Readme.quickStart, to: Readme.install).count
         let commandLine = try Readme.blocks(from: Readme.commandLine, to: Readme.troubleshooting).count
-        #expect(all == quickStart + commandLine + (try Self.blocks().count), "an sh block outside the tested sections")
+        let endToEnd = try E2EReadmeTests.blocks().count
+        #expect(all == quickStart + commandLine + endToEnd + (try Self.blocks().count), "an sh block outside the tested sections")
     }
 
     @Test("the quick start's two commands from a fresh clone: the playground, and the test command CI runs")

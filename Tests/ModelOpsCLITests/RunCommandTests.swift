@@ -28,6 +28,10 @@ struct RunCommandTests {
               ([], ["MODELOPS_LEADER_ELECT": "perhaps"], "MODELOPS_LEADER_ELECT"),
               (["--metrics-bind-address", "8080"], [:], "--metrics-bind-address"),
               (["--log-level", "loud"], [:], "--log-level"),
+              (["--kube-api-qps", "0"], [:], "--kube-api-qps"),
+              ([], ["MODELOPS_KUBE_API_QPS": "fast"], "MODELOPS_KUBE_API_QPS"),
+              (["--kube-api-qps", "50", "--kube-api-burst", "0"], [:], "--kube-api-burst"),
+              (["--kube-api-burst", "10"], [:], "--kube-api-qps"),
           ])
     func badValue(arguments: [String], environment: [String: String], named: String) async throws {
         let (status, output) = try await OperatorProcess.run(["run", "--kubeconfig", "/nonexistent"] + arguments,
@@ -86,6 +90,7 @@ struct RunCommandTests {
             #expect(start["identity"]?.stringValue?.hasPrefix("modelops-operator-abc12_") == true)
             #expect(start["watching"]?.stringValue == "namespace ml")
             #expect(start["leaderElection"]?.stringValue == "Lease modelops-system/modelops-operator")
+            #expect(start["clientLimit"]?.stringValue == "none (API Priority and Fairness)")
 
             let probes = try await op.listenerPort("health probes")
             let metrics = try await op.listenerPort("metrics")
@@ -127,6 +132,7 @@ struct RunCommandTests {
             "MODELOPS_KUBECONFIG": cluster.kubeconfig, "MODELOPS_NAMESPACE": "from-env",
             "MODELOPS_LEADER_ELECT": "true", "MODELOPS_METRICS_BIND_ADDRESS": "0",
             "MODELOPS_HEALTH_PROBE_BIND_ADDRESS": "127.0.0.1:0", "MODELOPS_MAX_CONCURRENT_RECONCILES": "3",
+            "MODELOPS_KUBE_API_QPS": "50",
             "MODELOPS_LOG_FORMAT": "json", "MODELOPS_LOG_LEVEL": "debug", "POD_NAMESPACE": CLICluster.operatorNamespace,
         ])
         do {
@@ -136,6 +142,7 @@ struct RunCommandTests {
             #expect(start["leaderElection"]?.stringValue == "Lease modelops-system/modelops-operator")
             #expect(start["metrics"]?.stringValue == "off")
             #expect(start["maxConcurrentReconciles"]?.stringValue == "3")
+            #expect(start["clientLimit"]?.stringValue == "50.0 qps, burst 100")
             #expect(op.jsonLines.contains { $0["level"]?.stringValue == "debug" }, "MODELOPS_LOG_LEVEL=debug shows debug lines")
             let probes = try await op.listenerPort("health probes")
             #expect(!op.log.contains("\"serving metrics\""), "MODELOPS_METRICS_BIND_ADDRESS=0 turns metrics off")

@@ -71,5 +71,10 @@ public func eventually(timeout: Duration = .seconds(30), _ what: String = "condi
 
 public struct TimedOut: Error, CustomStringConvertible {
     public var what: String
+
+    public init(what: String) {
+        self.what = what
+    }
+
     public var description: String { "timed out waiting for \(what)" }
 }

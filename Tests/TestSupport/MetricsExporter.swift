@@ -47,14 +47,21 @@ public final class MetricsExporter: Sendable {
     /// How many times /metrics was served (to see that Prometheus scrapes).
     public var scrapeCount: Int { scrapes.load(ordering: .relaxed) }
 
-    /// The exposition text of the current gauges.
+    /// The exposition text of the current gauges, each sample with an explicit timestamp (now).
+    ///
+    /// Timestamped samples get no staleness markers: when one scrape of this in-process exporter
+    /// times out on a loaded machine, Prometheus would otherwise mark every series stale at once
+    /// and an analysis would read "no data" in the middle of a passing canary. With timestamps a
+    /// series stays visible for the lookback delta (5 s) after its last scrape — which is also
+    /// how long a removed series takes to vanish.
     public func exposition() -> String {
         let series = gauges.withLock { $0 }.sorted { $0.key < $1.key }
+        let milliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         var text = ""
         var typed: Set<String> = []
         for (key, value) in series {
             if typed.insert(key.name).inserted { text += "# TYPE \(key.name) gauge\n" }
-            text += "\(key.name)\(key.labelText) \(Self.format(value))\n"
+            text += "\(key.name)\(key.labelText) \(Self.format(value)) \(milliseconds)\n"
         }
         return text
     }

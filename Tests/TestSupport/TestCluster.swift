@@ -99,6 +99,12 @@ public final class TestCluster: Sendable {
 public struct CommandFailed: Error, CustomStringConvertible {
     public var command: String
     public var result: CommandResult
+
+    public init(command: String, result: CommandResult) {
+        self.command = command
+        self.result = result
+    }
+
     public var description: String { "\(command) failed: \(result)" }
 }
 

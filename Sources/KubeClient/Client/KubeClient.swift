@@ -9,9 +9,12 @@ import Synchronization
 /// `client.dynamic(info, namespace:)` for JSON); discovery maps kinds to resources.
 public final class KubeClient: Sendable {
     public struct Options: Sendable {
-        /// Client-side rate limit. client-go's 5/10 throttles controllers at scale; ours is generous.
-        public var qps: Double = 100
-        public var burst: Int = 200
+        /// Client-side rate limit; `qps <= 0` (the default) means none. client-go's own default
+        /// (5 qps, burst 10) throttles controllers at scale, and controller-runtime has turned it off
+        /// since v0.21 on SIG API Machinery's advice: API Priority and Fairness on the server
+        /// shares capacity out, and its 429s are waited out (Retry-After) by `retry`.
+        public var qps: Double = -1
+        public var burst: Int = 1
         public var retry = RetryPolicy()
         /// Total time for one ordinary request (not watches).
         public var requestTimeout: Duration = .seconds(30)

@@ -9,10 +9,15 @@ enum BuiltinAdmission {
         switch (resource.group, resource.kind) {
         case ("apps", "Deployment"):
             defaultIfMissing(&object, ["spec", "replicas"], 1)
-            defaultIfMissing(&object, ["spec", "strategy"], ["type": "RollingUpdate", "rollingUpdate": ["maxUnavailable": "25%", "maxSurge": "25%"]])
+            // SetDefaults_Deployment works field by field, so kubectl's `strategy: {}` (golden 137)
+            // ends as the full RollingUpdate default.
+            defaultIfMissing(&object, ["spec", "strategy", "type"], "RollingUpdate")
             if object[path: ["spec", "strategy", "type"]]?.stringValue == "RollingUpdate" {
-                defaultIfMissing(&object, ["spec", "strategy", "rollingUpdate"], ["maxUnavailable": "25%", "maxSurge": "25%"])
+                defaultIfMissing(&object, ["spec", "strategy", "rollingUpdate"], [:])
+                defaultIfMissing(&object, ["spec", "strategy", "rollingUpdate", "maxUnavailable"], "25%")
+                defaultIfMissing(&object, ["spec", "strategy", "rollingUpdate", "maxSurge"], "25%")
             }
+            dropNullCreationTimestamp(&object, template: ["spec", "template"])
             defaultIfMissing(&object, ["spec", "revisionHistoryLimit"], 10)
             defaultIfMissing(&object, ["spec", "progressDeadlineSeconds"], 600)
             defaultPodSpec(&object, at: ["spec", "template", "spec"], isPod: false)
@@ -26,6 +31,7 @@ enum BuiltinAdmission {
             defaultIfMissing(&object, ["spec", "podReplacementPolicy"], "TerminatingOrFailed")
             defaultIfMissing(&object, ["spec", "manualSelector"], false)
             defaultPodSpec(&object, at: ["spec", "template", "spec"], isPod: false)
+            dropNullCreationTimestamp(&object, template: ["spec", "template"])
             if isCreate, object["status"] == nil { object["status"] = [:] }
         case ("", "Pod"):
             defaultPodSpec(&object, at: ["spec"], isPod: true)
@@ -61,7 +67,7 @@ enum BuiltinAdmission {
     }
 
     /// What the real server adds after its field manager ran, so no manager owns it (goldens
-    /// 011, 074, 075, 120, 125): the strategies' PrepareForCreate (a Namespace's `kubernetes`
+    /// 011, 074, 075, 120, 125, 133): the strategies' PrepareForCreate (a Namespace's `kubernetes`
     /// finalizer, a Job's generated selector and labels), the Service REST's IP allocation (kept
     /// from the old object on an update that omits it, as its patchAllocatedValues does) and IP
     /// family defaults, and mutating admission (a Pod's priority and preemption policy).
@@ -101,7 +107,12 @@ enum BuiltinAdmission {
                 defaultIfMissing(&object, ["spec", "ipFamilyPolicy"], "SingleStack")
             }
         case ("", "Namespace"):
-            defaultIfMissing(&object, ["spec", "finalizers"], ["kubernetes"])
+            // The strategy's PrepareForCreate appends the `kubernetes` finalizer (goldens 011,
+            // 133: in no managedFields entry); an update that left the finalizers out keeps it.
+            var finalizers = object[path: ["spec", "finalizers"]]?.arrayValue ?? []
+            if isCreate, !finalizers.contains("kubernetes") { finalizers.append("kubernetes") }
+            if !isCreate, finalizers.isEmpty { finalizers = ["kubernetes"] }
+            object[path: ["spec", "finalizers"]] = .array(finalizers)
         default:
             break
         }
@@ -119,6 +130,13 @@ enum BuiltinAdmission {
             data[key] = .string(Data((value.stringValue ?? "").utf8).base64EncodedString())
         }
         object["data"] = .object(data)
+    }
+
+    /// kubectl v1.32 writes a pod template's zero `creationTimestamp` as `null`; a v1.36 server
+    /// decodes it to the zero time and does not write it back (golden 137's stored Deployment).
+    static func dropNullCreationTimestamp(_ object: inout JSON, template: [String]) {
+        let path = template + ["metadata", "creationTimestamp"]
+        if object[path: path]?.isNull == true { object[path: path] = nil }
     }
 
     static func defaultIfMissing(_ object: inout JSON, _ path: [String], _ value: JSON) {

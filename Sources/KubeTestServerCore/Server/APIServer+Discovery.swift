@@ -62,6 +62,13 @@ extension APIServer {
                 resources.append(["name": .string("\(r.plural)/scale"), "singularName": "", "namespaced": .bool(r.namespaced),
                                   "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"]])
             }
+            if r.kind == "ServiceAccount", r.group.isEmpty {
+                // Golden 004: the TokenRequest subresource (`kubectl create token`).
+                let token = Self.tokenRequestType
+                resources.append(["name": "serviceaccounts/token", "singularName": "", "namespaced": true,
+                                  "group": .string(token.group), "version": .string(token.version), "kind": .string(token.kind),
+                                  "verbs": ["create"]])
+            }
         }
         // The core group's list has no apiVersion; the named groups' lists do (golden 004, 005).
         var list: JSON = ["kind": "APIResourceList", "groupVersion": .string(gv), "resources": .array(resources)]

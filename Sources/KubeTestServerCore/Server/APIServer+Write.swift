@@ -37,8 +37,10 @@ extension APIServer {
             } catch {
                 throw APIError.badRequest("the object provided is unrecognized (must be of type \(resource.kind)): \(error.message)")
             }
+        case Self.protobufMediaType:
+            return try decodeProtobufBody(request, resource: resource)
         default:
-            throw APIError.unsupportedMediaType(["application/json", "application/yaml"])
+            throw APIError.unsupportedMediaType(["application/json", "application/yaml", Self.protobufMediaType])
         }
     }
 

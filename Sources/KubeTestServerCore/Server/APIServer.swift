@@ -34,6 +34,8 @@ public final class APIServer: Sendable {
     public let store: ObjectStore
     public let faults = FaultInjector()
     public let counter = RequestCounter()
+    /// Service-account tokens issued through the TokenRequest API.
+    let tokens = ServiceAccountTokens()
     let registryState: Mutex<ResourceRegistry>
     let gcWakeup: GarbageCollector
 
@@ -135,6 +137,10 @@ public final class APIServer: Sendable {
         if BuiltinResources.virtualKinds.contains(resource.kind) {
             guard request.method == "POST" else { throw APIError.methodNotAllowed(request.method) }
             return try review(request, resource: resource)
+        }
+        if target.subresource == "token", resource.kind == "ServiceAccount", let name = target.name {
+            guard request.method == "POST" else { throw APIError.methodNotAllowed(request.method) }
+            return try createToken(request, target: target, name: name)
         }
         if let sub = target.subresource, sub != "status", !(sub == "scale" && resource.scale != nil),
            !(sub == "finalize" && resource.kind == "Namespace"), !(sub == "binding" && resource.group.isEmpty && resource.kind == "Pod") {

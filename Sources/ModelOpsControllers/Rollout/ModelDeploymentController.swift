@@ -155,11 +155,27 @@ public final class ModelDeploymentController: Sendable {
             route: routeJSON.flatMap(ObservedRoute.init(json:)), now: context.clock.now()))
 
         var planned = plan.status
+        let applied: AppliedChildren
         do {
-            let route = try await applyChildren(object, plan, observedJSON: observedJSON, observedRoute: routeJSON)
-            if let route { planned.recordAppliedRoute(route, now: context.clock.now()) }
+            applied = try await applyChildren(object, plan, observedJSON: observedJSON, observedRoute: routeJSON)
+            if let route = applied.route {
+                planned.recordAppliedRoute(route, now: context.clock.now())
+            } else if let current = applied.currentRoute, planned.httpRoute?.name != current[path: ["metadata", "name"]]?.stringValue {
+                // The route is as we want it, but no status of ours names it (a first pass whose
+                // status waited, an operator upgraded from before status.httpRoute): its own
+                // generation is the one to be accepted.
+                planned.recordAppliedRoute(current, now: context.clock.now())
+            }
         } catch let refusal as ChildRefusal {
             return try await refused(object, refusal, resource)
+        }
+        // A first version whose children this pass just wrote has nothing to report yet but
+        // "waiting for them": their own watch events bring the next pass within moments (the
+        // Deployment controller answers at once), which writes the status it finds — usually
+        // already Healthy. One status write per first version instead of two; the events wait
+        // with it (the next pass plans them again), so none is recorded twice.
+        if object.status?.stable == nil, planned.phase == .pending, applied.sent > 0 {
+            return .done
         }
         do {
             try await writeStatus(object, planned, resource)
@@ -224,10 +240,20 @@ public final class ModelDeploymentController: Sendable {
         return .requeueAfter(.seconds(300))
     }
 
-    /// Applies the plan's children; returns the HTTPRoute as the server holds it after an apply
-    /// (nil when none was sent). Throws `ChildRefusal` for a child the API server refused.
+    /// What `applyChildren` sent.
+    struct AppliedChildren {
+        /// Children written (applies and deletions).
+        var sent = 0
+        /// The HTTPRoute as the server holds it after an apply (nil when none was sent).
+        var route: JSON?
+        /// The cached HTTPRoute when it already held what the plan wants (nothing sent).
+        var currentRoute: JSON?
+    }
+
+    /// Applies the plan's children and deletes the Deployments of versions no longer live.
+    /// Throws `ChildRefusal` for a child the API server refused.
     func applyChildren(_ object: ModelDeployment, _ plan: RolloutPlan, observedJSON: [String: JSON],
-                       observedRoute: JSON?) async throws -> JSON? {
+                       observedRoute: JSON?) async throws -> AppliedChildren {
         let namespace = object.metadata.namespace
         let children = ServingChildren(object)
         let deploymentClient = context.client.dynamic(Self.deploymentsInfo, namespace: namespace)
@@ -243,7 +269,8 @@ public final class ModelDeploymentController: Sendable {
             keep.insert(name)
             applies.append((desired, deploymentClient, observedJSON[name]))
         }
-        for service in children.services(plan.routing) {
+        let existing = { (name: String) in self.services.store.get(namespace: namespace, name: name) != nil }
+        for service in children.services(plan.routing, existing: existing) {
             let name = service[path: ["metadata", "name"]]?.stringValue ?? ""
             applies.append((service, serviceClient, services.store.get(namespace: namespace, name: name)))
         }
@@ -265,23 +292,25 @@ public final class ModelDeploymentController: Sendable {
             }
             try await group.waitForAll()
         }
-        var appliedRoute: JSON?
+        var applied = AppliedChildren(sent: pending.count)
         if let route = children.httpRoute(plan.routing) {
             let routeClient = context.client.dynamic(Self.routesInfo, namespace: namespace)
             do {
-                appliedRoute = try await applier.applyRestoringDrift(route, to: routeClient, observed: observedRoute)
+                applied.route = try await applier.applyRestoringDrift(route, to: routeClient, observed: observedRoute)
             } catch {
                 throw refusal(error, route)
             }
+            if applied.route != nil { applied.sent += 1 } else { applied.currentRoute = observedRoute }
         }
         // Only once the plan's children are in place: remove Deployments of versions no longer live.
         for (name, _) in observedJSON where !keep.contains(name) {
             do {
                 try await deploymentClient.delete(name, options: DeleteOptions(propagation: .background))
+                applied.sent += 1
             } catch let error {
                 if error.code != 404 { throw error }
             }
         }
-        return appliedRoute
+        return applied
     }
 }

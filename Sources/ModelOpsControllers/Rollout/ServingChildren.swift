@@ -87,13 +87,19 @@ public struct ServingChildren: Sendable {
         ]
     }
 
-    /// Every Service the plan's routing needs.
-    public func services(_ routing: RolloutPlan.Routing) -> [JSON] {
-        var services = [
-            service(names.service, version: routing.mainVersion),
-            service(names.stableService, version: routing.stableVersion),
-            service(names.canaryService, version: routing.canaryVersion),
-        ]
+    /// Every Service the plan's routing needs: the main one always; `-stable` and `-canary` when a
+    /// route points at them (Gateway API), while a candidate runs (to reach each version
+    /// directly), or once they exist (kept up to date rather than deleted and made again). At
+    /// rest under Replicas routing they would select what the main Service selects: a first
+    /// version costs its Deployment and one Service.
+    public func services(_ routing: RolloutPlan.Routing, existing: (String) -> Bool = { _ in true }) -> [JSON] {
+        var services = [service(names.service, version: routing.mainVersion)]
+        let versioned = deployment.spec.trafficRouting?.type == .gatewayAPI || deployment.spec.strategy?.type == .blueGreen
+            || routing.canaryVersion != routing.stableVersion
+        for (name, version) in [(names.stableService, routing.stableVersion), (names.canaryService, routing.canaryVersion)]
+            where versioned || existing(name) {
+            services.append(service(name, version: version))
+        }
         if deployment.spec.strategy?.type == .blueGreen {
             services.append(service(names.previewService(deployment.spec.strategy?.blueGreen?.previewService),
                                     version: routing.canaryVersion))

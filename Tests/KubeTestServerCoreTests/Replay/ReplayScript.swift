@@ -180,6 +180,9 @@ enum ReplayScript {
         .before(133, "the recorder created the namespace golden2-proto for kubectl's creates (134-137)") { session in
             try await session.createNamespace("golden2-proto")
         },
+        .before(138, "the recorder deleted the ConfigMap pcm that 134 created: 138's same bytes created it again (201, a new uid)") { session in
+            try await session.write("DELETE", "/api/v1/namespaces/golden2-proto/configmaps/pcm")
+        },
         .whileWatching(150, "the recorder bound pod-b to golden2-node while 150 watched (its ADDED event)") { session in
             try await session.write("POST", lists + "/pods/pod-b/binding", [
                 "apiVersion": "v1", "kind": "Binding", "metadata": ["name": "pod-b"],

@@ -25,9 +25,19 @@ enum Readme {
         return blocks
     }
 
+    /// The text between the heading `from` and the heading `to`.
+    static func section(from: String, to: String) throws -> String {
+        let readme = try Repository.read("README.md")
+        let start = try #require(readme.range(of: "\n\(from)\n"), "README heading \(from)")
+        let end = try #require(readme.range(of: "\n\(to)\n", range: start.upperBound..<readme.endIndex), "README heading \(to)")
+        return String(readme[start.upperBound..<end.lowerBound])
+    }
+
     static let quickStart = "## Quick start (no cluster needed)"
     static let install = "## Install on a cluster"
     static let commandLine = "## Command line and kubectl plugin"
     static let troubleshooting = "## Troubleshooting"
     static let layout = "## Layout"
+    static let endToEnd = "## Run the end-to-end suites against a cluster"
+    static let benchmarks = "## Benchmarks"
 }

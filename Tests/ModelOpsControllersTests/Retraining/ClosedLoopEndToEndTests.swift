@@ -55,7 +55,9 @@ struct ClosedLoopEndToEndTests {
               template:
                 metadata:
                   annotations:
-                    sim.modelops.io/run-seconds: "0.05"
+                    # Long enough for the test to publish the new version's error ratio (named
+                    # after the run, so known only once the run exists) before its canary measures.
+                    sim.modelops.io/run-seconds: "2"
                     sim.modelops.io/termination-message: '{"metrics": {"accuracy": 0.93}}'
                 spec:
                   restartPolicy: Never

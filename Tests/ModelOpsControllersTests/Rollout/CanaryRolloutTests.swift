@@ -44,8 +44,12 @@ struct CanaryRolloutTests {
             #expect(pairs == ["LOG_LEVEL": "info", "MODEL_NAME": "churn", "MODEL_VERSION": "v1", "MODEL_URI": "s3://models/churn/v1"])
             #expect(v1[path: ["spec", "template", "metadata", "labels", "modelops.io/version"]]?.stringValue == "v1")
             #expect(v1[path: ["metadata", "ownerReferences"]]?[0]?["controller"]?.boolValue == true)
-            let stableService = try #require(try await harness.json("", "v1", "services", "churn-stable"))
-            #expect(stableService[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v1")
+            let mainService = try #require(try await harness.json("", "v1", "services", "churn"))
+            #expect(mainService[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v1")
+            // At rest under Replicas routing the versioned Services would select what the main one
+            // does: a first version costs its Deployment and one Service.
+            #expect(try await harness.json("", "v1", "services", "churn-stable") == nil)
+            #expect(try await harness.json("", "v1", "services", "churn-canary") == nil)
 
             try await setVersion(harness, "churn", "v2")
             let paused = try await harness.waitFor(ModelDeployment.self, "churn", "paused at 25%") {
@@ -57,6 +61,13 @@ struct CanaryRolloutTests {
             #expect(try await replicas(harness, "churn-v1") == 3)
             let main = try #require(try await harness.json("", "v1", "services", "churn"))
             #expect(main[path: ["spec", "selector", "modelops.io/version"]] == nil, "mid-canary the main Service spans both versions")
+            // While a candidate runs, each version is reachable on its own Service.
+            try await eventually(timeout: .seconds(30), "the versioned Services") {
+                let stable = try await harness.json("", "v1", "services", "churn-stable")
+                let canary = try await harness.json("", "v1", "services", "churn-canary")
+                return stable?[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v1"
+                    && canary?[path: ["spec", "selector", "modelops.io/version"]]?.stringValue == "v2"
+            }
 
             try await act(harness, "churn", "promote")
             let timed = try await harness.waitFor(ModelDeployment.self, "churn", "timed pause at 50%") {

@@ -165,10 +165,16 @@ final class OperatorHarness: Sendable {
                                                        _ what: String = "condition",
                                                        _ predicate: @escaping @Sendable (K) -> Bool) async throws -> K {
         let found = Mutex<K?>(nil)
-        try await eventually(timeout: timeout, "\(K.kind) \(name): \(what)") {
-            guard let object = try? await get(K.self, name) else { return false }
-            found.withLock { $0 = object }
-            return predicate(object)
+        do {
+            try await eventually(timeout: timeout, "\(K.kind) \(name): \(what)") {
+                guard let object = try? await get(K.self, name) else { return false }
+                found.withLock { $0 = object }
+                return predicate(object)
+            }
+        } catch let timedOut as TimedOut {
+            // Say where the object stood: a failure should be readable from the log alone.
+            let last = found.withLock { $0 }.flatMap { try? JSON(encoding: $0)["status"] }
+            throw TimedOut(what: "\(timedOut.what); its status was \(last.map { $0.serializedString() } ?? "unreadable")")
         }
         return found.withLock { $0! }
     }
