@@ -106,6 +106,7 @@ public struct CLISession: Sendable {
     func trainingJobs(of policy: String) async throws(CLIError) -> [TrainingJob] {
         do {
             let list = try await typed(TrainingJob.self).listAll(ListOptions(labelSelector: "\(TrainingJobLabels.retrainPolicy)=\(policy)"))
+            Self.warn(skipped: list.undecodable)
             return list.items.sorted(by: TrainingJobOrder.oldestFirst)
         } catch {
             throw failure(error, "cannot list the trainingjobs of retrainpolicy \"\(policy)\"")
@@ -115,7 +116,9 @@ public struct CLISession: Sendable {
     /// Every TrainingJob of the namespace.
     func allTrainingJobs() async throws(CLIError) -> [TrainingJob] {
         do {
-            return try await typed(TrainingJob.self).listAll().items.sorted(by: TrainingJobOrder.oldestFirst)
+            let list = try await typed(TrainingJob.self).listAll()
+            Self.warn(skipped: list.undecodable)
+            return list.items.sorted(by: TrainingJobOrder.oldestFirst)
         } catch {
             throw failure(error, "cannot list trainingjobs in namespace \"\(namespace)\"")
         }
@@ -136,6 +139,14 @@ public struct CLISession: Sendable {
 
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// One line on stderr per object a list left out because it did not decode: the report is
+    /// made of the others, and says which it could not read.
+    static func warn(skipped objects: [UndecodableObject]) {
+        for object in objects {
+            FileHandle.standardError.write(Data("warning: skipped \(object.kind.lowercased()) \(object.name): cannot decode it: \(object.reason)\n".utf8))
+        }
     }
 }
 

@@ -32,6 +32,8 @@ struct StatusWatcher: Sendable {
                         return
                     case let .bookmark(version, _):
                         resourceVersion = version
+                    case .undecodable:
+                        continue  // a dynamic watch decodes every object
                     }
                 }
             } catch let error as CLIError {

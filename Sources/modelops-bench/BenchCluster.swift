@@ -174,6 +174,8 @@ final class BenchCluster: Sendable {
                             resourceVersion = object[path: ["metadata", "resourceVersion"]]?.stringValue ?? resourceVersion
                         case let .bookmark(rv, _):
                             resourceVersion = rv
+                        case let .undecodable(object):
+                            resourceVersion = object.resourceVersion  // a dynamic watch decodes every object
                         }
                     }
                 } catch {

@@ -18,6 +18,12 @@ final class InformerFailureLog: Sendable {
     }
 
     func report(_ failure: InformerFailure) {
+        if case let .skipObject(object) = failure.recovery {
+            // The informer reports each undecodable object version once; the cache goes on without it.
+            logger.warning("\(failure.phase.rawValue): skipped \(object.kind) \(object.key): cannot decode it: \(object.reason)",
+                           metadata: ["resourceVersion": "\(object.resourceVersion)"])
+            return
+        }
         if let status = failure.error.status, status.code == 401 || status.code == 403 {
             let message = status.message ?? "\(status)"
             guard reported.withLock({ $0.insert(message).inserted }) else { return }

@@ -43,7 +43,9 @@ struct WatchTests {
         let cluster = try await TestCluster.start { $0.bookmarkInterval = .milliseconds(200) }
         try await cluster.kubectlOK("apply", "-f", "-", stdin: goldenNamespace)
         try await cluster.kubectlOK("apply", "-f", "-", stdin: gizmoCRD)
-        let result = try await cluster.curl("/apis/golden.example.com/v1/namespaces/golden/gizmos?watch=1&allowWatchBookmarks=true&timeoutSeconds=1&resourceVersion=1", extra: ["-N"])
+        // Bookmarks stop 2 s before the watch times out (the watch cache's nextBookmarkTime), so
+        // a 3 s watch gets them for its first second only.
+        let result = try await cluster.curl("/apis/golden.example.com/v1/namespaces/golden/gizmos?watch=1&allowWatchBookmarks=true&timeoutSeconds=3&resourceVersion=1", extra: ["-N"])
         await cluster.stop()
         let bookmark = result.body.split(separator: "\n").map { String($0).json }.first { $0["type"]?.stringValue == "BOOKMARK" }
         #expect(bookmark?[path: ["object", "kind"]]?.stringValue == "Gizmo")

@@ -48,4 +48,17 @@ struct InformerFailureLogTests {
         #expect(logged.first?.1.contains("cannot list resource \"trainingjobs\"") == true)
         #expect(logged.last?.0 == .warning)
     }
+
+    @Test("an object the informer skipped is logged at warning with its key and why, not as a failure")
+    func skippedObject() {
+        let lines = Lines()
+        let log = InformerFailureLog(logger: Logger(label: "test") { _ in Capture(lines: lines) })
+        let odd = UndecodableObject(kind: "ConfigMap", namespace: "ml", name: "odd", resourceVersion: "7",
+                                    reason: "data.key: expected String")
+        log.report(InformerFailure(phase: .list, error: .decoding(odd.description), recovery: .skipObject(odd)))
+        let logged = lines.value.withLock { $0 }
+        #expect(logged.count == 1)
+        #expect(logged.first?.0 == .warning)
+        #expect(logged.first?.1 == "list: skipped ConfigMap ml/odd: cannot decode it: data.key: expected String")
+    }
 }

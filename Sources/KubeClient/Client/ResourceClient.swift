@@ -31,22 +31,27 @@ public struct ResourceClient<Object: Sendable>: Sendable {
         options.limit = pageSize
         var page = try await list(options)
         var items = page.items
+        var undecodable = page.undecodable
         let resourceVersion = page.resourceVersion
         while let next = page.continueToken, !next.isEmpty {
             options.continueToken = next
             page = try await list(options)
             items += page.items
+            undecodable += page.undecodable
         }
-        return ObjectList(items: items, resourceVersion: resourceVersion, continueToken: nil, remainingItemCount: nil)
+        return ObjectList(items: items, resourceVersion: resourceVersion, continueToken: nil, remainingItemCount: nil,
+                          undecodable: undecodable)
     }
 
     /// Events as their lines arrive. The stream ends when the server ends the watch
     /// (timeoutSeconds) and throws `KubeError` for an ERROR event (410: relist) or a broken or
-    /// silent connection. Cancelling the consuming task aborts the transfer.
+    /// silent connection. An object our type cannot represent arrives as `.undecodable` and the
+    /// watch goes on. Cancelling the consuming task aborts the transfer.
     public func watch(_ options: ListOptions = ListOptions()) -> AsyncThrowingStream<WatchEvent<Object>, any Error> {
         let client = self.client
         let path = resource.path(namespace: namespace)
         let fromJSON = self.fromJSON
+        let kind = resource.kind
         return AsyncThrowingStream { continuation in
             let task = Task {
                 do {
@@ -54,11 +59,11 @@ public struct ResourceClient<Object: Sendable>: Sendable {
                     var splitter = LineSplitter()
                     for try await chunk in response.body {
                         for line in splitter.append(chunk) {
-                            continuation.yield(try WatchLineDecoder.decode(line, object: fromJSON))
+                            continuation.yield(try WatchLineDecoder.decode(line, kind: kind, object: fromJSON))
                         }
                     }
                     if let last = splitter.finish() {
-                        continuation.yield(try WatchLineDecoder.decode(last, object: fromJSON))
+                        continuation.yield(try WatchLineDecoder.decode(last, kind: kind, object: fromJSON))
                     }
                     continuation.finish()
                 } catch let error as TransportError {
@@ -155,6 +160,8 @@ public struct ObjectList<Object: Sendable>: Sendable {
     public var resourceVersion: String
     public var continueToken: String?
     public var remainingItemCount: Int?
+    /// Items our type could not represent, left out of `items` (the caller reports them).
+    public var undecodable: [UndecodableObject] = []
 }
 
 /// The wire shape of a list, decoded in one pass for typed kinds.
@@ -171,32 +178,65 @@ struct ListEnvelope<Item: Decodable>: Decodable {
 
 extension KubeClient {
     /// Verbs on a typed kind; `namespace` nil means all namespaces (or a cluster-scoped kind).
+    ///
+    /// Liberal in what it accepts: apiVersion and kind are never required of an object (the
+    /// server leaves them out of built-in kinds' list items; they are filled from `K`), and a list
+    /// item that does not decode is left out and named in `ObjectList.undecodable` instead of
+    /// failing the whole list.
     public func resource<K: KubeResource>(_ type: K.Type, namespace: String? = nil) -> ResourceClient<K> {
         ResourceClient(
             client: self, resource: ResourceInfo(K.self), namespace: K.namespaced ? namespace : nil,
-            decodeObject: { try JSONDecoder().decode(K.self, from: Data($0)) },
+            decodeObject: { try JSONDecoder().decode(TypeMetaFilled<K>.self, from: Data($0)).object },
             decodeList: { bytes in
-                let list = try JSONDecoder().decode(ListEnvelope<K>.self, from: Data(bytes))
-                return ObjectList(items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "",
-                                  continueToken: list.metadata?.continue, remainingItemCount: list.metadata?.remainingItemCount)
+                let list = try JSONDecoder().decode(ListEnvelope<ListItem<K>>.self, from: Data(bytes))
+                var items: [K] = []
+                var undecodable: [UndecodableObject] = []
+                items.reserveCapacity(list.items?.count ?? 0)
+                for item in list.items ?? [] {
+                    switch item {
+                    case let .object(object): items.append(object)
+                    case let .undecodable(failure): undecodable.append(failure)
+                    }
+                }
+                return ObjectList(items: items, resourceVersion: list.metadata?.resourceVersion ?? "",
+                                  continueToken: list.metadata?.continue, remainingItemCount: list.metadata?.remainingItemCount,
+                                  undecodable: undecodable)
             },
             encodeObject: { Array(try JSONEncoder().encode($0)) },
-            fromJSON: { try $0.decode(as: K.self) })
+            fromJSON: { try $0.withTypeMeta(apiVersion: K.apiVersion, kind: K.kind).decode(as: K.self) })
     }
 
-    /// Verbs on any resource, with objects as `JSON`.
+    /// Verbs on any resource, with objects as `JSON`. List items without apiVersion and kind get
+    /// the list's (its kind without `List`), as client-go's unstructured lists do.
     public func dynamic(_ resource: ResourceInfo, namespace: String? = nil) -> ResourceClient<JSON> {
         ResourceClient(
             client: self, resource: resource, namespace: resource.namespaced ? namespace : nil,
             decodeObject: { try JSON.parse($0) },
             decodeList: { bytes in
                 let list = try JSON.parse(bytes)
-                return ObjectList(items: list["items"]?.arrayValue ?? [],
+                var items = list["items"]?.arrayValue ?? []
+                if let apiVersion = list["apiVersion"]?.stringValue, let listKind = list["kind"]?.stringValue {
+                    let kind = listKind.hasSuffix("List") ? String(listKind.dropLast(4)) : listKind
+                    for i in items.indices where items[i]["apiVersion"] == nil && items[i]["kind"] == nil {
+                        items[i] = items[i].withTypeMeta(apiVersion: apiVersion, kind: kind)
+                    }
+                }
+                return ObjectList(items: items,
                                   resourceVersion: list[path: ["metadata", "resourceVersion"]]?.stringValue ?? "",
                                   continueToken: list[path: ["metadata", "continue"]]?.stringValue,
                                   remainingItemCount: list[path: ["metadata", "remainingItemCount"]]?.intValue.map { Int($0) })
             },
             encodeObject: { $0.serialized() },
             fromJSON: { $0 })
+    }
+}
+
+extension JSON {
+    /// The object with apiVersion and kind set where it has none.
+    func withTypeMeta(apiVersion: String, kind: String) -> JSON {
+        guard case var .object(members) = self else { return self }
+        if members["apiVersion"]?.stringValue == nil { members["apiVersion"] = .string(apiVersion) }
+        if members["kind"]?.stringValue == nil { members["kind"] = .string(kind) }
+        return .object(members)
     }
 }

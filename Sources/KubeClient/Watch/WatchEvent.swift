@@ -8,18 +8,22 @@ public enum WatchEvent<Object: Sendable>: Sendable {
     case deleted(Object)
     /// Progress without a change: the resourceVersion to resume from.
     case bookmark(resourceVersion: String, initialEventsEnd: Bool)
+    /// A change to an object our type cannot represent: skipped, the watch goes on (its
+    /// resourceVersion is still progress).
+    case undecodable(UndecodableObject)
 
     public var object: Object? {
         switch self {
         case let .added(o), let .modified(o), let .deleted(o): return o
-        case .bookmark: return nil
+        case .bookmark, .undecodable: return nil
         }
     }
 }
 
 /// Decoding of watch lines: `{"type": "...", "object": {...}}`.
 enum WatchLineDecoder {
-    static func decode<Object: Sendable>(_ line: ArraySlice<UInt8>, object decodeObject: (JSON) throws -> Object) throws(KubeError) -> WatchEvent<Object> {
+    static func decode<Object: Sendable>(_ line: ArraySlice<UInt8>, kind: String,
+                                         object decodeObject: (JSON) throws -> Object) throws(KubeError) -> WatchEvent<Object> {
         let json: JSON
         do {
             json = try JSON.parse(line)
@@ -37,19 +41,22 @@ enum WatchLineDecoder {
             let end = object[path: ["metadata", "annotations", "k8s.io/initial-events-end"]]?.stringValue == "true"
             return .bookmark(resourceVersion: rv, initialEventsEnd: end)
         }
+        guard ["ADDED", "MODIFIED", "DELETED"].contains(type) else {
+            throw KubeError.decoding("unknown watch event type \"\(type)\"")
+        }
         let decoded: Object
         do {
             decoded = try decodeObject(object)
-        } catch let error as KubeError {
-            throw error
         } catch {
-            throw KubeError.decoding("watch \(type) object: \(error)")
+            let identity = ObjectIdentity(json: object)
+            return .undecodable(UndecodableObject(
+                kind: kind, namespace: identity.metadata?.namespace ?? "", name: identity.metadata?.name ?? "",
+                resourceVersion: identity.metadata?.resourceVersion ?? "", reason: UndecodableObject.reason(error)))
         }
         switch type {
         case "ADDED": return .added(decoded)
         case "MODIFIED": return .modified(decoded)
-        case "DELETED": return .deleted(decoded)
-        default: throw KubeError.decoding("unknown watch event type \"\(type)\"")
+        default: return .deleted(decoded)
         }
     }
 }

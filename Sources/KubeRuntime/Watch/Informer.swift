@@ -161,7 +161,7 @@ public final class Informer<Object: Sendable>: Sendable {
                 events = store.upsert(object).map { [$0] } ?? []
             case let .event(.deleted(object)):
                 events = store.remove(object).map { [$0] } ?? []
-            case .event(.bookmark):
+            case .event(.bookmark), .event(.undecodable):
                 events = []
             }
             for event in events {

@@ -46,6 +46,8 @@ public struct InformerFailure: Sendable, CustomStringConvertible {
         case rewatch(after: Duration)
         /// Wait, then relist (a broken stream, or a failed list).
         case relistAfter(Duration)
+        /// Go on without this object: our type cannot represent it (reported once per version).
+        case skipObject(UndecodableObject)
     }
 
     public var phase: Phase
@@ -58,5 +60,10 @@ public struct InformerFailure: Sendable, CustomStringConvertible {
         self.recovery = recovery
     }
 
-    public var description: String { "\(phase.rawValue) failed (\(error)); recovery: \(recovery)" }
+    public var description: String {
+        if case let .skipObject(object) = recovery {
+            return "\(phase.rawValue): skipped \(object)"
+        }
+        return "\(phase.rawValue) failed (\(error)); recovery: \(recovery)"
+    }
 }

@@ -13,6 +13,8 @@ public struct InformerStats: Sendable, Equatable {
     /// Added/modified/deleted events received from watches.
     public var events = 0
     public var bookmarks = 0
+    /// Objects left out of the cache because they did not decode (list items and watch events).
+    public var undecodable = 0
     /// Failures recovered from (see `InformerOptions.onError`).
     public var failures = 0
     /// The last resourceVersion seen (list, event or bookmark).

@@ -14,7 +14,10 @@ import KubeCore
 ///   then emits only real differences;
 /// - a watch refused with 429/5xx is retried from the same resourceVersion after the backoff;
 ///   a broken stream or a failed list waits the backoff, then relists. A server's Retry-After
-///   longer than the backoff is waited instead.
+///   longer than the backoff is waited instead;
+/// - an object our type cannot represent (a list item or a watch event) is left out and
+///   reported once per object and resourceVersion: the rest of the list is the cache, the watch
+///   goes on. Refusing the whole list for one item would relist forever and never sync.
 ///
 /// Events are delivered strictly in arrival order from one task, so no event for an object is
 /// ever reordered; resuming from the last delivered resourceVersion means none is skipped.
@@ -46,11 +49,13 @@ struct Reflector<Object: Sendable>: Sendable {
         /// 410s on watches that delivered nothing since the last list: a server that keeps
         /// answering 410 gets the backoff instead of a hot relist loop.
         var emptyGone = 0
+        var skipped = SkippedObjects()
         while !Task.isCancelled {
             switch phase {
             case .list:
                 do {
-                    let (items, resourceVersion) = try await list()
+                    let (items, resourceVersion, undecodable) = try await list()
+                    for object in undecodable { skip(object, in: .list, &skipped) }
                     deliver(.list(items, resourceVersion: resourceVersion))
                     stats {
                         $0.lists += 1
@@ -91,6 +96,10 @@ struct Reflector<Object: Sendable>: Sendable {
                         case let .bookmark(rv, _):
                             if !rv.isEmpty { resourceVersion = rv }
                             stats { $0.bookmarks += 1; $0.resourceVersion = resourceVersion }
+                        case let .undecodable(object):
+                            if !object.resourceVersion.isEmpty { resourceVersion = object.resourceVersion }
+                            skip(object, in: .watch, &skipped)
+                            stats { $0.resourceVersion = resourceVersion }
                         case let .added(object), let .modified(object), let .deleted(object):
                             let rv = resourceVersionOf(object)
                             if !rv.isEmpty { resourceVersion = rv }
@@ -132,8 +141,20 @@ struct Reflector<Object: Sendable>: Sendable {
         }
     }
 
+    /// Objects already reported as undecodable, by key and resourceVersion: a relist or a
+    /// re-watch that meets the same version again stays quiet.
+    struct SkippedObjects {
+        var reported: Set<String> = []
+    }
+
+    private func skip(_ object: UndecodableObject, in phase: InformerFailure.Phase, _ skipped: inout SkippedObjects) {
+        stats { $0.undecodable += 1 }
+        guard skipped.reported.insert("\(object.key)@\(object.resourceVersion)").inserted else { return }
+        options.onError?(InformerFailure(phase: phase, error: .decoding(object.description), recovery: .skipObject(object)))
+    }
+
     /// Every page at the first page's resourceVersion; starts over on 410 at a continue token.
-    private func list() async throws(KubeError) -> ([Object], String) {
+    private func list() async throws(KubeError) -> ([Object], String, [UndecodableObject]) {
         var restarts = 0
         while true {
             let pages = await listPages()
@@ -154,10 +175,11 @@ struct Reflector<Object: Sendable>: Sendable {
         var onContinue: Bool
     }
 
-    private func listPages() async -> Result<([Object], String), ListFailure> {
+    private func listPages() async -> Result<([Object], String, [UndecodableObject]), ListFailure> {
         var listOptions = ListOptions(labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
                                       limit: options.pageSize)
         var items: [Object] = []
+        var undecodable: [UndecodableObject] = []
         var resourceVersion: String?
         while true {
             let page: ObjectList<Object>
@@ -173,10 +195,11 @@ struct Reflector<Object: Sendable>: Sendable {
             } else {
                 items.append(contentsOf: page.items)
             }
+            undecodable += page.undecodable
             guard let next = page.continueToken, !next.isEmpty else { break }
             listOptions.continueToken = next
         }
-        return .success((items, resourceVersion ?? ""))
+        return .success((items, resourceVersion ?? "", undecodable))
     }
 
     private func watchTimeout() -> Int {

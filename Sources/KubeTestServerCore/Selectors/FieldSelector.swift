@@ -1,10 +1,10 @@
 import KubeCore
 
-/// A field selector (`metadata.name=x,status.phase!=Running`). Only the fields a resource
-/// declares selectable are allowed; anything else is the real server's 400
-/// `field label not supported: <field>`.
+/// A field selector (`spec.nodeName=node-1,status.phase!=Running`), parsed as apimachinery's
+/// `fields.ParseSelector` parses it and checked against the kind's selectable fields.
 public struct FieldSelector: Sendable, Equatable {
     public struct Requirement: Sendable, Equatable {
+        /// The field the object is read at (after the kind's label conversion).
         public var field: String
         public var value: String
         public var negated: Bool
@@ -15,73 +15,89 @@ public struct FieldSelector: Sendable, Equatable {
 
     public init(requirements: [Requirement]) { self.requirements = requirements }
 
-    public static func parse(_ text: String, allowed: Set<String>) throws(APIError) -> FieldSelector {
-        var requirements: [Requirement] = []
-        for term in text.split(separator: ",", omittingEmptySubsequences: true) {
-            let term = String(term).trimmingSpaces
-            let negated: Bool
-            let parts: [Substring]
-            if let range = term.range(of: "!=") {
-                negated = true
-                parts = [term[..<range.lowerBound], term[range.upperBound...]]
-            } else if let range = term.range(of: "==") {
-                negated = false
-                parts = [term[..<range.lowerBound], term[range.upperBound...]]
-            } else if let range = term.range(of: "=") {
-                negated = false
-                parts = [term[..<range.lowerBound], term[range.upperBound...]]
-            } else {
+    /// Parses `text` and converts its labels for the kind. Terms are split at unescaped commas
+    /// and sorted, each at the first operator (`!=`, `==`, `=`) it holds; a term without one is
+    /// the parser's 400 (golden 148), checked for every term before any label is converted, so
+    /// a malformed term wins over an unsupported field. Then the first term (in sorted order)
+    /// whose label the kind does not accept is the conversion's 400 (146, 147).
+    static func parse(_ text: String, fields: SelectableFields) throws(APIError) -> FieldSelector {
+        var parsed: [(label: String, value: String, negated: Bool)] = []
+        for term in splitTerms(text).sorted() where !term.isEmpty {
+            guard let (label, op, raw) = splitTerm(term) else {
                 throw APIError.badRequest("invalid selector: '\(text)'; can't understand '\(term)'")
             }
-            let field = String(parts[0]).trimmingSpaces
-            guard allowed.contains(field) else {
-                throw APIError.badRequest("field label not supported: \(field)")
-            }
-            requirements.append(Requirement(field: field, value: String(parts[1]).trimmingSpaces, negated: negated))
+            parsed.append((label, try unescape(raw), op == "!="))
+        }
+        var requirements: [Requirement] = []
+        for term in parsed {
+            requirements.append(Requirement(field: try fields.field(for: term.label), value: term.value, negated: term.negated))
         }
         return FieldSelector(requirements: requirements)
     }
 
     public func matches(_ object: JSON) -> Bool {
         requirements.allSatisfy { requirement in
-            let actual = FieldSelector.value(of: requirement.field, in: object)
-            return (actual == requirement.value) != requirement.negated
+            (SelectableFields.value(of: requirement.field, in: object) == requirement.value) != requirement.negated
         }
     }
 
-    /// The string value of a selectable field. Missing fields read as "", as in the real server.
-    static func value(of field: String, in object: JSON) -> String {
-        switch object[dotted: field] {
-        case let .string(s)?: return s
-        case let .int(i)?: return String(i)
-        case let .bool(b)?: return String(b)
-        default: return ""
+    /// Terms at commas not escaped by a backslash (the backslash stays, for `unescape`).
+    static func splitTerms(_ text: String) -> [String] {
+        var terms: [String] = []
+        var current = ""
+        var escaped = false
+        for character in text {
+            if escaped {
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "," {
+                terms.append(current)
+                current = ""
+                continue
+            }
+            current.append(character)
         }
+        terms.append(current)
+        return terms
     }
 
-    /// Selectable fields per kind, besides metadata.name and metadata.namespace which every kind has.
-    static func selectableFields(kind: String, group: String) -> Set<String> {
-        var fields: Set<String> = ["metadata.name", "metadata.namespace"]
-        switch (group, kind) {
-        case ("", "Event"):
-            fields.formUnion(["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-                              "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
-                              "reason", "reportingComponent", "source", "type"])
-        case ("events.k8s.io", "Event"):
-            fields.formUnion(["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid",
-                              "regarding.apiVersion", "reason", "reportingController", "type"])
-        case ("", "Pod"):
-            fields.formUnion(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-                              "status.phase", "status.podIP", "status.nominatedNodeName"])
-        case ("", "Secret"):
-            fields.insert("type")
-        case ("", "Namespace"):
-            fields.insert("status.phase")
-        case ("batch", "Job"):
-            fields.insert("status.successful")
-        default: break
+    /// Splits at the first position where an operator starts, `!=` before `==` before `=`.
+    static func splitTerm(_ term: String) -> (String, String, String)? {
+        var index = term.startIndex
+        while index < term.endIndex {
+            let rest = term[index...]
+            for op in ["!=", "==", "="] where rest.hasPrefix(op) {
+                return (String(term[..<index]), op, String(rest.dropFirst(op.count)))
+            }
+            index = term.index(after: index)
         }
-        return fields
+        return nil
+    }
+
+    /// `\\`, `\,` and `\=` stand for themselves; any other escape, or an unescaped `,` or `=`, is refused.
+    static func unescape(_ value: String) throws(APIError) -> String {
+        guard value.contains(where: { $0 == "\\" || $0 == "," || $0 == "=" }) else { return value }
+        var out = ""
+        var escaped = false
+        for character in value {
+            if escaped {
+                guard character == "\\" || character == "," || character == "=" else {
+                    throw APIError.badRequest("invalid field selector: invalid escape sequence: \\\(character)")
+                }
+                out.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "," || character == "=" {
+                // Go formats the rune with %v: its code point.
+                throw APIError.badRequest("invalid field selector: unescaped character in value: \(character.unicodeScalars.first!.value)")
+            } else {
+                out.append(character)
+            }
+        }
+        if escaped { throw APIError.badRequest("invalid field selector: invalid escape sequence: \\") }
+        return out
     }
 }
 

@@ -39,8 +39,23 @@ extension APIServer {
     }
 
     func presentBytes(_ stored: StoredObject, as resource: ResourceType) -> [UInt8] {
-        if resource.group == "events.k8s.io" { return EventConversion.toEventsV1(stored.object).serialized() }
+        if resource.group == "events.k8s.io" { return StoredObject.serialize(EventConversion.toEventsV1(stored.object)).bytes }
         return stored.bytes
+    }
+
+    /// An item of a list: built-in kinds without kind and apiVersion, which the list carries
+    /// (goldens 054, 118–125); custom resources with them, as every unstructured object (093).
+    func appendListItem(_ stored: StoredObject, as resource: ResourceType, to body: inout [UInt8]) {
+        if resource.group == "events.k8s.io" {
+            var event = EventConversion.toEventsV1(stored.object)
+            event["kind"] = nil
+            event["apiVersion"] = nil
+            event.write(into: &body)
+        } else if resource.isBuiltin {
+            stored.appendWithoutTypeMeta(to: &body)
+        } else {
+            body.append(contentsOf: stored.bytes)
+        }
     }
 
     func get(_ request: APIRequest, target: ResourceTarget, name: String) throws -> APIResponse {
@@ -86,8 +101,7 @@ extension APIServer {
             }
         }
         if let text = request.query["fieldSelector"], !text.isEmpty {
-            let allowed = FieldSelector.selectableFields(kind: target.resource.kind, group: target.resource.group)
-            filter.fields = try FieldSelector.parse(text, allowed: allowed)
+            filter.fields = try FieldSelector.parse(text, fields: SelectableFields.of(target.resource))
         }
         return filter
     }
@@ -134,23 +148,24 @@ extension APIServer {
             // A custom resource list (unstructured on the real server) always carries `continue`,
             // empty on the last page; built-in lists omit it then (golden 048, 093 vs 118).
             if resource.custom != nil, listMeta["continue"] == nil { listMeta["continue"] = "" }
-            // Assemble the list from each object's stored bytes: no re-encoding of thousands of objects.
+            // Assemble the list from each object's stored bytes: no re-encoding of thousands of
+            // objects. Members in the real server's order for built-in lists (118).
             var body: [UInt8] = []
-            body.reserveCapacity(page.reduce(64) { $0 + $1.value.bytes.count + 1 })
-            body.append(contentsOf: "{\"apiVersion\":".utf8)
+            body.reserveCapacity(page.reduce(128) { $0 + $1.value.bytes.count + 1 })
+            body.append(contentsOf: "{\"kind\":".utf8)
+            JSON.string(resource.listKind).write(into: &body)
+            body.append(contentsOf: ",\"apiVersion\":".utf8)
             JSON.string(resource.apiVersion).write(into: &body)
+            body.append(contentsOf: ",\"metadata\":".utf8)
+            listMeta.write(into: &body)
             body.append(contentsOf: ",\"items\":[".utf8)
             var first = true
             for (_, stored) in page {
                 if !first { body.append(UInt8(ascii: ",")) }
                 first = false
-                body.append(contentsOf: presentBytes(stored, as: resource))
+                appendListItem(stored, as: resource, to: &body)
             }
-            body.append(contentsOf: "],\"kind\":".utf8)
-            JSON.string(resource.listKind).write(into: &body)
-            body.append(contentsOf: ",\"metadata\":".utf8)
-            listMeta.write(into: &body)
-            body.append(UInt8(ascii: "}"))
+            body.append(contentsOf: "]}".utf8)
             return .full(status: 200, headers: [("Content-Type", "application/json")], body: body)
         }
     }

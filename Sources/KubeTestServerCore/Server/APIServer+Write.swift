@@ -343,6 +343,9 @@ extension APIServer {
 
             // Defaulting, pruning and validation.
             var errors: [FieldError] = metadataErrors(object, current: current, resource: resource)
+            // The object as the field manager sees it: after decoding's defaults, before what the
+            // strategy, allocation and admission add (nobody owns those).
+            var ownedBasis: JSON? = nil
             if let processor = resource.custom?.processor {
                 let unknown = processor.prune(&object)
                 if !unknown.isEmpty {
@@ -355,6 +358,8 @@ extension APIServer {
                 if errors.isEmpty { errors += processor.validate(object, current) }
             } else {
                 BuiltinAdmission.applyDefaults(&object, resource: resource, isCreate: isCreate)
+                ownedBasis = object
+                BuiltinAdmission.completeAfterFieldManager(&object, old: current, resource: resource, isCreate: isCreate)
                 if errors.isEmpty { errors += BuiltinAdmission.validate(object, old: current, resource: resource) }
             }
             if resource.kind == "CustomResourceDefinition", errors.isEmpty {
@@ -384,12 +389,16 @@ extension APIServer {
 
             // Field ownership.
             let existingManaged = (current?[path: ["metadata", "managedFields"]]?.arrayValue ?? []).compactMap(ManagedFieldsEntry.init(json:))
+            // An events.k8s.io write is tracked in the fields it was written in, kept as written
+            // even where the core API shows the Event (goldens 080, 082, 123).
+            let eventsAPI = resource.group == "events.k8s.io"
+            let trackedOld = eventsAPI ? current.map(EventConversion.toEventsV1) : current
+            let trackedNew = eventsAPI ? EventConversion.toEventsV1(ownedBasis ?? object) : (ownedBasis ?? object)
             let managed = proposed.managedFields ?? FieldManager.update(
-                old: current, new: object, managedFields: existingManaged, manager: manager,
+                old: trackedOld, new: trackedNew, managedFields: existingManaged, manager: manager,
                 apiVersion: resource.apiVersion, subresource: subresource, time: time,
                 schema: mergeSchema(resource), statusIsSubresource: resource.hasStatus)
             object[path: ["metadata", "managedFields"]] = managed.isEmpty ? nil : .array(managed.map(\.json))
-            if isCreate, resource.isBuiltin { BuiltinAdmission.prepareForCreate(&object, resource: resource) }
 
             var headers: [(String, String)] = [("Content-Type", "application/json")]
             for warning in proposed.warnings {

@@ -143,13 +143,18 @@ public final class APIServer: Sendable {
             return try createToken(request, target: target, name: name)
         }
         if let sub = target.subresource, sub != "status", !(sub == "scale" && resource.scale != nil),
-           !(sub == "finalize" && resource.kind == "Namespace") {
+           !(sub == "finalize" && resource.kind == "Namespace"), !(sub == "binding" && resource.group.isEmpty && resource.kind == "Pod") {
             throw APIError.notFoundPath()
         }
         if target.subresource == "status", !resource.hasStatus { throw APIError.notFoundPath() }
+        if target.subresource == "binding", let name = target.name {
+            guard request.method == "POST" else { throw APIError.methodNotAllowed(request.method) }
+            return try bind(request, target: target, name: name)
+        }
         switch (request.method, target.name) {
         case ("GET", nil):
-            if isTrue(request.query["watch"]) { return try watch(request, target: target) }
+            let options = try ListQuery(request)
+            if options.watch { return try watch(request, target: target, options: options) }
             return try await list(request, target: target)
         case ("GET", let name?):
             return try get(request, target: target, name: name)

@@ -67,37 +67,42 @@ public final class WatchStream: Sendable {
             stop()
             return
         }
-        if setup.sendInitialEventsBookmark {
+        // Bookmarks, the initial-events-end one included, only for a client that allows them
+        // (golden 059: a plain watch, streamed by default, ends its ADDEDs with no bookmark).
+        if setup.sendInitialEventsBookmark, setup.bookmarks {
             sendBookmark(initialEventsEnd: true)
         }
-        let timeout = setup.timeout
-        let interval = setup.bookmarks ? setup.bookmarkInterval : nil
+        let started = ContinuousClock.now
+        let deadline = started + setup.timeout
+        let interval = setup.bookmarkInterval
+        // Scheduled from the watch's start, not from when the task first runs (late on a busy machine).
+        let first = setup.bookmarks ? Self.nextBookmark(after: started, interval: interval, deadline: deadline) : nil
         let task = Task { [weak self] in
-            let deadline = ContinuousClock.now + timeout
-            // The real server's watch cache also sends a bookmark two seconds before the watch's
-            // deadline (cacheWatcher.nextBookmarkTime), so a client that times out resumes from
-            // a recent resourceVersion; none when the watch is shorter than that (golden 057, 126-128).
-            var preTimeout: ContinuousClock.Instant? = deadline - .seconds(2)
+            var next = first
             while !Task.isCancelled {
-                let now = ContinuousClock.now
-                if now >= deadline { break }
-                if let t = preTimeout, t <= now { preTimeout = nil }
-                var next = deadline
-                if let interval {
-                    next = min(next, now + interval)
-                    if let preTimeout { next = min(next, preTimeout) }
-                }
-                try? await Task.sleep(until: next, clock: .continuous)
+                try? await Task.sleep(until: next ?? deadline, clock: .continuous)
                 if Task.isCancelled { return }
-                let woke = ContinuousClock.now
-                if interval != nil, woke < deadline {
+                let now = ContinuousClock.now
+                // A bookmark that fell due is sent even when this task woke late, past the end.
+                if let due = next, now >= due {
                     self?.sendBookmark(initialEventsEnd: false)
-                    if let t = preTimeout, woke >= t { preTimeout = nil }
+                    next = Self.nextBookmark(after: now, interval: interval, deadline: deadline)
                 }
+                if now >= deadline { break }
             }
             self?.stop()
         }
         state.withLock { $0.timers = task }
+    }
+
+    /// When the next bookmark is due (the watch cache's `nextBookmarkTime`): after the interval,
+    /// but no later than 2 s before the watch times out, so the client resumes from a fresh
+    /// resourceVersion (goldens 126, 128: a bookmark ~1 s into a 3 s watch); none once that
+    /// moment has passed (129: none in a 2 s watch).
+    static func nextBookmark(after now: ContinuousClock.Instant, interval: Duration,
+                             deadline: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        let due = min(now + interval, deadline - .seconds(2))
+        return due > now ? due : nil
     }
 
     /// Ends the watch (client gone, timeout, or server side).
@@ -144,40 +149,55 @@ public final class WatchStream: Sendable {
         sendLine(line)
     }
 
+    /// A BOOKMARK: an object of the watched kind with nothing set but kind, apiVersion and
+    /// metadata (resourceVersion, and for the end of a streaming list's initial events its
+    /// annotation). For a built-in kind that is its typed zero value as Go writes it (the field
+    /// manager's empty object), after the internal → v1 conversion, which gives a Deployment
+    /// `replicas: 0` (golden 127); for a custom resource the bare object (057, 130); a
+    /// ConfigMap's has nothing more (126, 128, 129).
     private func sendBookmark(initialEventsEnd: Bool) {
         var metadata: JSON = ["resourceVersion": .string(String(store.resourceVersion))]
         if initialEventsEnd { metadata["annotations"] = ["k8s.io/initial-events-end": "true"] }
-        let object: JSON = ["apiVersion": .string(setup.resource.apiVersion), "kind": .string(setup.resource.kind), "metadata": metadata]
-        sendLine(JSON.object(["type": "BOOKMARK", "object": object]).serialized())
+        let resource = setup.resource
+        var members: [String: JSON] = [:]
+        if resource.isBuiltin {
+            members = MergeSchema.builtin(group: resource.group, kind: resource.kind).emptyObject.objectValue ?? [:]
+            if resource.group == "apps", resource.kind == "Deployment" { members["spec"]?["replicas"] = 0 }
+        }
+        members["apiVersion"] = .string(resource.apiVersion)
+        members["kind"] = .string(resource.kind)
+        members["metadata"] = metadata
+        let object = JSON.object(members)
+        var line: [UInt8] = Array(#"{"type":"BOOKMARK","object":"#.utf8)
+        line.append(contentsOf: StoredObject.serialize(object).bytes)
+        line.append(UInt8(ascii: "}"))
+        sendLine(line)
     }
 }
 
 extension APIServer {
-    func watch(_ request: APIRequest, target: ResourceTarget) throws -> APIResponse {
+    func watch(_ request: APIRequest, target: ResourceTarget, options: ListQuery) throws -> APIResponse {
         let resource = target.resource
         let filter = try filter(request, target: target)
         let table: Bool
         if case .table = try outputFormat(request) { table = true } else { table = false }
-        let rvText = request.query["resourceVersion"] ?? ""
-        let sendInitial = isTrue(request.query["sendInitialEvents"])
+        let rvText = options.resourceVersion
         let start: ObjectStore.WatchStart
-        if sendInitial || rvText.isEmpty || rvText == "0" {
+        if options.sendInitialEvents == true {
+            // A streaming list (128–130): the current state, then what follows.
             start = .currentState
+        } else if rvText.isEmpty || rvText == "0" {
+            start = .now
         } else if let rv = Int64(rvText) {
             start = .after(rv)
         } else {
             throw APIError.badRequest("invalid resource version: \(rvText)")
         }
-        if sendInitial, request.query["resourceVersionMatch"] != "NotOlderThan" {
-            throw APIError(code: 422, reason: "Invalid",
-                           message: "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
-                           details: ["group": "meta.k8s.io", "kind": "ListOptions"])
-        }
         let timeoutSeconds = request.query["timeoutSeconds"].flatMap { Int($0) } ?? Int.random(in: 1800...3600)
         let setup = WatchStream.Setup(
             resource: resource, filter: filter, start: start, timeout: .seconds(max(1, timeoutSeconds)),
-            bookmarks: isTrue(request.query["allowWatchBookmarks"]), bookmarkInterval: configuration.bookmarkInterval,
-            table: table, sendInitialEventsBookmark: sendInitial, now: configuration.now)
+            bookmarks: options.allowWatchBookmarks, bookmarkInterval: configuration.bookmarkInterval,
+            table: table, sendInitialEventsBookmark: options.sendInitialEvents == true, now: configuration.now)
         let stream = WatchStream(setup: setup, store: store,
                                  present: { [self] in presentBytes($0, as: resource) },
                                  presentJSON: { [self] in present($0.object, as: resource) })

@@ -173,6 +173,8 @@ public final class ObjectStore: Sendable {
         case currentState
         /// Only changes after this resourceVersion.
         case after(Int64)
+        /// Only changes from now on (a watch that asked for no initial events).
+        case now
     }
 
     /// Why a watch could not start.
@@ -190,6 +192,8 @@ public final class ObjectStore: Sendable {
                 where watcher.filter.matches(object) {
                     watcher.deliver(.added, object)
                 }
+            case .now:
+                break
             case let .after(rv):
                 let floor = max(state.historyFloor[watcher.storageKey] ?? 0, state.watchFloor, state.compactedRevision)
                 if rv < floor {

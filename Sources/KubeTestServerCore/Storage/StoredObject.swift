@@ -4,7 +4,13 @@ import KubeCore
 /// lists and watches of thousands of objects only copy bytes.
 public final class StoredObject: Sendable {
     public let object: JSON
+    /// The object's JSON as a GET or a watch event carries it: `kind` and `apiVersion` first (the
+    /// real server's order for built-in kinds), then the other members, sorted.
     public let bytes: [UInt8]
+    /// Where the members after `kind` and `apiVersion` start in `bytes` (1 when it has neither).
+    /// Lists of built-in kinds leave the type out of their items, and splice it off here: one
+    /// serialization serves both forms, at no memory cost beyond this offset.
+    let bodyStart: Int
     public let resourceVersion: Int64
     /// `metadata.labels`, read once per write: a label-selected list tests every object of its
     /// kind, and rebuilding this dictionary each time made such lists the server's hot spot.
@@ -12,7 +18,7 @@ public final class StoredObject: Sendable {
 
     init(_ object: JSON, resourceVersion: Int64) {
         self.object = object
-        self.bytes = object.serialized()
+        (bytes, bodyStart) = Self.serialize(object)
         self.resourceVersion = resourceVersion
         self.labels = object[path: ["metadata", "labels"]]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
     }
@@ -20,6 +26,36 @@ public final class StoredObject: Sendable {
     public var name: String { object[path: ["metadata", "name"]]?.stringValue ?? "" }
     public var namespace: String { object[path: ["metadata", "namespace"]]?.stringValue ?? "" }
     public var uid: String { object[path: ["metadata", "uid"]]?.stringValue ?? "" }
+
+    /// Appends the object without `kind` and `apiVersion`: an item of a built-in kind's list
+    /// (goldens 118–125), where the list alone says the type.
+    func appendWithoutTypeMeta(to out: inout [UInt8]) {
+        guard bodyStart > 1 else {
+            out.append(contentsOf: bytes)
+            return
+        }
+        out.append(UInt8(ascii: "{"))
+        let rest = bytes[bodyStart] == UInt8(ascii: ",") ? bodyStart + 1 : bodyStart
+        out.append(contentsOf: bytes[rest...])
+    }
+
+    static let typeMetaKeys = ["kind", "apiVersion"]
+
+    static func serialize(_ object: JSON) -> (bytes: [UInt8], bodyStart: Int) {
+        guard case let .object(members) = object else { return (object.serialized(), 1) }
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        func append(_ key: String, _ value: JSON) {
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            JSON.string(key).write(into: &out)
+            out.append(UInt8(ascii: ":"))
+            value.write(into: &out)
+        }
+        for key in typeMetaKeys { if let value = members[key] { append(key, value) } }
+        let bodyStart = out.count
+        for key in members.keys.sorted() where !typeMetaKeys.contains(key) { append(key, members[key]!) }
+        out.append(UInt8(ascii: "}"))
+        return (out, bodyStart)
+    }
 }
 
 /// Where an object lives: its namespace ("" for cluster-scoped kinds) and name. Sorted the way

@@ -197,8 +197,10 @@ struct FieldManagerTests {
         let (object, shared) = try apply(live, Self.gizmo(["replicas": 2], name: "gamma"), entries, manager: "team-b",
                                          time: Self.t2)
         #expect(object["spec"] == live["spec"])
-        #expect(shared.map(\.manager) == ["team-a", "team-b"])
-        #expect(shared[1].fieldsV1 == (try fields(#"{"f:spec":{"f:replicas":{}}}"#)))
+        // Nothing changed, so team-b's new entry has no time and sorts first (golden 152).
+        #expect(shared.map(\.manager) == ["team-b", "team-a"])
+        #expect(shared[0].fieldsV1 == (try fields(#"{"f:spec":{"f:replicas":{}}}"#)))
+        #expect(shared[0].time == nil)
         // Now team-a dropping replicas leaves it in place: team-b still claims it.
         let (after, afterEntries) = try apply(object, Self.gizmo(["mode": "Slow"], name: "gamma"), shared, manager: "team-a")
         #expect(after["spec"] == ["replicas": 2, "mode": "Slow"])

@@ -30,22 +30,14 @@ enum KnownMismatches {
         served: the legacy APIVersions/APIGroupList comes back as application/json (kubectl falls back to it); \
         serving it would also list only the kinds the test server serves
         """
-    static let builtinListItems = "items of a built-in list carry apiVersion and kind (the real server's do not; custom resources' do, 093)"
-    static let createManagedFields = """
-        managedFields of a built-in create claim for the creator fields the server sets after its field manager \
-        ran (strategy PrepareForCreate, admission, allocation): service clusterIP(s)/ipFamilies/ipFamilyPolicy, job selector and controller-uid labels, pod priority/preemptionPolicy
-        """
-    static let eventManagedFields = """
-        an Event created through events.k8s.io/v1 gets managedFields in core/v1 field names (f:involvedObject, \
-        f:message, f:source) instead of the events.k8s.io ones it was written in (f:regarding, f:note, \
-        f:reportingController)
-        """
     static let podAdmission = """
         pods lack what admission adds (serviceAccountName, the kube-api-access projected volume and its \
-        volumeMount, the not-ready/unreachable tolerations); their managedFields claim priority/preemptionPolicy \
-        and a "." for status.conditions; owner references are not atomic in managedFields
+        volumeMount, the not-ready/unreachable tolerations); owner references are not atomic in managedFields
         """
-    static let binding = "pods/binding is not served (404), so pods are never bound to a node"
+    static let podStatusHostIPs = """
+        a status written with hostIPs gets "." and the IP's key in the writer's managedFields entry (the real \
+        status.hostIPs is an atomic list there)
+        """
     static let crdCreateShape = """
         a created CRD lacks status (acceptedNames, storedVersions), spec.conversion {strategy: None} and \
         spec.names.listKind defaults, and its managedFields differ accordingly (\".\" entries, f:conversion)
@@ -80,47 +72,16 @@ enum KnownMismatches {
             deletion), so golden is gone (404 NotFound) where the real server still had it Terminating (403)
             """),
         // Built-in kinds: the wire helper's area.
-        54: Entry(.wire, builtinListItems),
-        55: Entry(.wire, builtinListItems),
-        74: Entry(.wire, createManagedFields),
-        75: Entry(.wire, createManagedFields),
-        76: Entry(.wire, createManagedFields + "; " + binding + " (the recorder's kubelet bound train's pod)"),
-        77: Entry(.wire, builtinListItems + "; " + podAdmission + "; " + binding + """
+        77: Entry(.wire, podAdmission + """
             ; pod conditions lack lastProbeTime: null (Go writes a zero metav1.Time as null)
             """),
-        80: Entry(.wire, eventManagedFields),
-        82: Entry(.wire, builtinListItems + "; " + eventManagedFields + """
-            ; the core view of an events.k8s.io Event lacks firstTimestamp: null and lastTimestamp: null
-            """),
-        117: Entry(.wire, binding),
-        118: Entry(.wire, builtinListItems),
-        119: Entry(.wire, builtinListItems),
-        120: Entry(.wire, builtinListItems + "; " + createManagedFields),
-        121: Entry(.wire, builtinListItems + "; " + podAdmission + "; " + binding),
-        122: Entry(.wire, builtinListItems),
-        123: Entry(.wire, builtinListItems + "; " + eventManagedFields),
-        124: Entry(.wire, builtinListItems),
-        125: Entry(.wire, builtinListItems + "; " + createManagedFields),
-        127: Entry(.wire, """
-            a built-in kind's BOOKMARK object is only kind, apiVersion and metadata; the real server's is the \
-            typed zero value (a Deployment's carries spec {replicas: 0, selector: null, template, strategy} and status {})
-            """),
-        131: Entry(.wire, "the 422 for sendInitialEvents without resourceVersionMatch has no details.causes"),
-        132: Entry(.wire, "sendInitialEvents and resourceVersionMatch on a plain list are ignored (200) instead of refused (422)"),
-        140: Entry(.wire, binding + " (pod-a, 117)"),
-        142: Entry(.wire, builtinListItems + "; " + podAdmission + "; " + binding + " (pod-a, 117, shows as unscheduled)"),
-        143: Entry(.wire, builtinListItems + "; " + podAdmission + "; " + binding),
-        144: Entry(.wire, builtinListItems + "; " + podAdmission),
-        145: Entry(.wire, binding + " (pod-a, 117)"),
-        146: Entry(.wire, """
-            an unsupported ConfigMap field selector says "field label not supported: data.key" instead of \
-            "\"data.key\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\""
-            """),
-        149: Entry(.wire, builtinListItems),
-        150: Entry(.wire, binding + " (pod-b while 150 watches)"),
-        152: Entry(.wire, "server-side apply: a manager that applies an unchanged value gets a managedFields entry with a time (the real one has none)"),
-        155: Entry(.wire, "server-side apply conflict: causes in another order (the real server sorts them by field path: .data.a, .data.b, .data.c)"),
-        159: Entry(.wire, "server-side apply with force keeps the env var team-b applied in 158 and no longer applies (the real server removes it)"),
+        121: Entry(.wire, podAdmission + "; " + podStatusHostIPs),
+        140: Entry(.wire, podAdmission + "; " + podStatusHostIPs),
+        142: Entry(.wire, podAdmission),
+        143: Entry(.wire, podAdmission + "; " + podStatusHostIPs),
+        144: Entry(.wire, podAdmission),
+        145: Entry(.wire, podAdmission + "; " + podStatusHostIPs),
+        150: Entry(.wire, podAdmission),
         // Protobuf.
         133: Entry(.protobuf, protobufAnswers),
         134: Entry(.protobuf, protobufAnswers),

@@ -12,7 +12,9 @@ import Testing
     func preTimeoutBookmark(timeout: Int, bookmarks: Bool, expected: Int) async throws {
         let session = ReplaySession()
         defer { session.api.shutdown() }
-        var query = ["watch": "1", "timeoutSeconds": String(timeout)]
+        // From a resourceVersion: a watch from none is a streaming list on a v1.36 server, whose
+        // initial-events-end bookmark would come first (SetListOptionsDefaults, WatchList on).
+        var query = ["watch": "1", "timeoutSeconds": String(timeout), "resourceVersion": String(session.api.store.resourceVersion)]
         if bookmarks { query["allowWatchBookmarks"] = "true" }
         let response = await session.api.handle(APIRequest(method: "GET", path: "/api/v1/namespaces/default/configmaps",
                                                            query: query, user: ReplaySession.admin))

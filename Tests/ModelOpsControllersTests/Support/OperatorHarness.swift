@@ -104,6 +104,9 @@ final class OperatorHarness: Sendable {
         running.withLock { $0 = (task, op) }
     }
 
+    /// The running operator (its controllers and shared caches), if started.
+    var runningOperator: ModelOpsOperator? { running.withLock { $0?.op } }
+
     /// Stops the operator (its in-flight reconciles finish first).
     func stopOperator() async {
         guard let (task, _) = running.withLock({ state in defer { state = nil }; return state }) else { return }
