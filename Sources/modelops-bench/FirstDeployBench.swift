@@ -30,7 +30,7 @@ struct FirstDeployBench: AsyncParsableCommand {
     @Option(help: "The modelops binary that runs the playground and the operator (default: the one next to modelops-bench).")
     var modelops: String?
 
-    @Option(name: .customLong("operator-arg"), parsing: .unconditional,
+    @Option(name: .customLong("operator-arg"), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("An argument added to `modelops run` (repeatable), e.g. --operator-arg=--max-concurrent-reconciles=4.",
                                valueName: "argument"))
     var operatorArguments: [String] = []

@@ -91,9 +91,11 @@ struct Playground: AsyncParsableCommand {
         say("clock: simulated, \(SimulatedMetrics.format(speed))x real time\(speed == 60 ? " (a real second is a simulated minute)" : ""); "
             + "it shows \(Self.rfc3339(clock.start)) until the first ModelOps object is created, then runs")
         say("namespace: \(Self.examplesNamespace) (for manifests/examples/)")
-        let requestCounts = try await requestCountsPort.map { try await PlaygroundRequestCounts.start(port: $0, counter: server.api.counter) }
-        if let requestCounts {
-            say("request counts: \(requestCounts.url)\(PlaygroundRequestCounts.path) (by client, as JSON)")
+        var requestCounts: LoopbackHTTPServer?
+        if let requestCountsPort {
+            let counts = try await PlaygroundRequestCounts.start(port: requestCountsPort, counter: server.api.counter)
+            say("request counts: \(counts.url)\(PlaygroundRequestCounts.path) (by client, as JSON)")
+            requestCounts = counts
         }
         try server.writeKubeconfig(to: kubeconfig)
         say("kubeconfig: \(kubeconfig)")
