@@ -66,7 +66,6 @@ final class ChildProcess: Sendable {
         }
     }
 
-    var exitStatus: Int32? { exit.value }
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     /// CPU seconds (user + system) so far; nil once it has exited.
