@@ -143,10 +143,15 @@ struct FirstDeployBench: AsyncParsableCommand {
             }
         }
         if let counts {
-            // Listed, so what is created next reaches it through its watch.
-            try await waitUntil("\(launch.name) to watch ModelDeployments", timeout: 300, every: .milliseconds(50)) {
+            // Watching ModelDeployments, so what is created next reaches it, and watching every
+            // kind it listed: an informer watches right after its list (readiness can come in
+            // between), and a watch started after the counts below would count as the objects' work.
+            try await waitUntil("\(launch.name) to watch ModelDeployments and every kind it listed", timeout: 300,
+                                every: .milliseconds(50)) {
                 try op.checkRunning()
-                return try counts.operatorRequests()["watch modeldeployments", default: 0] > 0
+                let requests = try counts.operatorRequests()
+                return requests["watch modeldeployments", default: 0] > 0
+                    && requests.keys.filter { $0.hasPrefix("list ") }.allSatisfy { requests["watch " + $0.dropFirst("list ".count), default: 0] > 0 }
             }
         }
         let tracker = ModelDeploymentTracker()
