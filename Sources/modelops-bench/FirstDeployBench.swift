@@ -190,7 +190,17 @@ struct FirstDeployBench: AsyncParsableCommand {
             return true
         }
         let countsAtHealthy = try counts?.operatorRequests()
-        let metricsAtHealthy = launch.metricsPort.map(Self.restClientRequests)
+        var metricsAtHealthy = launch.metricsPort.map(Self.restClientRequests)
+        if let port = launch.metricsPort, let countsBefore, let countsAtHealthy, let metricsBefore {
+            // The server counts a request when it arrives, the client when its answer does: the
+            // answers to the last status writes can arrive after the watch showed them. The
+            // client's snapshot is the one that has counted every write the server had.
+            let serverWrites = Self.serverWrites(ServerRequestCounts.delta(countsBefore, countsAtHealthy))
+            try await waitUntil("the operator's client to count the \(serverWrites) writes the server counted", timeout: 30) {
+                metricsAtHealthy = Self.restClientRequests(port: port)
+                return Self.clientWrites(ServerRequestCounts.delta(metricsBefore, metricsAtHealthy ?? [:])) >= serverWrites
+            }
+        }
         var latencies: [Double] = []
         var t1 = t0
         for (name, sent) in sentAt.value {
@@ -227,15 +237,13 @@ struct FirstDeployBench: AsyncParsableCommand {
         report["rssAtHealthyMB"] = rssAtHealthy.map { .double($0) } ?? .null
         report["peakRSSMB"] = peakRSS.map { .double($0) } ?? .null
         report["restSeconds"] = .double(restSeconds)
-        let writeVerbs = BenchReport.writeVerbs
         if let countsBefore, let countsAtHealthy, let countsAfter {
             // Counted by the server: every request of the operator's clients from the first create
             // to the end of the rest (events sent after the last status included).
             let perObject = ServerRequestCounts.delta(countsBefore, countsAfter)
             report["requestsPerObject"] = Self.perObject(Self.byVerb(perObject), n)
             report["requestsPerObjectByResource"] = Self.perObject(perObject, n)
-            report["writesAtRest"] = .int(Int64(Self.byVerb(ServerRequestCounts.delta(countsAtHealthy, countsAfter))
-                .filter { writeVerbs.contains($0.key) }.values.reduce(0, +)))
+            report["writesAtRest"] = .int(Int64(Self.serverWrites(ServerRequestCounts.delta(countsAtHealthy, countsAfter))))
         } else {
             report["requestsPerObject"] = .null
             report["writesAtRest"] = .null
@@ -243,8 +251,7 @@ struct FirstDeployBench: AsyncParsableCommand {
         if let metricsBefore, let metricsAtHealthy, let metricsAfter {
             // Counted by ModelOps' own client, by HTTP method.
             report["clientRequestsPerObject"] = Self.perObject(ServerRequestCounts.delta(metricsBefore, metricsAfter), n)
-            let restWrites = ServerRequestCounts.delta(metricsAtHealthy, metricsAfter)
-                .filter { ["POST", "PUT", "PATCH", "DELETE"].contains($0.key) }.values.reduce(0, +)
+            let restWrites = Self.clientWrites(ServerRequestCounts.delta(metricsAtHealthy, metricsAfter))
             report["clientWritesAtRest"] = .int(Int64(restWrites))
             if counts == nil { report["writesAtRest"] = .int(Int64(restWrites)) }
         }
@@ -306,6 +313,16 @@ struct FirstDeployBench: AsyncParsableCommand {
             byMethod[String(method), default: 0] += Int(value)
         }
         return byMethod
+    }
+
+    /// Writes among "verb resource" counts (create, update, patch, delete, deletecollection).
+    static func serverWrites(_ counts: [String: Int]) -> Int {
+        byVerb(counts).filter { BenchReport.writeVerbs.contains($0.key) }.values.reduce(0, +)
+    }
+
+    /// Writes among counts by HTTP method.
+    static func clientWrites(_ counts: [String: Int]) -> Int {
+        counts.filter { ["POST", "PUT", "PATCH", "DELETE"].contains($0.key) }.values.reduce(0, +)
     }
 
     /// "verb resource" counts summed by verb.
