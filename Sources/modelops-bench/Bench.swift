@@ -7,14 +7,15 @@ import Synchronization
 
 /// Benchmarks, each printing one JSON object. Run them in release:
 /// `swift run -c release modelops-bench rollout --objects 10000`. `informer`, `rollout`,
-/// `steady`, `training` and `schedule` run the real operator; `apiserver`, `client` and `cache`
+/// `steady`, `training` and `schedule` run the real operator in process; `firstdeploy` runs it (or
+/// a peer) in its own process against a playground in another; `apiserver`, `client` and `cache`
 /// measure the layers under it.
 @main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelops-bench", abstract: "ModelOps benchmarks (JSON output).",
         subcommands: [InformerBench.self, RolloutBench.self, SteadyBench.self, TrainingBench.self, ScheduleBench.self,
-                      APIServerBench.self, ClientBench.self, CacheBench.self])
+                      FirstDeployBench.self, APIServerBench.self, ClientBench.self, CacheBench.self])
 }
 
 /// The API test server: list latency for N custom objects over HTTPS (measured with curl, the

@@ -29,24 +29,18 @@ final class BenchCluster: Sendable {
 
     static let admin = UserInfo(name: "kubernetes-admin", groups: ["system:masters"])
 
+    /// The bench's own client: no rate limit, and a User-Agent of its own, so that servers that
+    /// count requests by client (and field managers) tell its requests from the operator's.
+    static var clientOptions: KubeClient.Options {
+        var options = KubeClient.Options()
+        options.qps = 0
+        options.userAgent = "modelops-bench"
+        return options
+    }
+
     static func start(_ options: OperatorBenchOptions, simulator: WorkloadSimulator.Options?) async throws -> BenchCluster {
         if let kubeconfig = options.kubeconfig {
-            let configuration = try ConfigLoader.load(kubeconfig: kubeconfig, context: options.context)
-            var clientOptions = KubeClient.Options()
-            clientOptions.qps = 0
-            let client = try KubeClient(configuration: configuration, options: clientOptions)
-            for kind in [ModelDeployment.self, TrainingJob.self, RetrainPolicy.self] as [any KubeResource.Type] {
-                do {
-                    _ = try await client.dynamic(Kinds.crds).get("\(kind.plural).\(kind.group)")
-                } catch {
-                    client.shutdown()
-                    throw ValidationError("the cluster has no \(kind.plural).\(kind.group) CRD (install crds/ first): \(error)")
-                }
-            }
-            let namespace = "modelops-bench-" + UUID().uuidString.lowercased().prefix(6)
-            _ = try await client.dynamic(Kinds.namespaces).create(
-                ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
-            return BenchCluster(server: nil, clock: nil, configuration: configuration, client: client, namespace: namespace)
+            return try await connect(kubeconfig: kubeconfig, context: options.context)
         }
         let clock = AdvancingClock(start: Date())
         var serverOptions = TestAPIServer.Options()
@@ -58,10 +52,26 @@ final class BenchCluster: Sendable {
         try await server.apply(yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \(namespace)\n")
         let configuration = ClientConfiguration(server: server.url, tls: TLSOptions(caPEM: Array(server.ca.certificatePEM.utf8)),
                                                 namespace: namespace, credentials: .token(server.adminToken), source: "modelops-bench")
-        var clientOptions = KubeClient.Options()
-        clientOptions.qps = 0
         let client = try KubeClient(configuration: configuration, options: clientOptions)
         return BenchCluster(server: server, clock: clock, configuration: configuration, client: client, namespace: namespace)
+    }
+
+    /// A cluster from a kubeconfig (the ModelOps CRDs installed), the run in a namespace of its own.
+    static func connect(kubeconfig: String, context: String?) async throws -> BenchCluster {
+        let configuration = try ConfigLoader.load(kubeconfig: kubeconfig, context: context)
+        let client = try KubeClient(configuration: configuration, options: clientOptions)
+        for kind in [ModelDeployment.self, TrainingJob.self, RetrainPolicy.self] as [any KubeResource.Type] {
+            do {
+                _ = try await client.dynamic(Kinds.crds).get("\(kind.plural).\(kind.group)")
+            } catch {
+                client.shutdown()
+                throw ValidationError("the cluster has no \(kind.plural).\(kind.group) CRD (install crds/ first): \(error)")
+            }
+        }
+        let namespace = "modelops-bench-" + UUID().uuidString.lowercased().prefix(6)
+        _ = try await client.dynamic(Kinds.namespaces).create(
+            ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
+        return BenchCluster(server: nil, clock: nil, configuration: configuration, client: client, namespace: namespace)
     }
 
     private init(server: TestAPIServer?, clock: AdvancingClock?, configuration: ClientConfiguration, client: KubeClient, namespace: String) {
@@ -75,9 +85,10 @@ final class BenchCluster: Sendable {
     /// Wall time as the operator sees it.
     func now() -> Date { clock?.wallNow() ?? Date() }
 
-    /// Removes the run's namespace (real cluster) or stops the server.
-    func stop() async {
-        if server == nil {
+    /// Removes the run's namespace (real cluster; not when the cluster is thrown away next) or
+    /// stops the server.
+    func stop(removingNamespace: Bool = true) async {
+        if server == nil, removingNamespace {
             _ = try? await client.dynamic(Kinds.namespaces).delete(namespace)
         }
         // The client first: a connection it keeps open would hold the server's graceful shutdown.

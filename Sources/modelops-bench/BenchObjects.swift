@@ -31,6 +31,31 @@ enum BenchObjects {
         ]
     }
 
+    /// A ModelDeployment pinned to its first version, as manifests/examples/modeldeployment.yaml
+    /// but with one replica and no analysis: the operator deploys it directly (no canary) and
+    /// calls it Healthy once its Deployment is available.
+    static func firstVersion(_ name: String, version: String = "v1") -> JSON {
+        [
+            "apiVersion": "modelops.io/v1alpha1", "kind": "ModelDeployment",
+            "metadata": ["name": .string(name), "labels": [label: "true", "app.kubernetes.io/name": .string(name)]],
+            "spec": [
+                "model": model(name, version),
+                "replicas": 1,
+                "port": 8080,
+                "template": [
+                    "metadata": ["labels": ["app.kubernetes.io/name": .string(name)]],
+                    "spec": ["containers": [[
+                        "name": "server", "image": "registry.k8s.io/pause:3.10",
+                        "ports": [["name": "http", "containerPort": 8080]],
+                        "resources": ["requests": ["cpu": "1m", "memory": "8Mi"]],
+                    ]]],
+                ],
+                "strategy": ["type": "Canary", "canary": ["steps": [["setWeight": 10], ["setWeight": 50], ["setWeight": 100]]]],
+                "trafficRouting": ["type": "Replicas"],
+            ],
+        ]
+    }
+
     static func model(_ name: String, _ version: String) -> JSON {
         ["name": .string(name), "version": .string(version), "uri": .string("s3://models/\(name)/\(version)")]
     }

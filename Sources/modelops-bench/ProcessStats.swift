@@ -3,17 +3,32 @@ import Foundation
 import Glibc
 #endif
 
-/// The process's resident memory and CPU time. The API test server runs in the same process, so
-/// scenarios report the operator's share as a difference: RSS before the operator starts and
-/// after, both taken after `malloc_trim` so that they count live memory rather than freed pages
-/// malloc kept.
+/// Resident memory and CPU time: of this process, where the in-process scenarios run the API
+/// test server beside the operator and so report the operator's share as a difference (RSS
+/// before the operator starts and after, both taken after `malloc_trim` so that they count live
+/// memory rather than freed pages malloc kept); and of another process (`firstdeploy`'s operator).
 enum ProcessStats {
     /// VmRSS from /proc/self/status, in MB (one decimal).
-    static func rssMB() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
-        let kb = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    static func rssMB() -> Double { memoryMB("self", "VmRSS") ?? 0 }
+
+    /// A memory line of /proc/<pid>/status in MB (one decimal): `VmRSS` (resident now), `VmHWM`
+    /// (the peak resident). nil once the process is gone.
+    static func memoryMB(_ pid: String, _ field: String) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
         return (kb / 1024 * 10).rounded() / 10
+    }
+
+    /// User plus system CPU seconds of another process so far (utime and stime of
+    /// /proc/<pid>/stat, every thread; 10 ms resolution). nil once the process is gone.
+    static func cpuSeconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // After the command name: state (field 3 of proc(5)), …, utime (14), stime (15).
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// RSS after returning freed heap pages to the system.

@@ -102,4 +102,33 @@ struct BenchScenarioTests {
         #expect(Self.number(schedule, "trainingJobs") == n && Self.number(schedule, "policiesWithOneJob") == n)
         #expect((Self.number(schedule, "creationTimestampSkewSeconds", "max") ?? 99) <= 2)
     }
+
+    @Test("firstdeploy runs modelops in its own process against a playground: 5 first versions Healthy, its requests counted by the server and its client, no writes at rest")
+    func firstDeploy() async throws {
+        let binary = try #require(Repository.executable("modelops-bench"), "modelops-bench not built next to the tests")
+        let result = try await Command.run(binary, ["firstdeploy", "--objects", String(Self.objects), "--timeout", "120", "--json"])
+        #expect(result.status == 0, "\(result)")
+        let json = try JSON.parse(Array(result.stdout.utf8))
+        let n = Double(Self.objects)
+        #expect(json["scenario"]?.stringValue == "firstdeploy")
+        #expect(json["cluster"]?.stringValue == "modelops playground --no-operator")
+        #expect(Self.number(json, "objects") == n && Self.number(json, "healthy") == n, "every object Healthy")
+        // The playground's pods become ready 30 simulated seconds (0.5 s at 60x) after they start.
+        Self.checkPercentiles(json, "createToHealthyMs", count: Self.objects, atLeast: 500)
+        #expect((Self.number(json, "seconds") ?? 0) >= 0.5)
+        #expect((Self.number(json, "cpuSeconds") ?? 0) > 0, "the operator process's CPU time")
+        #expect((Self.number(json, "rssAtHealthyMB") ?? 0) > 5 && (Self.number(json, "peakRSSMB") ?? 0) > 5, "the operator process's memory")
+        // Counted by the server for the operator's client alone (not the bench's creates): the
+        // children and the status of each object, and the same total by ModelOps' own client.
+        for resource in ["deployments", "services", "modeldeployments/status"] {
+            let writes = ["create", "update", "patch"].compactMap { Self.number(json, "requestsPerObjectByResource", "\($0) \(resource)") }
+            #expect(writes.reduce(0, +) >= 1, "\(resource) written for every object: \(json["requestsPerObjectByResource"] ?? .null)")
+        }
+        #expect(Self.number(json, "requestsPerObjectByResource", "create modeldeployments") == nil, "the bench's creates are not the operator's")
+        #expect(Self.number(json, "requestsPerObject", "total") == Self.number(json, "clientRequestsPerObject", "total"),
+                "server and client count the same requests")
+        #expect(Self.number(json, "writesAtRest") == 0 && Self.number(json, "clientWritesAtRest") == 0, "nothing written at rest")
+        #expect(Self.number(json, "operator", "exitStatus") == 0, "the operator ended cleanly on SIGTERM")
+        #expect((Self.number(json, "machine", "nproc") ?? 0) >= 1)
+    }
 }

@@ -72,7 +72,8 @@ public final class APIServer: Sendable {
 
     public func handle(_ request: APIRequest) async -> APIResponse {
         let route = Route(request: request, registry: registry)
-        counter.count(verb: route.verb, resource: route.resourceName)
+        counter.count(verb: route.verb, resource: route.resourceName,
+                      client: request.user.name == FaultInjector.builtInControllers ? nil : client(request))
         // Faults are aimed at the clients under test. The simulator's built-in controllers would
         // retry through any fault in a real cluster and end where they would have without it, so
         // they are spared rather than taught every retry their real counterparts have.
@@ -183,8 +184,12 @@ public final class APIServer: Sendable {
     /// The field manager of a write: `fieldManager`, else the User-Agent up to its first `/`.
     func manager(_ request: APIRequest) -> String {
         if let m = request.query["fieldManager"], !m.isEmpty { return m }
-        let agent = request.headers["user-agent"] ?? "unknown"
-        return String(agent.split(separator: "/", maxSplits: 1).first ?? "unknown")
+        return client(request)
+    }
+
+    /// The client a request came from: its User-Agent up to the first `/` (`modelops`, `kubectl`).
+    func client(_ request: APIRequest) -> String {
+        String((request.headers["user-agent"] ?? "unknown").split(separator: "/", maxSplits: 1).first ?? "unknown")
     }
 
     func now() -> String { Timestamp.seconds(configuration.now()) }

@@ -70,30 +70,3 @@ public final class FaultInjector: Sendable {
         }
     }
 }
-
-/// Requests counted by verb and resource, so tests can assert "zero writes in steady state".
-public final class RequestCounter: Sendable {
-    private let counts = Mutex<[String: Int]>([:])
-
-    public init() {}
-
-    func count(verb: String, resource: String) {
-        counts.withLock { $0["\(verb) \(resource)", default: 0] += 1 }
-    }
-
-    /// Counts keyed `"<verb> <resource>"`, e.g. `"patch deployments"`.
-    public var snapshot: [String: Int] { counts.withLock { $0 } }
-
-    public func total(verbs: Set<String>, resource: String? = nil) -> Int {
-        snapshot.reduce(0) { sum, entry in
-            let parts = entry.key.split(separator: " ", maxSplits: 1).map(String.init)
-            guard verbs.contains(parts[0]), resource == nil || parts.count > 1 && parts[1] == resource else { return sum }
-            return sum + entry.value
-        }
-    }
-
-    /// create, update, patch, delete, deletecollection.
-    public var writes: Int { total(verbs: ["create", "update", "patch", "delete", "deletecollection"]) }
-
-    public func reset() { counts.withLock { $0 = [:] } }
-}

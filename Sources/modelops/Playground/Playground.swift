@@ -42,12 +42,19 @@ struct Playground: AsyncParsableCommand {
     @Flag(help: "Enforce RBAC for service-account identities.")
     var rbac = false
 
+    @Option(help: ArgumentHelp("Serve the API server's request counts, by client (User-Agent), as JSON at http://127.0.0.1:<port>/requests (0 picks a free port): for benchmarks of operators in other processes (modelops-bench firstdeploy).",
+                               valueName: "port"))
+    var requestCountsPort: Int?
+
     /// The namespace manifests/examples/ use, created so that applying them is the first step.
     static let examplesNamespace = "ml-serving"
 
     func validate() throws {
         guard speed.isFinite, speed > 0, speed <= 10_000 else {
             throw ValidationError("--speed must be a number above 0 and at most 10000 (1 is real time), got \(speed)")
+        }
+        if let requestCountsPort, !(0...65535).contains(requestCountsPort) {
+            throw ValidationError("--request-counts-port must be a port number (0 picks a free one), got \(requestCountsPort)")
         }
         if let startTime, Self.parseTime(startTime) == nil {
             throw ValidationError("--start-time must be an RFC 3339 time such as 2026-01-15T01:29:00Z, got \"\(startTime)\"")
@@ -84,6 +91,12 @@ struct Playground: AsyncParsableCommand {
         say("clock: simulated, \(SimulatedMetrics.format(speed))x real time\(speed == 60 ? " (a real second is a simulated minute)" : ""); "
             + "it shows \(Self.rfc3339(clock.start)) until the first ModelOps object is created, then runs")
         say("namespace: \(Self.examplesNamespace) (for manifests/examples/)")
+        var requestCounts: LoopbackHTTPServer?
+        if let requestCountsPort {
+            let counts = try await PlaygroundRequestCounts.start(port: requestCountsPort, counter: server.api.counter)
+            say("request counts: \(counts.url)\(PlaygroundRequestCounts.path) (by client, as JSON)")
+            requestCounts = counts
+        }
         try server.writeKubeconfig(to: kubeconfig)
         say("kubeconfig: \(kubeconfig)")
         var operatorTask: Task<Void, Never>?
@@ -112,6 +125,7 @@ struct Playground: AsyncParsableCommand {
         await events?.shutdown()
         client?.shutdown()
         await prometheus.stop()
+        await requestCounts?.stop()
         await server.stop()
     }
 
