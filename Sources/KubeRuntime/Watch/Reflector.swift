@@ -56,12 +56,13 @@ struct Reflector<Object: Sendable>: Sendable {
                 do {
                     let (items, resourceVersion, undecodable) = try await list()
                     for object in undecodable { skip(object, in: .list, &skipped) }
-                    deliver(.list(items, resourceVersion: resourceVersion))
+                    // Counted before the cache has it: whoever sees the cache synced sees the list counted.
                     stats {
                         $0.lists += 1
                         if listedOnce { $0.relists += 1 }
                         $0.resourceVersion = resourceVersion
                     }
+                    deliver(.list(items, resourceVersion: resourceVersion))
                     listedOnce = true
                     phase = .watch(from: resourceVersion)
                 } catch {

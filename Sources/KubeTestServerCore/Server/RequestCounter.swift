@@ -37,8 +37,18 @@ public final class RequestCounter: Sendable {
         }
     }
 
+    static let writeVerbs: Set<String> = ["create", "update", "patch", "delete", "deletecollection"]
+
     /// create, update, patch, delete, deletecollection.
-    public var writes: Int { total(verbs: ["create", "update", "patch", "delete", "deletecollection"]) }
+    public var writes: Int { total(verbs: Self.writeVerbs) }
+
+    /// Writes by clients, the built-in controllers' (the simulator's) left out: what "an operator
+    /// at rest writes nothing" is about, whatever the simulated kubelet is still finishing.
+    public var clientWrites: Int {
+        byClient.values.reduce(0) { sum, counts in
+            sum + counts.reduce(0) { $0 + (Self.writeVerbs.contains(String($1.key.prefix { $0 != " " })) ? $1.value : 0) }
+        }
+    }
 
     public func reset() { counts.withLock { $0 = Counts() } }
 }

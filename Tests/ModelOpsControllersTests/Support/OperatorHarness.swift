@@ -214,5 +214,6 @@ final class OperatorHarness: Sendable {
     }
 
     /// API writes so far (create, update, patch, delete), counted by the server.
-    var writes: Int { api.counter.writes }
+    /// Writes by clients (the operator, the test), the simulated built-in controllers' left out.
+    var writes: Int { api.counter.clientWrites }
 }
