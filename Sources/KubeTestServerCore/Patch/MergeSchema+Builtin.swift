@@ -57,6 +57,11 @@ extension MergeSchema {
                     "status": struct_(["conditions": conditions()]),
                 ]),
                 emptyObject: ["metadata": [:], "spec": [:], "status": ["loadBalancer": [:]]])
+        case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            // spec.names is a value struct (no "." entry when set, golden 012); spec.conversion a
+            // pointer; versions an atomic list; status.conditions a list-map by type (golden 013).
+            return MergeSchema(root: object(["status": struct_(["conditions": conditions()])]),
+                               emptyObject: ["metadata": [:], "spec": ["names": [:]], "status": ["acceptedNames": [:]]])
         case ("", "Namespace"):
             return MergeSchema(root: object(["status": struct_(["conditions": conditions()])]),
                                emptyObject: ["metadata": [:], "spec": [:], "status": [:]])

@@ -53,6 +53,13 @@ enum BuiltinAdmission {
             var labels = object[path: ["metadata", "labels"]]?.objectValue ?? [:]
             labels["kubernetes.io/metadata.name"] = object[path: ["metadata", "name"]]
             object[path: ["metadata", "labels"]] = .object(labels)
+        case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            // SetDefaults_CustomResourceDefinitionSpec, on decode, so owned by the writer (golden 012).
+            defaultIfMissing(&object, ["spec", "conversion", "strategy"], "None")
+            if let kind = object[path: ["spec", "names", "kind"]]?.stringValue {
+                defaultIfMissing(&object, ["spec", "names", "singular"], .string(kind.lowercased()))
+                defaultIfMissing(&object, ["spec", "names", "listKind"], .string(kind + "List"))
+            }
         case ("", "Secret"):
             defaultIfMissing(&object, ["type"], "Opaque")
             foldStringData(&object)
@@ -105,6 +112,14 @@ enum BuiltinAdmission {
             if type != "ExternalName" {
                 defaultIfMissing(&object, ["spec", "ipFamilies"], ["IPv4"])
                 defaultIfMissing(&object, ["spec", "ipFamilyPolicy"], "SingleStack")
+            }
+        case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            // The strategy's PrepareForCreate: a new CRD's status, its names not yet accepted
+            // (golden 012: `conditions: null`, empty accepted names, the storage version).
+            if isCreate {
+                let stored = (object[path: ["spec", "versions"]]?.arrayValue ?? [])
+                    .filter { $0["storage"]?.boolValue == true }.compactMap { $0["name"] }
+                object["status"] = ["conditions": .null, "acceptedNames": ["plural": "", "kind": ""], "storedVersions": .array(stored)]
             }
         case ("", "Namespace"):
             // The strategy's PrepareForCreate appends the `kubernetes` finalizer (goldens 011,

@@ -100,8 +100,15 @@ extension APIServer {
             status["storedVersions"] = .array((crd[path: ["spec", "versions"]]?.arrayValue ?? [])
                 .filter { $0["storage"]?.boolValue == true }.compactMap { $0["name"] })
             guard status != current["status"] else { return }
-            current["status"] = status
-            state.put("customresourcedefinitions.apiextensions.k8s.io", key, current)
+            var updated = current
+            updated["status"] = status
+            // The apiextensions controllers write this status as kube-apiserver (golden 013).
+            let entries = FieldManager.update(
+                old: current, new: updated, managedFields: ManagedFieldsEntry.list(from: current), manager: "kube-apiserver",
+                apiVersion: "apiextensions.k8s.io/v1", subresource: "status", time: time,
+                schema: .builtin(group: "apiextensions.k8s.io", kind: "CustomResourceDefinition"), statusIsSubresource: true)
+            updated[path: ["metadata", "managedFields"]] = .array(entries.map(\.json))
+            state.put("customresourcedefinitions.apiextensions.k8s.io", key, updated)
         }
     }
 }

@@ -38,10 +38,6 @@ enum KnownMismatches {
         a status written with hostIPs gets "." and the IP's key in the writer's managedFields entry (the real \
         status.hostIPs is an atomic list there)
         """
-    static let crdCreateShape = """
-        a created CRD lacks status (acceptedNames, storedVersions), spec.conversion {strategy: None} and \
-        spec.names.listKind defaults, and its managedFields differ accordingly (\".\" entries, f:conversion)
-        """
     static let protobufAnswers = """
         kubectl's protobuf bodies are read and the object stored as recorded (ProtobufCreateTests compares it), \
         but the answer is JSON: the test server writes no protobuf (kubectl, which accepts protobuf then JSON, \
@@ -88,17 +84,8 @@ enum KnownMismatches {
         135: Entry(.protobuf, protobufAnswers),
         136: Entry(.protobuf, protobufAnswers),
         137: Entry(.protobuf, protobufAnswers),
-        // CRD admission.
-        12: Entry(.crdAdmission, crdCreateShape),
-        13: Entry(.crdAdmission, crdCreateShape + "; no kube-apiserver managedFields entry for the status it writes (Established)"),
-        88: Entry(.crdAdmission, crdCreateShape),
-        89: Entry(.crdAdmission, crdCreateShape),
-        112: Entry(.crdAdmission, crdCreateShape),
-        114: Entry(.crdAdmission, crdCreateShape),
-        115: Entry(.crdAdmission, crdCreateShape),
-        116: Entry(.crdAdmission, crdCreateShape),
-        // CEL compilation and cost (094-100 match since cel-compile).
-        101: Entry(.crdAdmission, crdCreateShape + " (dryRun: the body differs only by the conversion default)"),
+        // CRD admission: 012, 013, 088, 089, 101, 112, 114-116 match since CRDs get their defaults,
+        // their strategy's status and kube-apiserver's managedFields entry for it.
     ]
 
     /// The lead's summary: how many match, and why the others do not, by area.
