@@ -136,6 +136,13 @@ public final class Controller<Primary: Sendable>: Sendable {
                 queue.addAfter(key, delay)
                 observer.reconciled(.requeueAfter, elapsed)
             }
+        } catch let terminal as TerminalError {
+            // Retrying gives the same answer: wait for the object to change (its event re-adds the key).
+            queue.forget(key)
+            observer.reconciled(.error, time.now() - start)
+            observer.terminal()
+            context.logger.warning("reconcile ended with a terminal error; waiting for the object to change",
+                                   metadata: ["error": .string(terminal.message)])
         } catch {
             queue.addRateLimited(key)
             observer.reconciled(.error, time.now() - start)

@@ -3,9 +3,13 @@
 /// controller_runtime_reconcile_total{controller,result}, …_errors_total and …_time_seconds.
 public struct ControllerObserver: Sendable {
     public var reconciled: @Sendable (_ result: ReconcileResultLabel, _ duration: Duration) -> Void
+    /// A reconcile ended with a `TerminalError` (also reported to `reconciled` as an error).
+    public var terminal: @Sendable () -> Void
 
-    public init(reconciled: @escaping @Sendable (_ result: ReconcileResultLabel, _ duration: Duration) -> Void = { _, _ in }) {
+    public init(reconciled: @escaping @Sendable (_ result: ReconcileResultLabel, _ duration: Duration) -> Void = { _, _ in },
+                terminal: @escaping @Sendable () -> Void = {}) {
         self.reconciled = reconciled
+        self.terminal = terminal
     }
 
     public static let none = ControllerObserver()
@@ -15,7 +19,8 @@ extension RuntimeMetrics {
     /// The controller's hooks, recording into this registry under `name`.
     public func controllerObserver(name: String) -> ControllerObserver {
         let metrics = controller(name)
-        return ControllerObserver { result, duration in metrics.reconciled(result, duration: duration) }
+        return ControllerObserver(reconciled: { result, duration in metrics.reconciled(result, duration: duration) },
+                                  terminal: { metrics.terminalError() })
     }
 }
 

@@ -7,6 +7,7 @@ public struct ControllerMetrics: Sendable {
     public let controller: String
     private let totals: [ReconcileResultLabel: Counter]
     private let errors: Counter
+    private let terminalErrors: Counter
     private let time: DurationHistogram
     private let activeWorkers: Gauge
     private let maxConcurrent: Gauge
@@ -21,6 +22,7 @@ public struct ControllerMetrics: Sendable {
         }
         self.totals = totals
         errors = registry.makeCounter(descriptor: MetricDefinitions.reconcileErrors.descriptor, labels: labels)
+        terminalErrors = registry.makeCounter(descriptor: MetricDefinitions.terminalReconcileErrors.descriptor, labels: labels)
         time = registry.makeDurationHistogram(descriptor: MetricDefinitions.reconcileTime.descriptor, labels: labels,
                                               buckets: MetricDefinitions.reconcileBuckets)
         activeWorkers = registry.makeGauge(descriptor: MetricDefinitions.activeWorkers.descriptor, labels: labels)
@@ -33,6 +35,9 @@ public struct ControllerMetrics: Sendable {
         if result == .error { errors.increment() }
         time.record(duration)
     }
+
+    /// One reconcile ended with a `TerminalError` (not retried).
+    public func terminalError() { terminalErrors.increment() }
 
     /// Workers currently inside a reconcile.
     public func setActiveWorkers(_ count: Int) { activeWorkers.set(Double(count)) }

@@ -19,6 +19,9 @@ enum MetricDefinitions {
         name: "controller_runtime_reconcile_total", help: "Total number of reconciliations per controller")
     static let reconcileErrors = Definition(
         name: "controller_runtime_reconcile_errors_total", help: "Total number of reconciliation errors per controller")
+    static let terminalReconcileErrors = Definition(
+        name: "controller_runtime_terminal_reconcile_errors_total",
+        help: "Total number of terminal reconciliation errors per controller")
     static let reconcileTime = Definition(
         name: "controller_runtime_reconcile_time_seconds", help: "Length of time per reconciliation per controller")
     static let activeWorkers = Definition(

@@ -67,7 +67,8 @@ final class RetrainPolicyReconciler: Sendable {
                 context.events.record(policy, type: .warning, reason: SpecConditions.invalidSpecReason,
                                       action: "Validate", note: condition.message)
             }
-            return .requeue
+            // Said once in status and an event; retrying gives the same answer until the spec changes.
+            throw TerminalError(condition.message)
         }
 
         let uid = policy.metadata.uid ?? ""

@@ -15,16 +15,16 @@ public enum RetrainRunNames {
     /// Label on every TrainingJob a policy created: what started it (a `RunTrigger` raw value).
     public static let triggerLabel = TrainingJobLabels.trigger
     /// Annotation: the human-readable cause ("schedule 0 2 * * * (UTC)", "dataset version v42").
-    public static let reasonAnnotation = "modelops.io/trigger-reason"
+    public static let reasonAnnotation = WireContract.Annotations.triggerReason
     /// Annotation: when the policy started the run (RFC 3339), for cooldowns that survive restarts.
-    public static let triggeredAtAnnotation = "modelops.io/triggered-at"
+    public static let triggeredAtAnnotation = WireContract.Annotations.triggeredAt
     /// Annotation: the schedule slot a scheduled run belongs to (RFC 3339).
-    public static let scheduledTimeAnnotation = "modelops.io/scheduled-time"
+    public static let scheduledTimeAnnotation = WireContract.Annotations.scheduledTime
 
     /// Manual action on a RetrainPolicy: any new value starts one run now.
-    public static let retrainAnnotation = "modelops.io/retrain"
+    public static let retrainAnnotation = WireContract.Annotations.retrain
     /// Manual action on a RetrainPolicy: the name of a TrainingJob whose model to promote.
-    public static let promoteAnnotation = "modelops.io/promote"
+    public static let promoteAnnotation = WireContract.Annotations.promote
 
     static let maxLength = 63
 

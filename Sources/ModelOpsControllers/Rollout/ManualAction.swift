@@ -1,3 +1,4 @@
+import ModelOpsAPI
 import Foundation
 
 /// A request a person (or `modelops promote|abort|retry`) makes of a running rollout, written as
@@ -5,7 +6,7 @@ import Foundation
 /// followed by `/<token>` so that the same action can be asked twice. The controller acts on a
 /// value once and remembers it in `status.lastAction`; it never edits the annotation or the spec.
 public struct ManualAction: Sendable, Hashable {
-    public static let annotation = "modelops.io/action"
+    public static let annotation = WireContract.Annotations.action
 
     public enum Kind: String, Sendable, CaseIterable {
         case promote

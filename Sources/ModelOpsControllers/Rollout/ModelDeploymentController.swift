@@ -13,7 +13,7 @@ import ModelOpsAPI
 public final class ModelDeploymentController: Sendable {
     public static let name = "modeldeployment"
     static let fromPolicyIndex = "fromPolicy"
-    static let childSelector = "app.kubernetes.io/managed-by=modelops,\(ServingNames.deploymentLabel)"
+    static let childSelector = "\(WireContract.Labels.managedBy)=modelops,\(ServingNames.deploymentLabel)"
 
     let context: OperatorContext
     let deployments: Informer<ModelDeployment>
@@ -107,10 +107,17 @@ public final class ModelDeploymentController: Sendable {
             invalid.conditions = Condition.setting(
                 SpecConditions.invalidSpec(problems, generation: object.metadata.generation, now: now), in: status.conditions ?? [])
             invalid.message = SpecValidation.message(problems)
-            try await writeStatus(object, invalid, resource)
-            context.events.record(object, type: .warning, reason: SpecConditions.invalidSpecReason, action: "Validate",
-                                  note: SpecValidation.message(problems))
-            return .requeue
+            if invalid != status {
+                do {
+                    try await writeStatus(object, invalid, resource)
+                } catch let error as KubeError where error.code == 409 {
+                    return .requeue
+                }
+                context.events.record(object, type: .warning, reason: SpecConditions.invalidSpecReason, action: "Validate",
+                                      note: SpecValidation.message(problems))
+            }
+            // Said once in status and an event; retrying gives the same answer until the spec changes.
+            throw TerminalError(SpecValidation.message(problems))
         }
 
         let (desired, desiredMessage) = resolveModel(object)

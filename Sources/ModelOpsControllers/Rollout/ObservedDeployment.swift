@@ -1,9 +1,10 @@
+import ModelOpsAPI
 import KubeCore
 
 /// What the reconciler needs of one child Deployment, read once from the cached JSON.
 public struct ObservedDeployment: Sendable, Hashable {
     /// The annotation carrying the raw model version (labels cannot hold every version string).
-    public static let versionAnnotation = "modelops.io/model-version"
+    public static let versionAnnotation = WireContract.Annotations.modelVersion
 
     public var name: String
     public var version: String

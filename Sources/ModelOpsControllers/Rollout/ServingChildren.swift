@@ -25,7 +25,7 @@ public struct ServingChildren: Sendable {
 
     func metadata(_ name: String, labels: [String: String] = [:], annotations: [String: String] = [:]) -> JSON {
         var meta: JSON = ["name": .string(name), "namespace": .string(namespace), "ownerReferences": [ownerReference]]
-        var allLabels = ["app.kubernetes.io/managed-by": "modelops", ServingNames.deploymentLabel: ServingNames.labelValue(names.name)]
+        var allLabels = [WireContract.Labels.managedBy: "modelops", ServingNames.deploymentLabel: ServingNames.labelValue(names.name)]
         allLabels.merge(labels) { $1 }
         meta["labels"] = .object(allLabels.mapValues { .string($0) })
         if !annotations.isEmpty { meta["annotations"] = .object(annotations.mapValues { .string($0) }) }

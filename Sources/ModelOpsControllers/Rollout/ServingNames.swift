@@ -1,14 +1,15 @@
+import ModelOpsAPI
 import KubeCore
 
 /// Names and labels of a ModelDeployment's children. One Deployment per live model version
 /// (`<name>-<version slug>`), the Service over all serving pods (`<name>`), and `-stable`,
 /// `-canary`, `-preview` Services. Pods carry the version label so that metrics split by version.
 public struct ServingNames: Sendable, Hashable {
-    public static let deploymentLabel = "modelops.io/deployment"
-    public static let versionLabel = "modelops.io/version"
-    public static let modelLabel = "modelops.io/model"
+    public static let deploymentLabel = WireContract.Labels.deployment
+    public static let versionLabel = WireContract.Labels.version
+    public static let modelLabel = WireContract.Labels.model
     /// On child Deployments only (never on pods, so a role change does not restart them).
-    public static let roleLabel = "modelops.io/role"
+    public static let roleLabel = WireContract.Labels.role
 
     public let name: String
 

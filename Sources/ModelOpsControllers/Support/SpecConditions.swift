@@ -3,9 +3,8 @@ import KubeCore
 
 /// The condition every ModelOps kind carries for a spec the schema accepted but the controller
 /// cannot act on (bad cron, unknown time zone, unparsable duration, empty query): `Ready=False`,
-/// reason `InvalidSpec`, the message naming each field. The reconcile then records a Warning
-/// event and retries with the key's backoff (the spec may name something that appears later),
-/// never in a hot loop.
+/// reason `InvalidSpec`, the message naming each field. The reconcile records one Warning event
+/// and ends with a `TerminalError`: no retry until the object changes.
 public enum SpecConditions {
     public static let ready = "Ready"
     public static let invalidSpecReason = "InvalidSpec"

@@ -1,3 +1,4 @@
+import ModelOpsAPI
 import KubeCore
 
 /// A short, stable fingerprint of a desired object (FNV-1a over its canonical JSON, whose object
@@ -6,7 +7,7 @@ import KubeCore
 /// a settled object costs zero API writes.
 public enum SpecHash {
     /// The annotation holding the fingerprint on every child the operator applies.
-    public static let annotation = "modelops.io/applied-hash"
+    public static let annotation = WireContract.Annotations.appliedHash
 
     public static func of(_ value: JSON) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -20,6 +20,8 @@ struct ControllerTests {
         let overlaps = Mutex(0)
         let reconciles = Mutex<[ObjectRef: Int]>([:])
         let failNext = Mutex<Set<String>>([])
+        /// Parents whose reconcile ends with a terminal error (an invalid spec) while listed.
+        let terminal = Mutex<Set<String>>([])
         let task = Mutex<Task<Void, Never>?>(nil)
         let metrics = RuntimeMetrics()
 
@@ -65,6 +67,7 @@ struct ControllerTests {
             defer { running.withLock { _ = $0.remove(key) } }
             reconciles.withLock { $0[key, default: 0] += 1 }
             if failNext.withLock({ $0.remove(key.name) }) != nil { throw KubeError.decoding("injected reconcile failure") }
+            if terminal.withLock({ $0.contains(key.name) }) { throw TerminalError("\(key.name) is invalid") }
             guard let parent = parents.store.get(key) else { return .done }
             let childName = "\(key.name)-child"
             var desired = ConfigMap(name: childName, data: parent.data ?? [:], labels: ["role": "child"])
@@ -149,6 +152,29 @@ struct ControllerTests {
         #expect(exposition.contains(#"workqueue_retries_total{name="mirror"}"#))
         #expect(exposition.contains(#"rest_client_requests_total{code="200",method="GET""#))
         #expect(h.controller.queue.numRequeues(ObjectRef(namespace: "default", name: "p0")) == 0)
+        await h.stop()
+    }
+
+    @Test("a terminal error is not retried; the object's next change brings the key back")
+    func terminalError() async throws {
+        let h = try await Harness(workers: 1)
+        h.terminal.withLock { $0 = ["p0"] }
+        h.start()
+        try await h.createParents(1)
+        let key = ObjectRef(namespace: "default", name: "p0")
+        try await eventually(timeout: .seconds(10), "a terminal error counted") {
+            String(decoding: h.metrics.exposition(), as: UTF8.self)
+                .contains(#"controller_runtime_terminal_reconcile_errors_total{controller="mirror"} 1"#)
+        }
+        #expect(h.controller.queue.numRequeues(key) == 0, "not requeued with backoff")
+        #expect(h.reconciles.withLock { $0[key] } == 1)
+        // The spec is fixed: the update's event brings one more pass, which converges.
+        h.terminal.withLock { $0 = [] }
+        try await h.createParents(1, version: "2")
+        try await eventually(timeout: .seconds(10), "converged after the change") { try await h.converged(parents: 1) }
+        let exposition = String(decoding: h.metrics.exposition(), as: UTF8.self)
+        #expect(exposition.contains(#"controller_runtime_reconcile_errors_total{controller="mirror"} 1"#))
+        #expect(exposition.contains(#"workqueue_retries_total{name="mirror"} 0"#))
         await h.stop()
     }
 

@@ -204,11 +204,20 @@ struct RolloutActionTests {
             let warnings = try await harness.events(about: "bad", waitingFor: ["InvalidSpec"]).filter { $0["reason"]?.stringValue == "InvalidSpec" }
             #expect(warnings.first?["type"]?.stringValue == "Warning")
             #expect(try await harness.list("apps", "v1", "deployments").isEmpty)
-            // Retried (with the key's backoff) without writing again: the status was written once.
+            // Terminal: not retried. The next change of the object brings one more pass, which
+            // writes nothing and records no second event: the status was written once.
+            try await eventually(timeout: .seconds(30), "a terminal error counted") {
+                harness.metric("controller_runtime_terminal_reconcile_errors_total", label: "controller", ModelDeploymentController.name) >= 1
+            }
+            #expect(harness.metric("workqueue_retries_total", label: "name", ModelDeploymentController.name) == 0, "never requeued with backoff")
             let before = harness.reconciles(ModelDeploymentController.name)
-            try await harness.waitForReconciles(ModelDeploymentController.name, after: before, count: 3)
+            _ = try await harness.resource(ModelDeployment.self).patch("bad", .merge(Array(#"{"metadata":{"labels":{"touched":"yes"}}}"#.utf8)))
+            try await harness.waitForReconciles(ModelDeploymentController.name, after: before)
             let statusWrites = harness.api.counter.snapshot.filter { $0.key.hasPrefix("update modeldeployments") }.values.reduce(0, +)
             #expect(statusWrites == 1, "\(harness.api.counter.snapshot)")
+            await harness.events.flush()
+            let again = try await harness.events(about: "bad", waitingFor: ["InvalidSpec"]).filter { $0["reason"]?.stringValue == "InvalidSpec" }
+            #expect(again.reduce(0) { $0 + Int($1[path: ["series", "count"]]?.intValue ?? 1) } == 1, "one Warning event")
         }
     }
 }

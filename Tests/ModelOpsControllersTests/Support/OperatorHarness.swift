@@ -197,10 +197,14 @@ final class OperatorHarness: Sendable {
 
     /// Reconciles the named controller finished so far (any result).
     func reconciles(_ controller: String) -> Int {
+        metric("controller_runtime_reconcile_total", label: "controller", controller)
+    }
+
+    /// The sum of a metric's series whose `label` is `value`.
+    func metric(_ name: String, label: String, _ value: String) -> Int {
         let text = String(decoding: metrics.exposition(), as: UTF8.self)
         var total = 0.0
-        for line in text.split(separator: "\n") where line.hasPrefix("controller_runtime_reconcile_total{")
-            && line.contains("controller=\"\(controller)\"") {
+        for line in text.split(separator: "\n") where line.hasPrefix(name + "{") && line.contains("\(label)=\"\(value)\"") {
             total += Double(line.split(separator: " ").last ?? "0") ?? 0
         }
         return Int(total)

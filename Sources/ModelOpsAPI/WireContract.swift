@@ -1,0 +1,60 @@
+/// Every label, annotation and finalizer ModelOps reads or writes on objects in a cluster, in one
+/// place: they are an API like the CRDs (GitOps tools, dashboards, users' scripts and `kubectl
+/// annotate` depend on them), so they are named once here and used everywhere else by name.
+public enum WireContract {
+    /// Labels (selectable: `kubectl get -l`).
+    public enum Labels {
+        /// On a ModelDeployment's Deployments, Services, HTTPRoute and serving pods: the
+        /// ModelDeployment's name (as a label value).
+        public static let deployment = "modelops.io/deployment"
+        /// On serving Deployments and pods: the model version they serve (as a label value).
+        public static let version = "modelops.io/version"
+        /// On serving pods: the model name.
+        public static let model = "modelops.io/model"
+        /// On serving Deployments: stable, candidate or previous.
+        public static let role = "modelops.io/role"
+        /// On every child the operator owns, with the value `modelops` (Kubernetes' recommended label).
+        public static let managedBy = "app.kubernetes.io/managed-by"
+        /// On a TrainingJob a RetrainPolicy created: the policy's name.
+        public static let retrainPolicy = "modelops.io/retrain-policy"
+        /// On a TrainingJob a RetrainPolicy created (also read as an annotation): what started
+        /// it, a `RunTrigger` raw value.
+        public static let trigger = "modelops.io/trigger"
+        /// On a training workload, its pod template and so every trainer pod: the TrainingJob's name.
+        public static let trainingJob = "modelops.io/training-job"
+    }
+
+    /// Annotations (written by the operator, or by users and the CLI to ask for an action).
+    public enum Annotations {
+        /// On every child the operator applies: the fingerprint of the configuration last
+        /// applied, so an unchanged child costs no request.
+        public static let appliedHash = "modelops.io/applied-hash"
+        /// On a serving Deployment: the model version it serves, whole (label values cannot hold
+        /// every version string).
+        public static let modelVersion = "modelops.io/model-version"
+        /// On a ModelDeployment, set by a user or `modelops promote|abort|retry`: the action
+        /// (`promote`, `promote-full`, `abort`, `retry`) with a token, consumed once.
+        public static let action = "modelops.io/action"
+        /// On a RetrainPolicy, set by a user or `modelops retrain`: any new value starts one run.
+        public static let retrain = "modelops.io/retrain"
+        /// On a RetrainPolicy, set by a user or `modelops promote rtp/…`: the TrainingJob whose
+        /// model to promote.
+        public static let promote = "modelops.io/promote"
+        /// On a trainer pod template: the hyperparameters as one JSON object (a downward-API
+        /// volume turns it into the file `HYPERPARAMETERS_FILE` names).
+        public static let hyperparameters = "modelops.io/hyperparameters"
+        /// On a TrainingJob a RetrainPolicy created: the human-readable cause of the run.
+        public static let triggerReason = "modelops.io/trigger-reason"
+        /// On a TrainingJob a RetrainPolicy created: when the policy started it (RFC 3339).
+        public static let triggeredAt = "modelops.io/triggered-at"
+        /// On a scheduled TrainingJob: the schedule slot it belongs to (RFC 3339).
+        public static let scheduledTime = "modelops.io/scheduled-time"
+    }
+
+    /// Finalizers.
+    public enum Finalizers {
+        /// On a training workload and every trainer pod until the TrainingJob has recorded how
+        /// the run ended (a short ttlSecondsAfterFinished cannot take the results away first).
+        public static let trainingResults = "modelops.io/training-results"
+    }
+}
