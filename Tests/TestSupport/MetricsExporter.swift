@@ -27,7 +27,6 @@ public final class MetricsExporter: Sendable {
     private let gauges = Mutex<[Series: Double]>([:])
     private let scrapes = Atomic<Int>(0)
     private let channel: any Channel
-    private let acceptLoop = Mutex<Task<Void, Never>?>(nil)
 
     private init(port: Int, channel: any Channel) {
         self.port = port
@@ -52,7 +51,7 @@ public final class MetricsExporter: Sendable {
     /// Timestamped samples get no staleness markers: when one scrape of this in-process exporter
     /// times out on a loaded machine, Prometheus would otherwise mark every series stale at once
     /// and an analysis would read "no data" in the middle of a passing canary. With timestamps a
-    /// series stays visible for the lookback delta (5 s) after its last scrape — which is also
+    /// series stays visible for the fixture's lookback delta after its last scrape — which is also
     /// how long a removed series takes to vanish.
     public func exposition() -> String {
         let series = gauges.withLock { $0 }.sorted { $0.key < $1.key }
@@ -78,63 +77,65 @@ public final class MetricsExporter: Sendable {
     }
 
     /// Listens on 127.0.0.1 at a free port.
+    ///
+    /// Scrapes are answered on NIO's event loop, not on Swift's cooperative pool: a test that keeps
+    /// the pool's two threads busy must not make a scrape miss its 200 ms timeout.
     public static func start() async throws -> MetricsExporter {
+        let box = Mutex<MetricsExporter?>(nil)
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 16)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(ScrapeHandler(exporter: { box.withLock { $0 } }))
                 }
             }
-        let exporter = MetricsExporter(port: server.channel.localAddress?.port ?? 0, channel: server.channel)
-        let loop = Task { [exporter] in
-            _ = try? await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await exporter.serve(connection) }
-                    }
-                }
-            }
-        }
-        exporter.acceptLoop.withLock { $0 = loop }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let exporter = MetricsExporter(port: server.localAddress?.port ?? 0, channel: server)
+        box.withLock { $0 = exporter }
         return exporter
     }
 
     /// Stops listening.
     public func stop() async {
-        let loop = acceptLoop.withLock { $0 }
-        loop?.cancel()
         try? await channel.close()
-        await loop?.value
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
-        try? await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            for try await part in inbound {
-                switch part {
-                case let .head(requestHead):
-                    head = requestHead
-                case .body:
-                    continue
-                case .end:
-                    guard let request = head else { continue }
-                    head = nil
-                    let path = request.uri.split(separator: "?").first.map(String.init) ?? request.uri
-                    let found = path == "/metrics"
-                    if found { scrapes.add(1, ordering: .relaxed) }
-                    let body = Array((found ? exposition() : "404 page not found\n").utf8)
-                    var headers = HTTPHeaders()
-                    headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")
-                    headers.add(name: "Content-Length", value: String(body.count))
-                    try await outbound.write(.head(HTTPResponseHead(version: request.version, status: found ? .ok : .notFound,
-                                                                    headers: headers)))
-                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
-                    try await outbound.write(.end(nil))
-                    if !request.isKeepAlive { return }
-                }
+    /// Answers `GET /metrics` with the exposition and anything else with 404.
+    private final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        let exporter: @Sendable () -> MetricsExporter?
+        var head: HTTPRequestHead?
+
+        init(exporter: @escaping @Sendable () -> MetricsExporter?) {
+            self.exporter = exporter
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case let .head(requestHead):
+                head = requestHead
+            case .body:
+                break
+            case .end:
+                guard let request = head else { return }
+                head = nil
+                let path = request.uri.split(separator: "?").first.map(String.init) ?? request.uri
+                let exporter = path == "/metrics" ? exporter() : nil
+                exporter?.scrapes.add(1, ordering: .relaxed)
+                let body = Array((exporter?.exposition() ?? "404 page not found\n").utf8)
+                var headers = HTTPHeaders()
+                headers.add(name: "Content-Type", value: exporter != nil ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")
+                headers.add(name: "Content-Length", value: String(body.count))
+                if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: exporter != nil ? .ok : .notFound,
+                                                                     headers: headers))), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                if !request.isKeepAlive { context.close(mode: .output, promise: nil) }
             }
         }
     }

@@ -44,12 +44,14 @@ public final class PrometheusFixture: Sendable {
     }
 
     /// Starts the exporter and Prometheus, and returns once Prometheus is ready (`/-/ready`) and has
-    /// scraped the exporter once. Series removed from the exporter vanish from queries after the
-    /// 5 s lookback delta.
+    /// scraped the exporter once. Series removed from the exporter vanish from queries after
+    /// `lookbackDelta`: Prometheus's own default (5 minutes) unless a test removes series. A short
+    /// one makes a run of missed scrapes on a loaded CI machine read as "no data".
     ///
     /// A failed scrape (200 ms timeout) on a loaded machine does not hide the series: the exporter
     /// timestamps its samples, which Prometheus never marks stale (see `MetricsExporter.exposition`).
-    public static func start(scrapeInterval: Duration = .milliseconds(200)) async throws -> PrometheusFixture {
+    public static func start(scrapeInterval: Duration = .milliseconds(200),
+                             lookbackDelta: Duration = .seconds(300)) async throws -> PrometheusFixture {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw Unavailable(description: "prometheus not found at \(binary): install Debian's prometheus package (.ci/run does)")
         }
@@ -57,7 +59,7 @@ public final class PrometheusFixture: Sendable {
         var lastError: any Error = Unavailable(description: "prometheus did not start")
         for _ in 0..<3 {  // a free port can be taken between finding it and Prometheus binding it
             do {
-                let fixture = try await launch(exporter: exporter, scrapeInterval: scrapeInterval)
+                let fixture = try await launch(exporter: exporter, scrapeInterval: scrapeInterval, lookbackDelta: lookbackDelta)
                 do {
                     try await fixture.waitUntilReady()
                     return fixture
@@ -77,8 +79,9 @@ public final class PrometheusFixture: Sendable {
 
     /// Runs `body` with a started fixture and stops it afterwards, also when `body` throws.
     public static func with<T: Sendable>(scrapeInterval: Duration = .milliseconds(200),
+                                         lookbackDelta: Duration = .seconds(300),
                                          _ body: (PrometheusFixture) async throws -> T) async throws -> T {
-        let fixture = try await start(scrapeInterval: scrapeInterval)
+        let fixture = try await start(scrapeInterval: scrapeInterval, lookbackDelta: lookbackDelta)
         do {
             let result = try await body(fixture)
             await fixture.stop()
@@ -89,7 +92,8 @@ public final class PrometheusFixture: Sendable {
         }
     }
 
-    private static func launch(exporter: MetricsExporter, scrapeInterval: Duration) async throws -> PrometheusFixture {
+    private static func launch(exporter: MetricsExporter, scrapeInterval: Duration,
+                               lookbackDelta: Duration) async throws -> PrometheusFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
         let interval = "\(max(1, scrapeInterval.milliseconds))ms"
@@ -114,7 +118,7 @@ public final class PrometheusFixture: Sendable {
         process.arguments = ["--config.file=\(dir.appendingPathComponent("prometheus.yml").path)",
                              "--storage.tsdb.path=\(dir.appendingPathComponent("data").path)",
                              "--web.listen-address=127.0.0.1:\(port)",
-                             "--query.lookback-delta=5s",
+                             "--query.lookback-delta=\(max(1, lookbackDelta.milliseconds))ms",
                              "--log.level=warn"]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = logHandle

@@ -105,7 +105,14 @@ final class ActionStack: Sendable {
                 return true
             }
         } catch {
-            Issue.record("last seen: \(await object(plural, name)?.prettyString() ?? "nothing")\noperator log:\n\(op?.log.suffix(4000) ?? "")")
+            // The status first and on one line: CI's summary shows the first line of an issue.
+            let last = await object(plural, name)
+            Issue.record("""
+                \(plural)/\(name) never \(what); its status: \(last?["status"]?.serializedString() ?? "nothing (no object)")
+                generation \(last?[path: ["metadata", "generation"]]?.intValue ?? 0), annotations \(last?[path: ["metadata", "annotations"]]?.serializedString() ?? "none")
+                operator log:
+                \(op?.log.suffix(4000) ?? "")
+                """)
             throw error
         }
         return found.get()!

@@ -17,8 +17,9 @@ struct PrometheusAnalysisTests {
     }
 
     /// Starts Prometheus with v1 erring at 20% and v2 at 1%, and waits until both are queryable.
-    static func withPrometheus(_ body: (PrometheusFixture, MetricProvider) async throws -> Void) async throws {
-        try await PrometheusFixture.with { prometheus in
+    static func withPrometheus(lookbackDelta: Duration = .seconds(300),
+                               _ body: (PrometheusFixture, MetricProvider) async throws -> Void) async throws {
+        try await PrometheusFixture.with(lookbackDelta: lookbackDelta) { prometheus in
             prometheus.exporter.set(ratio, labels: ["version": "v1"], 0.2)
             prometheus.exporter.set(ratio, labels: ["version": "v2"], 0.01)
             try await prometheus.waitForSample(query: #"model_request_error_ratio{version="v1"}"#)
@@ -59,9 +60,9 @@ struct PrometheusAnalysisTests {
         }
     }
 
-    @Test("a series removed from the exporter stops answering (Prometheus marks it stale)")
+    @Test("a series removed from the exporter stops answering once the lookback delta has passed")
     func removedSeries() async throws {
-        try await Self.withPrometheus { prometheus, provider in
+        try await Self.withPrometheus(lookbackDelta: .seconds(5)) { prometheus, provider in
             prometheus.exporter.remove(Self.ratio, labels: ["version": "v1"])
             try await prometheus.waitForNoSample(query: #"model_request_error_ratio{version="v1"}"#)
             let gone = await PrometheusMeasurer().measure(query: Self.placeholders("v1").render(Self.query), provider: provider, at: Date())
