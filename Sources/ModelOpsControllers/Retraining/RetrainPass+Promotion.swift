@@ -94,8 +94,8 @@ extension RetrainPass {
         let kept = plan.status.promoted?.trainingJob
         let finished = observation.jobs.filter { $0.metadata.deletionTimestamp == nil && !Self.isActive($0) }
         let limits: [(TrainingJobStatus.Phase, Int, String)] = [
-            (.succeeded, spec.successfulHistoryLimit ?? RetrainPlanner.defaultSuccessfulHistoryLimit, "successfulHistoryLimit"),
-            (.failed, spec.failedHistoryLimit ?? RetrainPlanner.defaultFailedHistoryLimit, "failedHistoryLimit"),
+            (.succeeded, spec.successfulHistoryLimit ?? RetrainPolicyPlanner.defaultSuccessfulHistoryLimit, "successfulHistoryLimit"),
+            (.failed, spec.failedHistoryLimit ?? RetrainPolicyPlanner.defaultFailedHistoryLimit, "failedHistoryLimit"),
         ]
         for (phase, limit, field) in limits {
             let jobs = finished.filter { $0.status?.phase == phase }.sorted(by: Self.newestFirst)

@@ -28,7 +28,7 @@ extension RetrainPass {
         let accounted = [plan.status.lastScheduleTime, plan.status.lastMissedScheduleTime].compactMap { $0 }.max()
         // Counted from creation (never from after now: the API server's clock may run ahead).
         let cursor = accounted?.date ?? min(policy.metadata.creationTimestamp?.date ?? now, now)
-        let due = schedule.slots(after: cursor, upTo: now, limit: RetrainPlanner.missedCountLimit)
+        let due = schedule.slots(after: cursor, upTo: now, limit: RetrainPolicyPlanner.missedCountLimit)
         if let next = schedule.next(after: now) { wake(at: next) }
         guard let slot = due.mostRecent else { return }
         let older = due.count - 1

@@ -5,22 +5,22 @@ import ModelOpsAPI
 
 /// One planning pass: the plan being built and the running picture of active runs.
 struct RetrainPass {
-    let observation: RetrainObservation
+    let observation: RetrainPolicyObservation
     let policy: RetrainPolicy
     let spec: RetrainPolicySpec
     let now: Date
     let schedule: CronSchedule?
-    var plan: RetrainPlan
+    var plan: RetrainPolicyPlan
     /// Runs counted as active: observed running ones, plus created, minus deleted in this pass.
     var active: [TrainingJob]
 
-    init(_ observation: RetrainObservation) {
+    init(_ observation: RetrainPolicyObservation) {
         self.observation = observation
         policy = observation.policy
         spec = policy.spec
         now = observation.now
         schedule = try? CronSchedule(spec.schedule, timeZone: spec.timeZone ?? "UTC")
-        plan = RetrainPlan(status: policy.status ?? RetrainPolicyStatus())
+        plan = RetrainPolicyPlan(status: policy.status ?? RetrainPolicyStatus())
         active = observation.jobs.filter(Self.isActive).sorted { $0.metadata.name ?? "" < $1.metadata.name ?? "" }
     }
 
@@ -41,7 +41,7 @@ struct RetrainPass {
     }
 
     mutating func event(_ type: EventType, _ reason: String, _ action: String, _ note: String) {
-        plan.events.append(RetrainPlan.Event(type: type, reason: reason, action: action, note: note))
+        plan.events.append(RetrainPolicyPlan.Event(type: type, reason: reason, action: action, note: note))
     }
 
     mutating func wake(at date: Date) {

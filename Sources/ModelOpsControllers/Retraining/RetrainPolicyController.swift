@@ -3,11 +3,262 @@ import KubeClient
 import KubeCore
 import KubeRuntime
 import ModelOpsAPI
+import Synchronization
 
-/// Builds the RetrainPolicy controller: the policies, the TrainingJobs they own, the ConfigMaps
-/// their DataVersion triggers read and the ModelDeployments whose rejected versions they must not
-/// promote, all feeding one work queue reconciled by `RetrainPolicyReconciler`.
-public enum RetrainPolicyController {
+/// The RetrainPolicy controller: the I/O around `RetrainPolicyPlanner`. It gathers what the planner
+/// needs from the caches (and, for Metric triggers that are due, from Prometheus), then creates
+/// and deletes TrainingJobs, writes status when it changed, records events, and asks to be woken
+/// when the next thing is due. Its wiring is `make`, below.
+public final class RetrainPolicyController: Sendable {
+    let context: OperatorContext
+    let policies: Informer<RetrainPolicy>
+    let jobs: Informer<TrainingJob>
+    let configMaps: Informer<ConfigMap>
+    let deployments: Informer<ModelDeployment>
+    let memory = Mutex(Memory())
+
+    /// What the reconciler remembers between passes, none of which must survive a restart. Kept
+    /// per policy and dropped when the policy is gone.
+    struct Memory {
+        /// When each Metric trigger (by index) of a policy was last evaluated.
+        var evaluated: [ObjectRef: [Int: Date]] = [:]
+        /// TrainingJobs created but maybe not yet in the cache (client-go's "expectations"), so the
+        /// next pass does not see a free slot for Forbid.
+        var created: [ObjectRef: [(job: TrainingJob, at: Date)]] = [:]
+        /// TrainingJobs deleted but maybe still in the cache, by "namespace/name".
+        var deleted: [String: Date] = [:]
+    }
+
+    /// How long a created or deleted TrainingJob is assumed, at most, to take to show in the cache.
+    static let expectationTimeout: TimeInterval = 60
+
+    init(context: OperatorContext, policies: Informer<RetrainPolicy>, jobs: Informer<TrainingJob>,
+         configMaps: Informer<ConfigMap>, deployments: Informer<ModelDeployment>) {
+        self.context = context
+        self.policies = policies
+        self.jobs = jobs
+        self.configMaps = configMaps
+        self.deployments = deployments
+        deployments.store.addIndex(ModelDeploymentController.fromPolicyIndex, ModelDeploymentController.fromPolicyKeys)
+    }
+
+    func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
+        guard let policy = policies.store.get(ref), policy.metadata.deletionTimestamp == nil else {
+            memory.withLock { memory in
+                memory.evaluated[ref] = nil
+                memory.created[ref] = nil
+            }
+            return .done
+        }
+        let now = context.clock.now()
+
+        let problems = SpecValidation.validate(policy.spec)
+        guard problems.isEmpty else {
+            var status = policy.status ?? RetrainPolicyStatus()
+            let condition = SpecConditions.invalidSpec(problems, generation: policy.metadata.generation, now: now)
+            status.conditions = Condition.setting(condition, in: status.conditions ?? [])
+            status.observedGeneration = policy.metadata.generation
+            status.nextScheduleTime = nil
+            if status != policy.status {
+                do {
+                    try await writeStatus(policy, status)
+                } catch let error as KubeError where error.code == 409 {
+                    return .requeue
+                }
+                context.events.record(policy, type: .warning, reason: SpecConditions.invalidSpecReason,
+                                      action: "Validate", note: condition.message)
+            }
+            // Said once in status and an event; retrying gives the same answer until the spec changes.
+            throw TerminalError(condition.message)
+        }
+
+        let uid = policy.metadata.uid ?? ""
+        let observation = RetrainPolicyObservation(
+            policy: policy, jobs: observedJobs(ref: ref, uid: uid, now: now), now: now, dataVersions: dataVersions(policy),
+            metricReadings: await metricReadings(policy, ref: ref, now: now), rejectedVersions: rejectedVersions(policy))
+        let plan = RetrainPolicyPlanner.plan(observation)
+
+        let resource = context.client.resource(TrainingJob.self, namespace: policy.metadata.namespace)
+        for job in plan.delete {
+            try await delete(job, with: resource, now: now)
+        }
+        do {
+            for job in plan.create {
+                try await create(job, with: resource, policy: ref, now: now)
+            }
+        } catch let refusal as ChildRefusal {
+            return try await refused(policy, refusal, now: now)
+        }
+        if plan.status != policy.status {
+            do {
+                try await writeStatus(policy, plan.status)
+            } catch let error as KubeError where error.code == 409 {
+                // The cache was behind the policy (a user's annotation, our own last write): plan
+                // again from the newer version, quietly. Runs are named for what started them, so
+                // creating them again is AlreadyExists; events follow the status that is written.
+                return .requeue
+            }
+        }
+        for event in plan.events {
+            context.events.record(policy, type: event.type, reason: event.reason, action: event.action, note: event.note)
+        }
+
+        var wake = plan.wakeAt.map { $0.timeIntervalSince(now) }
+        if let next = nextMetricEvaluation(policy, ref: ref, now: now) {
+            wake = min(wake ?? next, next)
+        }
+        guard let wake else { return .done }
+        return .requeueAfter(.milliseconds(Int64(max(0, wake) * 1000) + 1))
+    }
+
+    /// Deletes a run; one already gone, or replaced by another object of its name, is not an error.
+    func delete(_ job: TrainingJob, with resource: ResourceClient<TrainingJob>, now: Date) async throws {
+        guard let name = job.metadata.name else { return }
+        do {
+            try await resource.delete(name, options: DeleteOptions(propagation: .background, preconditionUID: job.metadata.uid))
+        } catch {
+            guard error.isNotFound || error.isConflict else { throw error }
+        }
+        memory.withLock { $0.deleted["\(job.metadata.namespace ?? "")/\(name)"] = now }
+    }
+
+    /// Creates a run. AlreadyExists means the slot (or request, or data version) already has its
+    /// run, created before a crash or by another leader: never a second one, and not an error.
+    func create(_ job: TrainingJob, with resource: ResourceClient<TrainingJob>, policy: ObjectRef, now: Date) async throws {
+        do {
+            let created = try await resource.create(job)
+            memory.withLock { $0.created[policy, default: []].append((created, now)) }
+        } catch {
+            guard error.isAlreadyExists else {
+                throw ChildRefusal(error, kind: TrainingJob.kind, name: job.metadata.name ?? "") ?? error
+            }
+        }
+    }
+
+    /// A run the API server refused (the policy's trainingJobTemplate breaks a rule of the
+    /// TrainingJob API): Ready=False with the server's message and one Warning event; the slot
+    /// is tried again slowly (and at once when the policy changes), never in a quiet loop.
+    func refused(_ policy: RetrainPolicy, _ refusal: ChildRefusal, now: Date) async throws -> ReconcileResult {
+        var status = policy.status ?? RetrainPolicyStatus()
+        status.observedGeneration = policy.metadata.generation
+        let condition = Condition(type: SpecConditions.ready, status: .false, observedGeneration: policy.metadata.generation,
+                                  lastTransitionTime: KubeTime(now), reason: ChildRefusal.reason, message: refusal.summary)
+        status.conditions = Condition.setting(condition, in: status.conditions ?? [])
+        if status != policy.status {
+            do {
+                try await writeStatus(policy, status)
+            } catch let error as KubeError where error.code == 409 {
+                return .requeue
+            }
+            context.events.record(policy, type: .warning, reason: ChildRefusal.reason, action: "Retrain", note: refusal.summary)
+        }
+        return .requeueAfter(.seconds(300))
+    }
+
+    func writeStatus(_ policy: RetrainPolicy, _ status: RetrainPolicyStatus) async throws {
+        var updated = policy
+        updated.status = status
+        _ = try await context.client.resource(RetrainPolicy.self, namespace: policy.metadata.namespace)
+            .updateStatus(updated, name: policy.metadata.name ?? "")
+    }
+
+    // MARK: Observation
+
+    /// The policy's TrainingJobs: the cache, plus runs created and not yet seen, minus runs
+    /// deleted and not yet gone from it.
+    func observedJobs(ref: ObjectRef, uid: String, now: Date) -> [TrainingJob] {
+        let cached = jobs.store.byIndex(IndexedStore<TrainingJob>.controllerIndex, uid)
+        let names = Set(cached.compactMap(\.metadata.name))
+        return memory.withLock { memory in
+            memory.created[ref] = memory.created[ref]?.filter { entry in
+                !names.contains(entry.job.metadata.name ?? "") && now.timeIntervalSince(entry.at) < Self.expectationTimeout
+            }
+            memory.deleted = memory.deleted.filter { now.timeIntervalSince($0.value) < Self.expectationTimeout }
+            let pending = (memory.created[ref] ?? []).map(\.job).filter { $0.metadata.controllerReference?.uid == uid }
+            return (cached + pending).filter { memory.deleted["\($0.metadata.namespace ?? "")/\($0.metadata.name ?? "")"] == nil }
+        }
+    }
+
+    func dataVersions(_ policy: RetrainPolicy) -> [Int: String] {
+        var result: [Int: String] = [:]
+        for (index, trigger) in (policy.spec.triggers ?? []).enumerated() {
+            guard let ref = trigger.dataVersion?.configMapRef,
+                  let value = configMaps.store.get(namespace: policy.metadata.namespace, name: ref.name)?.data?[ref.key]
+            else { continue }
+            result[index] = value
+        }
+        return result
+    }
+
+    /// ModelDeployments the policy feeds: the one it names and every one following it. Read
+    /// through an index: listing the namespace made each reconcile O(ModelDeployments), and a
+    /// namespace of 10,000 policies and deployments quadratic.
+    func followers(_ policy: RetrainPolicy) -> [ModelDeployment] {
+        let namespace = policy.metadata.namespace
+        var followers = deployments.store.byIndex(ModelDeploymentController.fromPolicyIndex,
+                                                  ModelDeploymentController.fromPolicyKey(namespace: namespace, policy: policy.metadata.name))
+        let named = policy.spec.modelDeploymentRef.name
+        if !followers.contains(where: { $0.metadata.name == named }),
+           let deployment = deployments.store.get(namespace: namespace, name: named) {
+            followers.append(deployment)
+        }
+        return followers
+    }
+
+    func rejectedVersions(_ policy: RetrainPolicy) -> Set<String> {
+        Set(followers(policy).flatMap { $0.status?.rejectedVersions ?? [] }.map(\.version))
+    }
+
+    // MARK: Metric triggers
+
+    static var interval: TimeInterval {
+        TimeInterval(Self.metricEvaluationInterval.components.seconds)
+    }
+
+    /// Evaluates the Metric triggers that are due (never evaluated by this process, or last
+    /// evaluated at least one interval ago).
+    func metricReadings(_ policy: RetrainPolicy, ref: ObjectRef, now: Date) async -> [Int: MetricReading] {
+        var readings: [Int: MetricReading] = [:]
+        let deployment = deployments.store.get(namespace: policy.metadata.namespace, name: policy.spec.modelDeploymentRef.name)
+        for (index, trigger) in (policy.spec.triggers ?? []).enumerated() {
+            guard let metric = trigger.metric else { continue }
+            let last = memory.withLock { $0.evaluated[ref]?[index] }
+            guard last.map({ now.timeIntervalSince($0) >= Self.interval }) ?? true else { continue }
+            memory.withLock { $0.evaluated[ref, default: [:]][index] = now }
+            guard let provider = metric.provider ?? deployment?.spec.analysis?.provider else {
+                readings[index] = MetricReading(value: nil, message: "no provider: set spec.triggers[\(index)].metric.provider or the ModelDeployment's spec.analysis.provider")
+                continue
+            }
+            let stable = deployment?.status?.stable
+            let placeholders = QueryPlaceholders(
+                version: stable?.version ?? "", stableVersion: stable?.version ?? "",
+                model: stable?.name ?? policy.spec.trainingJobTemplate.spec.model.name,
+                name: policy.spec.modelDeploymentRef.name, namespace: policy.metadata.namespace ?? "")
+            let measurement = await context.measurer.measure(query: placeholders.render(metric.query), provider: provider, at: now)
+            switch measurement.phase {
+            case .successful, .failed: readings[index] = MetricReading(value: measurement.value, message: measurement.message)
+            case .inconclusive, .error: readings[index] = MetricReading(value: nil, message: measurement.message)
+            }
+        }
+        return readings
+    }
+
+    /// Seconds until the next Metric trigger evaluation is due; nil without Metric triggers.
+    func nextMetricEvaluation(_ policy: RetrainPolicy, ref: ObjectRef, now: Date) -> TimeInterval? {
+        let indexes = (policy.spec.triggers ?? []).indices.filter { policy.spec.triggers![$0].metric != nil }
+        guard !indexes.isEmpty else { return nil }
+        return memory.withLock { memory in
+            indexes.map { index in
+                memory.evaluated[ref]?[index].map { $0.addingTimeInterval(Self.interval).timeIntervalSince(now) } ?? 0
+            }.min()
+        }
+    }
+}
+
+/// The wiring: the policies, the TrainingJobs they own, the ConfigMaps their DataVersion triggers
+/// read and the ModelDeployments whose rejected versions they must not promote, all feeding one
+/// work queue.
+extension RetrainPolicyController {
     public static let name = "retrainpolicy"
 
     /// How often a Metric trigger's query is evaluated; its `for` window is measured in
@@ -34,7 +285,7 @@ public enum RetrainPolicyController {
             ["\(policy.metadata.namespace ?? "")/\(policy.spec.modelDeploymentRef.name)"]
         }
 
-        let reconciler = RetrainPolicyReconciler(context: context, policies: policies, jobs: jobs, configMaps: configMaps,
+        let reconciler = RetrainPolicyController(context: context, policies: policies, jobs: jobs, configMaps: configMaps,
                                                  deployments: deployments)
         let controller = Controller(name: name, for: policies, workers: context.workers, rateLimits: context.rateLimits,
                                     time: context.clock.time, queueObserver: context.metrics.queueObserver(name: name),

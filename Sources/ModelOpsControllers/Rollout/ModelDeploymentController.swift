@@ -5,7 +5,7 @@ import KubeRuntime
 import Logging
 import ModelOpsAPI
 
-/// The ModelDeployment controller: the I/O around `RolloutPlanner`. It reads the ModelDeployment,
+/// The ModelDeployment controller: the I/O around `ModelDeploymentPlanner`. It reads the ModelDeployment,
 /// its Deployments and (for `fromPolicy`) the RetrainPolicy from caches, takes the analysis
 /// measurements that are due, plans, applies the children by server-side apply (skipping
 /// unchanged ones), deletes Deployments of versions no longer live, writes status only when it
@@ -25,7 +25,7 @@ public final class ModelDeploymentController: Sendable {
     let routes: Informer<JSON>
     let policies: Informer<RetrainPolicy>
     let runner: AnalysisRunner
-    let planner = RolloutPlanner()
+    let planner = ModelDeploymentPlanner()
 
     static let deploymentsInfo = ResourceInfo(group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true)
     static let servicesInfo = ResourceInfo(group: "", version: "v1", kind: "Service", plural: "services", namespaced: true)
@@ -156,7 +156,7 @@ public final class ModelDeploymentController: Sendable {
         }
         let routeName = object.spec.trafficRouting?.type == .gatewayAPI ? object.spec.trafficRouting?.gatewayAPI?.httpRoute : nil
         let routeJSON = routeName.flatMap { routes.store.get(namespace: ref.namespace, name: $0) }
-        let plan = planner.plan(RolloutPlanner.Input(
+        let plan = planner.plan(ModelDeploymentObservation(
             name: ref.name, namespace: ref.namespace ?? "", generation: object.metadata.generation ?? 0, spec: object.spec,
             status: working, desired: desired, desiredMessage: desiredMessage, deployments: observed, action: action,
             route: routeJSON.flatMap(ObservedRoute.init(json:)), now: context.clock.now()))
@@ -259,7 +259,7 @@ public final class ModelDeploymentController: Sendable {
 
     /// Applies the plan's children and deletes the Deployments of versions no longer live.
     /// Throws `ChildRefusal` for a child the API server refused.
-    func applyChildren(_ object: ModelDeployment, _ plan: RolloutPlan, observedJSON: [String: JSON],
+    func applyChildren(_ object: ModelDeployment, _ plan: ModelDeploymentPlan, observedJSON: [String: JSON],
                        observedRoute: JSON?) async throws -> AppliedChildren {
         let namespace = object.metadata.namespace
         let children = ServingChildren(object)

@@ -5,15 +5,15 @@ import ModelOpsAPI
 /// The end of a pass: the Deployments to keep, how traffic is routed, and the status with its
 /// conditions.
 extension RolloutRun {
-    func finish() -> RolloutPlan {
+    func finish() -> ModelDeploymentPlan {
         var status = self.status
         // An action is consumed when it acted, or when there is no rollout for it to act on; a
         // promote that arrives while the candidate is still scaling waits for the step it can end.
         if let action = input.action, actionUsed || status.canary == nil { status.lastAction = action.value }
-        var deployments: [RolloutPlan.ServingDeployment] = []
+        var deployments: [ModelDeploymentPlan.ServingDeployment] = []
         let stable = status.stable
         let canary = status.canary
-        var routing = RolloutPlan.Routing(mainVersion: stable?.version, stableVersion: stable?.version,
+        var routing = ModelDeploymentPlan.Routing(mainVersion: stable?.version, stableVersion: stable?.version,
                                           canaryVersion: canary?.version ?? stable?.version,
                                           stableWeight: 100, canaryWeight: 0, mirrorPercent: nil)
         if let stable {
@@ -35,13 +35,13 @@ extension RolloutRun {
         }
         deployments += draining(stable: stable, canary: canary)
         status.conditions = conditions(status)
-        return RolloutPlan(status: status, deployments: deployments, routing: routing, events: events, requeueAfter: requeue)
+        return ModelDeploymentPlan(status: status, deployments: deployments, routing: routing, events: events, requeueAfter: requeue)
     }
 
     /// Versions that stopped receiving traffic less than `scaleDownDelaySeconds` ago keep the
     /// pods they run (a gateway or the endpoints may still send them requests): the previous
     /// stable version after a promotion, the candidate after a rollback.
-    func draining(stable: StableStatus?, canary: CanaryStatus?) -> [RolloutPlan.ServingDeployment] {
+    func draining(stable: StableStatus?, canary: CanaryStatus?) -> [ModelDeploymentPlan.ServingDeployment] {
         guard drainsBeforeScaleDown else { return [] }
         var stopped: [(version: String, uri: String?, since: KubeTime?)] = []
         if let stable, let history = status.history, history.count >= 2 {
@@ -49,7 +49,7 @@ extension RolloutRun {
             stopped.append((previous.version, previous.uri, stable.since))
         }
         if let last = status.rejectedVersions?.last { stopped.append((last.version, last.uri, last.time)) }
-        var kept: [RolloutPlan.ServingDeployment] = []
+        var kept: [ModelDeploymentPlan.ServingDeployment] = []
         for entry in stopped where entry.version != stable?.version && entry.version != canary?.version
             && !kept.contains(where: { $0.model.version == entry.version }) {
             guard let observed = input.deployments[entry.version], let since = entry.since,

@@ -2,21 +2,19 @@ import Foundation
 import KubeCore
 import ModelOpsAPI
 
-/// One planning pass of `RolloutPlanner`: mutable working state over an input. The strategies,
+/// One planning pass of `ModelDeploymentPlanner`: mutable working state over an input. The strategies,
 /// analysis, endings and children are extensions in the files beside this one.
 struct RolloutRun {
-    let input: Input
+    let input: ModelDeploymentObservation
     var status: ModelDeploymentStatus
-    var events: [RolloutPlan.PlannedEvent] = []
+    var events: [ModelDeploymentPlan.PlannedEvent] = []
     var requeue: Duration?
     var candidateReplicas = 0
     var actionUsed = false
     /// The traffic split changed in this pass: routers that confirm changes cannot have confirmed it.
     var trafficChanged = false
 
-    typealias Input = RolloutPlanner.Input
-
-    init(input: Input) {
+    init(input: ModelDeploymentObservation) {
         self.input = input
         status = input.status
         status.observedGeneration = input.generation

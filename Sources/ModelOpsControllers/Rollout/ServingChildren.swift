@@ -34,7 +34,7 @@ public struct ServingChildren: Sendable {
 
     /// The Deployment serving one version: the spec's pod template (or `template`) with the version
     /// labels and MODEL_NAME/MODEL_VERSION/MODEL_URI injected into every container.
-    public func servingDeployment(_ serving: RolloutPlan.ServingDeployment) -> JSON {
+    public func servingDeployment(_ serving: ModelDeploymentPlan.ServingDeployment) -> JSON {
         let model = serving.model
         let podLabels = [
             ServingNames.deploymentLabel: ServingNames.labelValue(names.name),
@@ -92,7 +92,7 @@ public struct ServingChildren: Sendable {
     /// directly), or once they exist (kept up to date rather than deleted and made again). At
     /// rest under Replicas routing they would select what the main Service selects: a first
     /// version costs its Deployment and one Service.
-    public func services(_ routing: RolloutPlan.Routing, existing: (String) -> Bool = { _ in true }) -> [JSON] {
+    public func services(_ routing: ModelDeploymentPlan.Routing, existing: (String) -> Bool = { _ in true }) -> [JSON] {
         var services = [service(names.service, version: routing.mainVersion)]
         let versioned = deployment.spec.trafficRouting?.type == .gatewayAPI || deployment.spec.strategy?.type == .blueGreen
             || routing.canaryVersion != routing.stableVersion
@@ -109,7 +109,7 @@ public struct ServingChildren: Sendable {
 
     /// The HTTPRoute with exact weights over the `-stable` and `-canary` Services and, for
     /// Shadow, a RequestMirror filter to the candidate.
-    public func httpRoute(_ routing: RolloutPlan.Routing) -> JSON? {
+    public func httpRoute(_ routing: ModelDeploymentPlan.Routing) -> JSON? {
         guard deployment.spec.trafficRouting?.type == .gatewayAPI, let settings = deployment.spec.trafficRouting?.gatewayAPI else { return nil }
         func backend(_ name: String, weight: Int) -> JSON {
             ["name": .string(name), "port": .int(Int64(port)), "weight": .int(Int64(weight))]

@@ -51,7 +51,7 @@ public struct JobBackend: TrainingBackend {
     /// Success and failure come from the Job's Complete and Failed conditions (set by the job
     /// controller once no pod is left running); before that a running trainer container means
     /// Running, anything else Pending with the scheduler's or kubelet's reason.
-    public func observe(workload: JSON, pods: [JSON]) -> TrainingObservation {
+    public func observe(workload: JSON, pods: [JSON]) -> TrainingJobObservation {
         let status = workload["status"] ?? [:]
         let conditions = status["conditions"]?.arrayValue ?? []
         func condition(_ type: String) -> JSON? {
@@ -67,7 +67,7 @@ public struct JobBackend: TrainingBackend {
             + Int(status["active"]?.intValue ?? 0)
         let attempts = max(counted, pods.count) + pods.reduce(0) { $0 + TrainerPod.restarts($1) }
 
-        var observation = TrainingObservation(state: .pending(waiting: nil), attempts: attempts)
+        var observation = TrainingJobObservation(state: .pending(waiting: nil), attempts: attempts)
         observation.runningPod = running.map(TrainerPod.name)
         observation.lastFailure = failedPods.last.map(TrainerPod.attempt)
         if observation.lastFailure == nil, let restarted = sorted.last(where: { TrainerPod.restarts($0) > 0 }),

@@ -22,7 +22,7 @@ public enum TrainerEnvironment {
         var result: [(String, String)] = [
             ("TRAINING_JOB", job.metadata.name ?? ""),
             ("MODEL_NAME", spec.model.name),
-            ("MODEL_VERSION", TrainingJobReconciler.modelVersion(job)),
+            ("MODEL_VERSION", TrainingJobPlanner.modelVersion(job)),
             ("OUTPUT_URI", spec.outputURI),
             ("DATASET_URI", spec.dataset.uri),
             ("DATASET_VERSION", spec.dataset.version ?? ""),

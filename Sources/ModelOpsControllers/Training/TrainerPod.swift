@@ -39,9 +39,9 @@ enum TrainerPod {
     }
 
     /// The attempt a finished pod records: exit code and termination message of the trainer.
-    static func attempt(_ pod: JSON) -> TrainingObservation.Attempt {
+    static func attempt(_ pod: JSON) -> TrainingJobObservation.Attempt {
         let terminated = trainerStatus(pod)?[path: ["state", "terminated"]]
-        return TrainingObservation.Attempt(pod: name(pod), exitCode: terminated?["exitCode"]?.intValue.map { Int($0) },
+        return TrainingJobObservation.Attempt(pod: name(pod), exitCode: terminated?["exitCode"]?.intValue.map { Int($0) },
                                            terminationMessage: terminated?["message"]?.stringValue)
     }
 
@@ -60,7 +60,7 @@ enum TrainerPod {
 
     /// Why a pending pod does not run: the scheduler's Unschedulable verdict, or the trainer
     /// container waiting on something other than its normal start.
-    static func waiting(_ pod: JSON) -> TrainingObservation.Waiting? {
+    static func waiting(_ pod: JSON) -> TrainingJobObservation.Waiting? {
         let conditions = pod[path: ["status", "conditions"]]?.arrayValue ?? []
         if let scheduled = conditions.first(where: { $0["type"]?.stringValue == "PodScheduled" }),
            scheduled["status"]?.stringValue == "False" {

@@ -3,7 +3,7 @@ import KubeCore
 import ModelOpsAPI
 
 /// What runs a TrainingJob: one workload object per TrainingJob (a batch/v1 Job, a Kubeflow
-/// PyTorchJob, a JobSet), built from the spec and read back into a `TrainingObservation`. The
+/// PyTorchJob, a JobSet), built from the spec and read back into a `TrainingJobObservation`. The
 /// controller watches each backend's workload kind, applies the desired object with server-side
 /// apply and a controller reference, and finds the pods through the `modelops.io/training-job`
 /// label the backend puts on every pod template; the reconciler never sees which backend ran.
@@ -23,7 +23,7 @@ public protocol TrainingBackend: Sendable {
 
     /// The state of a run from its workload and the pods labelled with the TrainingJob's name
     /// (controlled by the workload).
-    func observe(workload: JSON, pods: [JSON]) -> TrainingObservation
+    func observe(workload: JSON, pods: [JSON]) -> TrainingJobObservation
 
     /// What the workload cache keeps of one of its workloads: everything `observe` reads, and
     /// `metadata` whole (the controller checks ownership and deletion there).

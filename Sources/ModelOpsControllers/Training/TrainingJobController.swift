@@ -4,78 +4,13 @@ import KubeCore
 import KubeRuntime
 import ModelOpsAPI
 
-/// The TrainingJob controller: informers for TrainingJobs, each backend's workload kind (owned),
-/// the trainer pods (found by the `modelops.io/training-job` label) and ModelDeployments (the
-/// baselines of `compareTo`); the I/O around `TrainingJobReconciler`.
-public enum TrainingJobController {
-    public static let name = "trainingjob"
-    /// Pods and workloads by "namespace/trainingJob", from the `modelops.io/training-job` label.
-    static let podIndex = "trainingJob"
-    static let pods = ResourceInfo(group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true)
-
-    public static func make(_ context: OperatorContext, backends: [any TrainingBackend] = TrainingBackends.standard) -> Controller<TrainingJob> {
-        let client = context.client
-        let jobs = context.informers.informer(client.resource(TrainingJob.self, namespace: context.namespace), options: context.informerOptions)
-        var labelled = context.informerOptions
-        labelled.labelSelector = TrainingJobLabels.trainingJob
-        var workloads: [TrainingJobSpec.Backend: Workload] = [:]
-        let byTrainingJob: @Sendable (JSON) -> [String] = { object in
-            guard let job = object[path: ["metadata", "labels", TrainingJobLabels.trainingJob]]?.stringValue else { return [] }
-            return [podKey(namespace: object[path: ["metadata", "namespace"]]?.stringValue ?? "", name: job)]
-        }
-        for backend in backends {
-            let informer = Informer<JSON>(client.dynamic(backend.workload, namespace: context.namespace), options: labelled,
-                                         access: workloadCache(backend))
-            informer.store.addIndex(podIndex, byTrainingJob)
-            workloads[backend.kind] = Workload(backend: backend, informer: informer)
-        }
-        let podInformer = Informer<JSON>(client.dynamic(pods, namespace: context.namespace), options: labelled,
-                                          access: podCache)
-        podInformer.store.addIndex(podIndex, byTrainingJob)
-        let deployments = context.informers.informer(client.resource(ModelDeployment.self, namespace: context.namespace), options: context.informerOptions)
-
-        let sync = TrainingJobSync(context: context, jobs: jobs, workloads: workloads, pods: podInformer, deployments: deployments)
-        let controller = Controller(name: name, for: jobs, workers: context.workers, rateLimits: context.rateLimits,
-                                    time: context.clock.time, queueObserver: context.metrics.queueObserver(name: name),
-                                    observer: context.metrics.controllerObserver(name: name), logger: context.logger) { ref, _ in
-            try await sync.reconcile(ref)
-        }
-        for kind in workloads.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
-            controller.owns(workloads[kind]!.informer)
-        }
-        controller.watches(podInformer) { pod in
-            guard let job = pod[path: ["metadata", "labels", TrainingJobLabels.trainingJob]]?.stringValue else { return [] }
-            return [ObjectRef(namespace: pod[path: ["metadata", "namespace"]]?.stringValue, name: job)]
-        }
-        // Read when a training ends (the comparison's baseline); a verdict once given is kept,
-        // so changes of a ModelDeployment wake nothing.
-        controller.watches(deployments) { _ in [] }
-        return controller
-    }
-
-    /// How the trainer-pod cache stores a pod (`TrainerPod.cached`); public for the benchmark's
-    /// cache breakdown.
-    public static let podCache = ObjectAccess<JSON>.json(keeping: TrainerPod.cached)
-
-    /// How a backend's workload cache stores a workload (`TrainingBackend.cached`).
-    public static func workloadCache(_ backend: any TrainingBackend) -> ObjectAccess<JSON> {
-        .json(keeping: { backend.cached(workload: $0) })
-    }
-
-    static func podKey(namespace: String, name: String) -> String { namespace + "/" + name }
-
-    struct Workload: Sendable {
-        var backend: any TrainingBackend
-        var informer: Informer<JSON>
-    }
-}
-
-/// One reconcile: read the caches (and the API where a cache may lag behind a fact that
-/// matters), plan, apply the workload, write the status if it changed, record the events.
-struct TrainingJobSync: Sendable {
+/// The TrainingJob controller: the I/O around `TrainingJobPlanner`. One reconcile reads the caches
+/// (and the API where a cache may lag behind a fact that matters), plans, applies the workload,
+/// writes the status if it changed and records the events. Its wiring is `make`, below.
+public struct TrainingJobController: Sendable {
     let context: OperatorContext
     let jobs: Informer<TrainingJob>
-    let workloads: [TrainingJobSpec.Backend: TrainingJobController.Workload]
+    let workloads: [TrainingJobSpec.Backend: Workload]
     let pods: Informer<JSON>
     let deployments: Informer<ModelDeployment>
     let written = WrittenVersions()
@@ -100,9 +35,9 @@ struct TrainingJobSync: Sendable {
             problems.append(SpecProblem(field: "spec.backend", message: "no backend \(kind.rawValue) is registered in this operator"))
         }
         var observed: JSON? = nil
-        var observation: TrainingObservation? = nil
+        var observation: TrainingJobObservation? = nil
         if problems.isEmpty, let entry {
-            let name = job.status?.jobName ?? TrainingJobReconciler.workloadName(job)
+            let name = job.status?.jobName ?? TrainingJobPlanner.workloadName(job)
             let resource = context.client.dynamic(entry.backend.workload, namespace: namespace)
             observed = entry.informer.store.get(namespace: namespace, name: name)
             if observed == nil, job.status?.jobName != nil {
@@ -142,7 +77,7 @@ struct TrainingJobSync: Sendable {
         if observation?.state == .succeeded, let comparison = job.spec.validation?.compareTo {
             baseline = self.baseline(comparison, namespace: namespace, excluding: job.metadata.uid)
         }
-        var plan = TrainingJobReconciler.plan(job: job, backend: entry?.backend ?? JobBackend(), observation: observation,
+        var plan = TrainingJobPlanner.plan(job: job, backend: entry?.backend ?? JobBackend(), observation: observation,
                                               baseline: baseline, specProblems: problems, now: context.clock.now())
 
         if let desired = plan.workload.map(ResultsFinalizer.adding), let entry {
@@ -152,7 +87,7 @@ struct TrainingJobSync: Sendable {
             } catch {
                 let name = desired[path: ["metadata", "name"]]?.stringValue ?? ""
                 guard let refusal = ChildRefusal(error, kind: entry.backend.workload.kind, name: name) else { throw error }
-                plan = TrainingJobReconciler.refused(job: job, refusal: refusal, now: context.clock.now())
+                plan = TrainingJobPlanner.refused(job: job, refusal: refusal, now: context.clock.now())
             }
         }
         if plan.status != (job.status ?? TrainingJobStatus()) {
@@ -231,5 +166,71 @@ struct TrainingJobSync: Sendable {
                 < ($1.status?.completionTime?.secondsSinceEpoch ?? 0, $1.metadata.name ?? "")
         }
         return .serving(deployment: name, version: stable.version, trainingJob: newest?.metadata.name, metrics: newest?.status?.metrics)
+    }
+}
+
+/// The wiring: informers for TrainingJobs, each backend's workload kind (owned), the trainer pods
+/// (found by the `modelops.io/training-job` label) and ModelDeployments (the baselines of
+/// `compareTo`), all feeding one work queue.
+extension TrainingJobController {
+    public static let name = "trainingjob"
+    /// Pods and workloads by "namespace/trainingJob", from the `modelops.io/training-job` label.
+    static let podIndex = "trainingJob"
+    static let pods = ResourceInfo(group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true)
+
+    public static func make(_ context: OperatorContext, backends: [any TrainingBackend] = TrainingBackends.standard) -> Controller<TrainingJob> {
+        let client = context.client
+        let jobs = context.informers.informer(client.resource(TrainingJob.self, namespace: context.namespace), options: context.informerOptions)
+        var labelled = context.informerOptions
+        labelled.labelSelector = TrainingJobLabels.trainingJob
+        var workloads: [TrainingJobSpec.Backend: Workload] = [:]
+        let byTrainingJob: @Sendable (JSON) -> [String] = { object in
+            guard let job = object[path: ["metadata", "labels", TrainingJobLabels.trainingJob]]?.stringValue else { return [] }
+            return [podKey(namespace: object[path: ["metadata", "namespace"]]?.stringValue ?? "", name: job)]
+        }
+        for backend in backends {
+            let informer = Informer<JSON>(client.dynamic(backend.workload, namespace: context.namespace), options: labelled,
+                                         access: workloadCache(backend))
+            informer.store.addIndex(podIndex, byTrainingJob)
+            workloads[backend.kind] = Workload(backend: backend, informer: informer)
+        }
+        let podInformer = Informer<JSON>(client.dynamic(pods, namespace: context.namespace), options: labelled,
+                                          access: podCache)
+        podInformer.store.addIndex(podIndex, byTrainingJob)
+        let deployments = context.informers.informer(client.resource(ModelDeployment.self, namespace: context.namespace), options: context.informerOptions)
+
+        let reconciler = TrainingJobController(context: context, jobs: jobs, workloads: workloads, pods: podInformer, deployments: deployments)
+        let controller = Controller(name: name, for: jobs, workers: context.workers, rateLimits: context.rateLimits,
+                                    time: context.clock.time, queueObserver: context.metrics.queueObserver(name: name),
+                                    observer: context.metrics.controllerObserver(name: name), logger: context.logger) { ref, _ in
+            try await reconciler.reconcile(ref)
+        }
+        for kind in workloads.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            controller.owns(workloads[kind]!.informer)
+        }
+        controller.watches(podInformer) { pod in
+            guard let job = pod[path: ["metadata", "labels", TrainingJobLabels.trainingJob]]?.stringValue else { return [] }
+            return [ObjectRef(namespace: pod[path: ["metadata", "namespace"]]?.stringValue, name: job)]
+        }
+        // Read when a training ends (the comparison's baseline); a verdict once given is kept,
+        // so changes of a ModelDeployment wake nothing.
+        controller.watches(deployments) { _ in [] }
+        return controller
+    }
+
+    /// How the trainer-pod cache stores a pod (`TrainerPod.cached`); public for the benchmark's
+    /// cache breakdown.
+    public static let podCache = ObjectAccess<JSON>.json(keeping: TrainerPod.cached)
+
+    /// How a backend's workload cache stores a workload (`TrainingBackend.cached`).
+    public static func workloadCache(_ backend: any TrainingBackend) -> ObjectAccess<JSON> {
+        .json(keeping: { backend.cached(workload: $0) })
+    }
+
+    static func podKey(namespace: String, name: String) -> String { namespace + "/" + name }
+
+    struct Workload: Sendable {
+        var backend: any TrainingBackend
+        var informer: Informer<JSON>
     }
 }

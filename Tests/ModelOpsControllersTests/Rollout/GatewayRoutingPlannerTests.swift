@@ -47,7 +47,7 @@ struct GatewayRoutingPlannerTests {
 
     /// v1 stable and available; `canary` in flight at `weight`/`step`, both Deployments ready.
     static func input(spec: ModelDeploymentSpec, weight: Int? = nil, step: Int = 0, route: ObservedRoute?,
-                      appliedGeneration: Int64? = 1, stepStartedAt: Date = start, now: Date = start) -> RolloutPlanner.Input {
+                      appliedGeneration: Int64? = 1, stepStartedAt: Date = start, now: Date = start) -> ModelDeploymentObservation {
         var status = ModelDeploymentStatus(phase: .progressing, stable: StableStatus(name: "churn", version: "v1", uri: "s3://m/v1",
                                                                                      since: KubeTime(start.addingTimeInterval(-3600))))
         status.history = [RevisionHistoryEntry(revision: 1, name: "churn", version: "v1", uri: "s3://m/v1", promotedAt: KubeTime(start.addingTimeInterval(-3600)))]
@@ -60,7 +60,7 @@ struct GatewayRoutingPlannerTests {
             "v1": ObservedDeployment(name: "churn-v1", version: "v1", specReplicas: 4, availableReplicas: 4, readyReplicas: 4, updatedReplicas: 4),
             "v2": ObservedDeployment(name: "churn-v2", version: "v2", specReplicas: 1, availableReplicas: 1, readyReplicas: 1, updatedReplicas: 1),
         ]
-        return RolloutPlanner.Input(name: "churn", namespace: "ml", generation: 2, spec: spec, status: status, desired: v2,
+        return ModelDeploymentObservation(name: "churn", namespace: "ml", generation: 2, spec: spec, status: status, desired: v2,
                                     deployments: deployments, route: route, now: now)
     }
 
@@ -87,7 +87,7 @@ struct GatewayRoutingPlannerTests {
         WeightCase(name: "route not created yet", route: nil, applied: nil, expectedWeight: 0, messageContains: "not applied yet"),
     ])
     func firstWeight(_ c: WeightCase) {
-        let plan = RolloutPlanner().plan(Self.input(spec: Self.spec(strategy: Self.canary), weight: 0, route: c.route,
+        let plan = ModelDeploymentPlanner().plan(Self.input(spec: Self.spec(strategy: Self.canary), weight: 0, route: c.route,
                                                     appliedGeneration: c.applied))
         #expect(plan.status.canary?.weight == c.expectedWeight)
         #expect(plan.routing.canaryWeight == c.expectedWeight)
@@ -100,7 +100,7 @@ struct GatewayRoutingPlannerTests {
 
     @Test("weights never move under Replicas routing because of a route")
     func replicasIgnoresRoutes() {
-        let plan = RolloutPlanner().plan(Self.input(spec: Self.spec(strategy: Self.canary, routing: .replicas), weight: 0,
+        let plan = ModelDeploymentPlanner().plan(Self.input(spec: Self.spec(strategy: Self.canary, routing: .replicas), weight: 0,
                                                     route: nil, appliedGeneration: nil))
         #expect(plan.status.canary?.weight == 10)
         #expect(plan.status.canary?.step == 1)  // past the weight, at the pause: paused until promoted
@@ -111,7 +111,7 @@ struct GatewayRoutingPlannerTests {
     @Test("a route no gateway accepts rolls the candidate back at the progress deadline")
     func notAcceptedPastDeadline() {
         let now = Self.start.addingTimeInterval(601)
-        let plan = RolloutPlanner().plan(Self.input(spec: Self.spec(strategy: Self.canary, progressDeadlineSeconds: 600), weight: 0,
+        let plan = ModelDeploymentPlanner().plan(Self.input(spec: Self.spec(strategy: Self.canary, progressDeadlineSeconds: 600), weight: 0,
                                                     route: Self.route(generation: 1, judged: nil), now: now))
         #expect(plan.status.phase == .rolledBack)
         #expect(plan.status.canary == nil)
@@ -128,12 +128,12 @@ struct GatewayRoutingPlannerTests {
         // The candidate already runs the pods 50% needs: only the route holds the weight back.
         input.deployments["v2"] = ObservedDeployment(name: "churn-v2", version: "v2", specReplicas: 2, availableReplicas: 2,
                                                      readyReplicas: 2, updatedReplicas: 2)
-        let waiting = RolloutPlanner().plan(input)
+        let waiting = ModelDeploymentPlanner().plan(input)
         #expect(waiting.status.canary?.weight == 10)
         #expect(waiting.status.canary?.step == 1)
         #expect(waiting.status.lastAction == nil, "the promote waits for the step it can end")
         input.route = Self.route(generation: 2, judged: 2)
-        let moved = RolloutPlanner().plan(input)
+        let moved = ModelDeploymentPlanner().plan(input)
         #expect(moved.status.canary?.weight == 50)
         #expect(moved.status.lastAction == "promote/abc")
     }
@@ -147,7 +147,7 @@ struct GatewayRoutingPlannerTests {
                                appliedGeneration: 3)
         input.deployments["v2"] = ObservedDeployment(name: "churn-v2", version: "v2", specReplicas: 4, availableReplicas: 4,
                                                      readyReplicas: 4, updatedReplicas: 4)
-        let promoted = RolloutPlanner().plan(input)
+        let promoted = ModelDeploymentPlanner().plan(input)
         #expect(promoted.status.stable?.version == "v2")
         let previous = promoted.deployments.first { $0.role == .previous }
         if seconds > 0 {
@@ -161,9 +161,9 @@ struct GatewayRoutingPlannerTests {
         var later = input
         later.status = promoted.status
         later.now = Self.start.addingTimeInterval(max(0, seconds - 1))
-        #expect(RolloutPlanner().plan(later).deployments.contains { $0.model.version == "v1" } == (seconds > 0))
+        #expect(ModelDeploymentPlanner().plan(later).deployments.contains { $0.model.version == "v1" } == (seconds > 0))
         later.now = Self.start.addingTimeInterval(seconds)
-        #expect(!RolloutPlanner().plan(later).deployments.contains { $0.model.version == "v1" })
+        #expect(!ModelDeploymentPlanner().plan(later).deployments.contains { $0.model.version == "v1" })
     }
 
     @Test("Replicas-routed canaries scale the previous stable down at once; BlueGreen drains it")
@@ -174,7 +174,7 @@ struct GatewayRoutingPlannerTests {
                                    step: strategy.type == .blueGreen ? 2 : 0, route: nil, appliedGeneration: nil)
             input.deployments["v2"] = ObservedDeployment(name: "churn-v2", version: "v2", specReplicas: 4, availableReplicas: 4,
                                                          readyReplicas: 4, updatedReplicas: 4)
-            let plan = RolloutPlanner().plan(input)
+            let plan = ModelDeploymentPlanner().plan(input)
             #expect(plan.status.stable?.version == "v2", "\(strategy.type!)")
             #expect(plan.deployments.contains { $0.model.version == "v1" } == drains, "\(strategy.type!)")
         }
@@ -186,17 +186,17 @@ struct GatewayRoutingPlannerTests {
         input.status = ModelDeploymentStatus()
         input.deployments = ["v2": ObservedDeployment(name: "churn-v2", version: "v2", specReplicas: 4, availableReplicas: 4,
                                                       readyReplicas: 4, updatedReplicas: 4)]
-        let first = RolloutPlanner().plan(input)
+        let first = ModelDeploymentPlanner().plan(input)
         #expect(first.status.phase == .pending)
         #expect(first.status.message?.contains("HTTPRoute churn-route not applied yet") == true, "\(first.status.message ?? "")")
         input.status = first.status
         input.status.httpRoute = HTTPRouteStatus(name: "churn-route", generation: 1)
-        let applied = RolloutPlanner().plan(input)
+        let applied = ModelDeploymentPlanner().plan(input)
         #expect(applied.status.phase == .pending)
         #expect(applied.status.message?.contains("Gateway gw has not accepted it yet") == true, "\(applied.status.message ?? "")")
         input.status = applied.status
         input.route = Self.route(generation: 1, judged: 1)
-        let accepted = RolloutPlanner().plan(input)
+        let accepted = ModelDeploymentPlanner().plan(input)
         #expect(accepted.status.phase == .healthy)
         #expect(accepted.status.conditions?.first { $0.type == "RouteAccepted" }?.status == .true)
     }

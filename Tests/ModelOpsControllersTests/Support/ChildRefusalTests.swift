@@ -65,7 +65,7 @@ struct ChildRefusalTests {
             harness.api.faults.failNext(1, verb: "patch", resource: "jobs", status: 422)
             try await harness.create(TrainingE2E.trainingJob("fraud-v9"))
             let failed = try await harness.waitFor(TrainingJob.self, "fraud-v9", "failed") { $0.status?.phase == .failed }
-            let condition = failed.status?.conditions?.first { $0.type == TrainingJobReconciler.failedCondition }
+            let condition = failed.status?.conditions?.first { $0.type == TrainingJobPlanner.failedCondition }
             #expect(condition?.reason == "JobRefused")
             #expect(condition?.message.contains("Job fraud-v9 refused by the API server (422 Invalid): the object is invalid (injected)") == true,
                     "\(condition?.message ?? "")")

@@ -15,7 +15,7 @@ import Testing
 
     @Test func jobCarriesTheSpecAndTheTrainerContract() throws {
         let job = TrainingFixtures.job()
-        let desired = backend.desiredWorkload(for: job, name: "fraud-v7", owner: TrainingJobReconciler.ownerReference(job))
+        let desired = backend.desiredWorkload(for: job, name: "fraud-v7", owner: TrainingJobPlanner.ownerReference(job))
         #expect(desired["apiVersion"] == "batch/v1")
         #expect(desired["kind"] == "Job")
         #expect(desired[path: ["metadata", "name"]] == "fraud-v7")
@@ -58,7 +58,7 @@ import Testing
 
     @Test func templateRestartPolicyOnFailureIsKept() {
         let job = TrainingFixtures.job(template: ["spec": ["restartPolicy": "OnFailure", "containers": [["name": "t", "image": "i"]]]])
-        let desired = backend.desiredWorkload(for: job, name: "x", owner: TrainingJobReconciler.ownerReference(job))
+        let desired = backend.desiredWorkload(for: job, name: "x", owner: TrainingJobPlanner.ownerReference(job))
         #expect(desired[path: ["spec", "template", "spec", "restartPolicy"]] == "OnFailure")
         #expect(desired[path: ["spec", "ttlSecondsAfterFinished"]] == 600)
     }

@@ -46,7 +46,7 @@ import Testing
             #expect(abs(end.date.timeIntervalSince(harness.clock.wallNow())) < 60, "times come from the operator's clock")
             #expect(status.lineage == Lineage(
                 dataset: Dataset(uri: "s3://data/tx/", version: "2026-11-17"), imageDigest: TrainingE2E.digest,
-                hyperparametersHash: TrainingJobReconciler.hyperparametersHash(["learning-rate": "0.05", "epochs": "10"]),
+                hyperparametersHash: TrainingJobPlanner.hyperparametersHash(["learning-rate": "0.05", "epochs": "10"]),
                 policy: "fraud-nightly", trigger: .metric))
             #expect(status.conditions?[type: "Complete"]?.status == .true)
             #expect(status.conditions?[type: "Complete"]?.reason == "Succeeded")

@@ -9,7 +9,7 @@ protocol TrafficRouter: Sendable {
 
     /// Splits traffic for a canary at `weight` percent: sets the Services' versions and the
     /// route's weights in `routing`, and returns the stable Deployment's replicas.
-    func split(canaryWeight weight: Int, total: Int, candidateVersion: String, routing: inout RolloutPlan.Routing) -> Int
+    func split(canaryWeight weight: Int, total: Int, candidateVersion: String, routing: inout ModelDeploymentPlan.Routing) -> Int
 
     /// Whether versions that stop receiving traffic keep their pods for the scale-down delay:
     /// a router whose traffic changes reach the data plane only after a while (a gateway

@@ -9,7 +9,7 @@ struct GatewayAPIRouter: TrafficRouter {
         weight <= 0 ? min(1, total) : TrafficRouters.share(weight: weight, total: total)
     }
 
-    func split(canaryWeight weight: Int, total: Int, candidateVersion: String, routing: inout RolloutPlan.Routing) -> Int {
+    func split(canaryWeight weight: Int, total: Int, candidateVersion: String, routing: inout ModelDeploymentPlan.Routing) -> Int {
         routing.stableWeight = 100 - weight
         routing.canaryWeight = weight
         if weight >= 100 { routing.mainVersion = candidateVersion }

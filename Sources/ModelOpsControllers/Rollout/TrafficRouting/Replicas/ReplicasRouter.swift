@@ -8,7 +8,7 @@ struct ReplicasRouter: TrafficRouter {
         weight <= 0 ? 0 : TrafficRouters.share(weight: weight, total: total)
     }
 
-    func split(canaryWeight weight: Int, total: Int, candidateVersion: String, routing: inout RolloutPlan.Routing) -> Int {
+    func split(canaryWeight weight: Int, total: Int, candidateVersion: String, routing: inout ModelDeploymentPlan.Routing) -> Int {
         if weight > 0 && weight < 100 {
             routing.mainVersion = nil
             return max(1, total - candidateReplicas(weight: weight, total: total))

@@ -11,7 +11,7 @@ import ModelOpsAPI
 /// while one runs or the next attempt starts, Succeeded or Failed when the workload says so.
 /// A finished status is final: it is never rewritten, and the workload is never recreated (the
 /// TTL controller may delete it; the record stays).
-public enum TrainingJobReconciler {
+public enum TrainingJobPlanner {
     public static let completeCondition = "Complete"
     public static let failedCondition = "Failed"
     public static let validatedCondition = "Validated"
@@ -56,11 +56,11 @@ public enum TrainingJobReconciler {
     }
 
     /// `observation` nil: no workload exists (none created yet, or it was deleted).
-    public static func plan(job: TrainingJob, backend: any TrainingBackend, observation: TrainingObservation?,
-                            baseline: TrainingBaseline?, specProblems: [SpecProblem], now: Date) -> TrainingPlan {
+    public static func plan(job: TrainingJob, backend: any TrainingBackend, observation: TrainingJobObservation?,
+                            baseline: TrainingBaseline?, specProblems: [SpecProblem], now: Date) -> TrainingJobPlan {
         let old = job.status ?? TrainingJobStatus()
         if old.phase == .succeeded || old.phase == .failed {
-            return TrainingPlan(workload: nil, status: old, events: [])
+            return TrainingJobPlan(workload: nil, status: old, events: [])
         }
         var builder = Builder(job: job, old: old, now: now)
         builder.status.model = ModelArtifact(name: job.spec.model.name, version: modelVersion(job), uri: old.model?.uri)
@@ -102,7 +102,7 @@ public enum TrainingJobReconciler {
     /// The workload the API server refused (its pod template breaks a rule of the workload's
     /// API, a quota, an admission policy). A TrainingJob runs once and its spec is immutable, so
     /// the same workload would be refused again: the run fails, with the server's message.
-    public static func refused(job: TrainingJob, refusal: ChildRefusal, now: Date) -> TrainingPlan {
+    public static func refused(job: TrainingJob, refusal: ChildRefusal, now: Date) -> TrainingJobPlan {
         var builder = Builder(job: job, old: job.status ?? TrainingJobStatus(), now: now)
         builder.status.model = ModelArtifact(name: job.spec.model.name, version: modelVersion(job), uri: builder.old.model?.uri)
         builder.status.lineage = lineage(job, imageDigest: builder.old.lineage?.imageDigest)
@@ -116,7 +116,7 @@ public enum TrainingJobReconciler {
         let old: TrainingJobStatus
         let time: KubeTime
         var status: TrainingJobStatus
-        var events: [TrainingPlan.Event] = []
+        var events: [TrainingJobPlan.Event] = []
 
         init(job: TrainingJob, old: TrainingJobStatus, now: Date) {
             self.job = job
@@ -126,8 +126,8 @@ public enum TrainingJobReconciler {
             status.observedGeneration = job.metadata.generation
         }
 
-        func plan(workload: JSON?) -> TrainingPlan {
-            TrainingPlan(workload: workload, status: status, events: events)
+        func plan(workload: JSON?) -> TrainingJobPlan {
+            TrainingJobPlan(workload: workload, status: status, events: events)
         }
 
         mutating func set(_ type: String, _ value: Condition.Status, reason: String, message: String) {
@@ -136,7 +136,7 @@ public enum TrainingJobReconciler {
             status.conditions = Condition.setting(condition, in: status.conditions ?? [])
         }
 
-        mutating func observe(_ observation: TrainingObservation, backoffLimit: Int) {
+        mutating func observe(_ observation: TrainingJobObservation, backoffLimit: Int) {
             let attempts = max(old.attempts ?? 0, observation.attempts)
             status.attempts = attempts
             if attempts > (old.attempts ?? 0), (old.attempts ?? 0) >= 1, !observation.isFinished {
@@ -171,7 +171,7 @@ public enum TrainingJobReconciler {
             }
         }
 
-        mutating func succeed(_ observation: TrainingObservation, baseline: TrainingBaseline?) {
+        mutating func succeed(_ observation: TrainingJobObservation, baseline: TrainingBaseline?) {
             status.phase = .succeeded
             status.completionTime = time
             let attempts = "\(status.attempts ?? 1) attempt\(status.attempts == 1 ? "" : "s")"
@@ -183,17 +183,17 @@ public enum TrainingJobReconciler {
                 status.headlineMetric = Self.headline(result.metrics, validation: job.spec.validation)
                 let summary = "trained in \(attempts); " + Self.describe(result.metrics) + "; model at \(status.model?.uri ?? "")"
                 status.message = summary
-                set(TrainingJobReconciler.completeCondition, .true, reason: "Succeeded", message: summary)
+                set(TrainingJobPlanner.completeCondition, .true, reason: "Succeeded", message: summary)
                 events.append(.init(.normal, "Succeeded", summary))
                 let verdict = TrainingGates.verdict(job.spec.validation, metrics: result.metrics, baseline: baseline)
-                set(TrainingJobReconciler.validatedCondition, verdict.passed ? .true : .false, reason: verdict.reason, message: verdict.message)
+                set(TrainingJobPlanner.validatedCondition, verdict.passed ? .true : .false, reason: verdict.reason, message: verdict.message)
                 events.append(.init(verdict.passed ? .normal : .warning, verdict.passed ? "Validated" : "ValidationFailed", verdict.message))
                 if !verdict.passed { status.message = summary + "; not validated: " + verdict.message }
             case let .failure(problem):
                 let message = "trained in \(attempts), but \(problem)\(pod)"
                 status.message = message
-                set(TrainingJobReconciler.completeCondition, .true, reason: "NoResults", message: message)
-                set(TrainingJobReconciler.validatedCondition, .false, reason: "NoResults", message: "no metrics to validate: \(problem)")
+                set(TrainingJobPlanner.completeCondition, .true, reason: "NoResults", message: message)
+                set(TrainingJobPlanner.validatedCondition, .false, reason: "NoResults", message: "no metrics to validate: \(problem)")
                 events.append(.init(.warning, "NoResults", message))
             }
         }
@@ -202,8 +202,8 @@ public enum TrainingJobReconciler {
             status.phase = .failed
             status.completionTime = time
             status.message = message
-            set(TrainingJobReconciler.failedCondition, .true, reason: reason, message: message)
-            set(TrainingJobReconciler.validatedCondition, .false, reason: "TrainingFailed", message: "the training failed (\(reason)): nothing to validate")
+            set(TrainingJobPlanner.failedCondition, .true, reason: reason, message: message)
+            set(TrainingJobPlanner.validatedCondition, .false, reason: "TrainingFailed", message: "the training failed (\(reason)): nothing to validate")
             events.append(.init(.warning, reason == SpecConditions.invalidSpecReason ? reason : "Failed", "\(reason): \(message)"))
         }
 
@@ -215,12 +215,12 @@ public enum TrainingJobReconciler {
             fail(reason: SpecConditions.invalidSpecReason, message: SpecValidation.message(problems))
         }
 
-        static func failureMessage(_ message: String, _ failure: TrainingObservation.Attempt?) -> String {
+        static func failureMessage(_ message: String, _ failure: TrainingJobObservation.Attempt?) -> String {
             guard let failure else { return message }
             return (message.isEmpty ? "" : message + "; last ") + describe(failure)
         }
 
-        static func describe(_ attempt: TrainingObservation.Attempt) -> String {
+        static func describe(_ attempt: TrainingJobObservation.Attempt) -> String {
             var text = "attempt in pod \(attempt.pod) exited"
             if let code = attempt.exitCode { text += " with code \(code)" }
             if let message = attempt.terminationMessage?.trimmingCharacters(in: .whitespacesAndNewlines), !message.isEmpty {

@@ -1,9 +1,9 @@
 import Foundation
 import ModelOpsAPI
 
-/// What `RetrainPlanner` looks at: the policy as cached, the TrainingJobs it controls, the time,
+/// What `RetrainPolicyPlanner` looks at: the policy as cached, the TrainingJobs it controls, the time,
 /// and what its triggers observed in this pass. Everything the I/O side gathered, nothing it did.
-public struct RetrainObservation: Sendable {
+public struct RetrainPolicyObservation: Sendable {
     /// The policy, with its status as last written.
     public var policy: RetrainPolicy
     /// TrainingJobs whose controller owner is the policy (including ones just created and not yet

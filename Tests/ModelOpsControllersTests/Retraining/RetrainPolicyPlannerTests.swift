@@ -5,8 +5,8 @@ import Testing
 @testable import ModelOpsControllers
 
 /// The planner alone: observed policy + TrainingJobs + time in, decisions out.
-@Suite("RetrainPlanner")
-struct RetrainPlannerTests {
+@Suite("RetrainPolicyPlanner")
+struct RetrainPolicyPlannerTests {
     static func policy(schedule: String = "0 2 * * *", timeZone: String? = nil, created: String = "2026-11-18T11:00:00Z",
                        _ edit: (inout RetrainPolicySpec) -> Void = { _ in }) throws -> RetrainPolicy {
         var spec = try JSON.object([
@@ -40,13 +40,13 @@ struct RetrainPlannerTests {
     }
 
     static func plan(_ policy: RetrainPolicy, jobs: [TrainingJob] = [], at now: String, dataVersions: [Int: String] = [:],
-                     readings: [Int: MetricReading] = [:], rejected: Set<String> = []) -> RetrainPlan {
-        RetrainPlanner.plan(RetrainObservation(policy: policy, jobs: jobs, now: utc(now), dataVersions: dataVersions,
+                     readings: [Int: MetricReading] = [:], rejected: Set<String> = []) -> RetrainPolicyPlan {
+        RetrainPolicyPlanner.plan(RetrainPolicyObservation(policy: policy, jobs: jobs, now: utc(now), dataVersions: dataVersions,
                                                metricReadings: readings, rejectedVersions: rejected))
     }
 
     /// Feeds a plan's status back into the policy, as the status write and the next watch event would.
-    static func applied(_ plan: RetrainPlan, to policy: RetrainPolicy) -> RetrainPolicy {
+    static func applied(_ plan: RetrainPolicyPlan, to policy: RetrainPolicy) -> RetrainPolicy {
         var next = policy
         next.status = plan.status
         return next
@@ -188,7 +188,7 @@ struct RetrainPlannerTests {
         var policy = try Self.policy {
             $0.triggers = [RetrainTrigger(type: .metric, metric: MetricTrigger(query: "drift", threshold: 0.2, for: "1m"))]
         }
-        func step(_ at: String, _ value: Double?) -> RetrainPlan {
+        func step(_ at: String, _ value: Double?) -> RetrainPolicyPlan {
             let plan = Self.plan(policy, at: at, readings: [0: MetricReading(value: value)])
             policy = Self.applied(plan, to: policy)
             return plan

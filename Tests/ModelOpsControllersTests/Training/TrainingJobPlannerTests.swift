@@ -4,13 +4,13 @@ import ModelOpsAPI
 import ModelOpsControllers
 import Testing
 
-@Suite struct TrainingJobReconcilerTests {
+@Suite struct TrainingJobPlannerTests {
     let backend = JobBackend()
     let now = TrainingFixtures.now
 
-    func plan(_ job: TrainingJob, _ observation: TrainingObservation?, baseline: TrainingBaseline? = nil,
-              problems: [SpecProblem] = [], at time: Date? = nil) -> TrainingPlan {
-        TrainingJobReconciler.plan(job: job, backend: backend, observation: observation, baseline: baseline,
+    func plan(_ job: TrainingJob, _ observation: TrainingJobObservation?, baseline: TrainingBaseline? = nil,
+              problems: [SpecProblem] = [], at time: Date? = nil) -> TrainingJobPlan {
+        TrainingJobPlanner.plan(job: job, backend: backend, observation: observation, baseline: baseline,
                                    specProblems: problems, now: time ?? now)
     }
 
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func hashOfNoHyperparametersIsTheHashOfNothing() {
-        #expect(TrainingJobReconciler.hyperparametersHash(nil) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(TrainingJobPlanner.hyperparametersHash(nil) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
     @Test func policyFromTheControllerReference() {
@@ -40,7 +40,7 @@ import Testing
         job.metadata.annotations = [TrainingJobLabels.trigger: "DataVersion"]
         job.metadata.ownerReferences = [OwnerReference(apiVersion: "modelops.io/v1alpha1", kind: "RetrainPolicy", name: "nightly",
                                                        uid: "p", controller: true)]
-        let lineage = TrainingJobReconciler.lineage(job, imageDigest: "sha256:1")
+        let lineage = TrainingJobPlanner.lineage(job, imageDigest: "sha256:1")
         #expect(lineage.policy == "nightly")
         #expect(lineage.trigger == .dataVersion)
         #expect(lineage.imageDigest == "sha256:1")
@@ -48,10 +48,10 @@ import Testing
 
     @Test func longNamesGetAShortWorkloadName() {
         let long = String(repeating: "a", count: 100)
-        let name = TrainingJobReconciler.workloadName(TrainingFixtures.job(long))
+        let name = TrainingJobPlanner.workloadName(TrainingFixtures.job(long))
         #expect(name.count == 63)
         #expect(name.hasPrefix(String(repeating: "a", count: 52) + "-"))
-        #expect(TrainingJobReconciler.workloadName(TrainingFixtures.job(long + "b")) != name)
+        #expect(TrainingJobPlanner.workloadName(TrainingFixtures.job(long + "b")) != name)
     }
 
     func created() -> TrainingJob {
@@ -61,8 +61,8 @@ import Testing
     }
 
     @Test func pendingOnAnUnschedulablePodSaysWhy() {
-        let waiting = TrainingObservation.Waiting(reason: "Unschedulable", message: "pod p: 0/1 nodes are available: 1 Insufficient nvidia.com/gpu.")
-        let result = plan(created(), TrainingObservation(state: .pending(waiting: waiting), attempts: 1))
+        let waiting = TrainingJobObservation.Waiting(reason: "Unschedulable", message: "pod p: 0/1 nodes are available: 1 Insufficient nvidia.com/gpu.")
+        let result = plan(created(), TrainingJobObservation(state: .pending(waiting: waiting), attempts: 1))
         #expect(result.status.phase == .pending)
         #expect(result.status.message == waiting.message)
         #expect(result.events == [.init(.warning, "Unschedulable", waiting.message)])
@@ -71,7 +71,7 @@ import Testing
 
     @Test func runningRecordsTheStartOnce() {
         let job = created()
-        let running = plan(job, TrainingObservation(state: .running, attempts: 1, runningPod: "p1", imageDigest: "sha256:abc"), at: now)
+        let running = plan(job, TrainingJobObservation(state: .running, attempts: 1, runningPod: "p1", imageDigest: "sha256:abc"), at: now)
         #expect(running.status.phase == .running)
         #expect(running.status.startTime == KubeTime(now))
         #expect(running.status.lineage?.imageDigest == "sha256:abc")
@@ -79,7 +79,7 @@ import Testing
 
         var later = job
         later.status = running.status
-        let again = plan(later, TrainingObservation(state: .running, attempts: 1, runningPod: "p1", imageDigest: "sha256:abc"),
+        let again = plan(later, TrainingJobObservation(state: .running, attempts: 1, runningPod: "p1", imageDigest: "sha256:abc"),
                          at: now.addingTimeInterval(300))
         #expect(again.status == running.status, "a steady run changes nothing")
         #expect(again.events.isEmpty)
@@ -87,9 +87,9 @@ import Testing
 
     @Test func aRetryIsStillRunningAndSaysWhyTheLastAttemptFailed() {
         var job = created()
-        job.status = plan(job, TrainingObservation(state: .running, attempts: 1, runningPod: "p1")).status
-        let failure = TrainingObservation.Attempt(pod: "p1", exitCode: 1, terminationMessage: "CUDA error")
-        let result = plan(job, TrainingObservation(state: .pending(waiting: nil), attempts: 2, lastFailure: failure))
+        job.status = plan(job, TrainingJobObservation(state: .running, attempts: 1, runningPod: "p1")).status
+        let failure = TrainingJobObservation.Attempt(pod: "p1", exitCode: 1, terminationMessage: "CUDA error")
+        let result = plan(job, TrainingJobObservation(state: .pending(waiting: nil), attempts: 2, lastFailure: failure))
         #expect(result.status.phase == .running)
         #expect(result.status.attempts == 2)
         #expect(result.events == [.init(.warning, "Retrying", "attempt in pod p1 exited with code 1: CUDA error; attempt 2 of 4 started")])
@@ -97,13 +97,13 @@ import Testing
 
     func running() -> TrainingJob {
         var job = created()
-        job.status = plan(job, TrainingObservation(state: .running, attempts: 1, runningPod: "p1")).status
+        job.status = plan(job, TrainingJobObservation(state: .running, attempts: 1, runningPod: "p1")).status
         return job
     }
 
     @Test func successRecordsMetricsModelAndVerdict() throws {
         let end = now.addingTimeInterval(600)
-        let result = plan(running(), TrainingObservation(
+        let result = plan(running(), TrainingJobObservation(
             state: .succeeded, attempts: 1,
             result: .init(pod: "p1", exitCode: 0, terminationMessage: #"{"metrics":{"accuracy":0.93,"loss":0.2},"modelURI":"s3://models/fraud/v7"}"#)),
                           at: end)
@@ -125,7 +125,7 @@ import Testing
     }
 
     @Test func gateFailureIsValidatedFalseWithTheNumbers() throws {
-        let result = plan(running(), TrainingObservation(state: .succeeded, attempts: 1,
+        let result = plan(running(), TrainingJobObservation(state: .succeeded, attempts: 1,
                                                          result: .init(pod: "p1", exitCode: 0, terminationMessage: #"{"metrics":{"accuracy":0.85}}"#)))
         let validated = try #require(result.status.conditions?[type: "Validated"])
         #expect(validated.status == .false)
@@ -136,7 +136,7 @@ import Testing
     }
 
     @Test func malformedResultsAreCompleteWithNoResults() throws {
-        let result = plan(running(), TrainingObservation(state: .succeeded, attempts: 1,
+        let result = plan(running(), TrainingJobObservation(state: .succeeded, attempts: 1,
                                                          result: .init(pod: "p1", exitCode: 0, terminationMessage: "done!")))
         #expect(result.status.phase == .succeeded)
         #expect(result.status.metrics == nil)
@@ -152,7 +152,7 @@ import Testing
     }
 
     @Test func failureSaysHowTheLastAttemptEnded() throws {
-        let result = plan(running(), TrainingObservation(
+        let result = plan(running(), TrainingJobObservation(
             state: .failed(reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit"), attempts: 4,
             lastFailure: .init(pod: "p4", exitCode: 137, terminationMessage: nil)))
         #expect(result.status.phase == .failed)
@@ -168,9 +168,9 @@ import Testing
 
     @Test func aFinishedRecordNeverChanges() {
         var job = running()
-        job.status = plan(job, TrainingObservation(state: .succeeded, attempts: 1,
+        job.status = plan(job, TrainingJobObservation(state: .succeeded, attempts: 1,
                                                    result: .init(pod: "p1", exitCode: 0, terminationMessage: #"{"metrics":{"accuracy":0.95}}"#))).status
-        for observation in [nil, TrainingObservation(state: .running, attempts: 9)] as [TrainingObservation?] {
+        for observation in [nil, TrainingJobObservation(state: .running, attempts: 9)] as [TrainingJobObservation?] {
             let again = plan(job, observation, at: now.addingTimeInterval(86_400))
             #expect(again.status == job.status)
             #expect(again.workload == nil, "a Job deleted by its TTL is not recreated")

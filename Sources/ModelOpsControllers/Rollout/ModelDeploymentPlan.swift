@@ -2,8 +2,8 @@ import KubeCore
 import ModelOpsAPI
 
 /// What one reconcile of a ModelDeployment decided: the children it wants, the status to write,
-/// the events to record and when to look again. Produced by `RolloutPlanner` without I/O.
-public struct RolloutPlan: Sendable, Equatable {
+/// the events to record and when to look again. Produced by `ModelDeploymentPlanner` without I/O.
+public struct ModelDeploymentPlan: Sendable, Equatable {
     /// One Deployment the plan keeps.
     public struct ServingDeployment: Sendable, Equatable {
         public enum Role: String, Sendable { case stable, candidate, previous }

@@ -5,7 +5,7 @@ import ModelOpsAPI
 /// What one reconcile of a TrainingJob should do: apply the workload (when it must exist),
 /// write the status (when it differs from the observed one) and record the events of the
 /// transitions it makes.
-public struct TrainingPlan: Sendable, Equatable {
+public struct TrainingJobPlan: Sendable, Equatable {
     public struct Event: Sendable, Equatable {
         public var type: EventType
         public var reason: String

@@ -23,13 +23,13 @@ import ModelOpsAPI
 ///   `modelops.io/promote` (either mode).
 /// - History: finished TrainingJobs beyond the limits are deleted, oldest first; the promoted one
 ///   is kept.
-public enum RetrainPlanner {
+public enum RetrainPolicyPlanner {
     /// Missed slots are counted up to this many per pass, so a long outage of `* * * * *` is cheap.
     public static let missedCountLimit = 10_000
     public static let defaultSuccessfulHistoryLimit = 3
     public static let defaultFailedHistoryLimit = 1
 
-    public static func plan(_ observation: RetrainObservation) -> RetrainPlan {
+    public static func plan(_ observation: RetrainPolicyObservation) -> RetrainPolicyPlan {
         var pass = RetrainPass(observation)
         pass.manualRetrain()
         pass.scheduledRuns()

@@ -2,9 +2,9 @@ import Foundation
 import KubeRuntime
 import ModelOpsAPI
 
-/// What `RetrainPlanner` decided: TrainingJobs to create and delete, the status to write (only
+/// What `RetrainPolicyPlanner` decided: TrainingJobs to create and delete, the status to write (only
 /// when it differs from the observed one), events to record, and when to look again.
-public struct RetrainPlan: Sendable {
+public struct RetrainPolicyPlan: Sendable {
     /// An event about the policy.
     public struct Event: Sendable, Equatable {
         public var type: EventType

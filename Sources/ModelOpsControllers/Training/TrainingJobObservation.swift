@@ -1,7 +1,7 @@
 /// What a backend read from its workload and the pods it runs, in the terms a TrainingJob's
 /// status uses. Backends differ in how they say it (Job conditions, PyTorchJob replica
 /// statuses); the reconciler sees only this.
-public struct TrainingObservation: Sendable, Equatable {
+public struct TrainingJobObservation: Sendable, Equatable {
     public enum State: Sendable, Equatable {
         /// No trainer container runs. `waiting` is why, when something says: the scheduler's
         /// Unschedulable message, an image pull failing.
