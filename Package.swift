@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "modelops", targets: ["modelops"]),
         .executable(name: "kubectl-modelops", targets: ["kubectl-modelops"]),
+        .executable(name: "modelops-playground", targets: ["modelops-playground"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -102,12 +103,13 @@ let package = Package(
             ]
         ),
         // The user actions (status, promote, abort, retry, retrain, lineage, history), shared by
-        // `modelops` and the kubectl plugin `kubectl-modelops`. Uses the controllers' own names
-        // for annotations, child objects and run names, so the two cannot drift apart.
+        // `modelops` and the kubectl plugin `kubectl-modelops`. Reads the same wire contract as the
+        // controllers (annotations, child and run names live in ModelOpsAPI), so the two cannot
+        // drift apart, and links neither the controllers nor the runtime.
         .target(
             name: "ModelOpsCLI",
             dependencies: [
-                "KubeCore", "KubeClient", "ModelOpsAPI", "ModelOpsControllers",
+                "KubeCore", "KubeClient", "ModelOpsAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -117,16 +119,33 @@ let package = Package(
                 "KubeCore",
                 "KubeClient",
                 "KubeRuntime",
-                "KubeTestServer",
                 "ModelOpsCLI",
-                "KubeTestServerCore",
                 "ModelOpsAPI",
                 "ModelOpsControllers",
                 "ModelOpsCRDs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                // The playground's simulated Prometheus (plain HTTP on loopback).
+            ]
+        ),
+        // The playground: the API test server, its simulator, the operator and a simulated
+        // Prometheus in one process, for trying ModelOps without a cluster. Its own program, so
+        // that the operator's binary and image carry none of it.
+        .executableTarget(
+            name: "modelops-playground",
+            dependencies: [
+                "KubeCore",
+                "KubeClient",
+                "KubeRuntime",
+                "KubeTestServer",
+                "KubeTestServerCore",
+                "ModelOpsCLI",
+                "ModelOpsAPI",
+                "ModelOpsControllers",
+                "ModelOpsCRDs",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                // The simulated Prometheus (plain HTTP on loopback).
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -137,11 +156,14 @@ let package = Package(
             name: "kubectl-modelops",
             dependencies: ["ModelOpsCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Test-only pieces the tests and the benchmarks share, kept out of the product: the
+        // advancing clock (real time plus a forward-movable offset).
+        .target(name: "ModelOpsTesting", dependencies: ["KubeClient", "ModelOpsControllers"]),
         .executableTarget(
             name: "modelops-bench",
             dependencies: [
                 "KubeCore", "KubeTestServer", "KubeTestServerCore", "KubeClient", "KubeRuntime",
-                "ModelOpsAPI", "ModelOpsControllers", "ModelOpsCRDs",
+                "ModelOpsAPI", "ModelOpsControllers", "ModelOpsCRDs", "ModelOpsTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -154,7 +176,7 @@ let package = Package(
             name: "ModelOpsControllersTests",
             dependencies: [
                 "ModelOpsControllers", "ModelOpsAPI", "ModelOpsCRDs", "KubeCore", "KubeClient", "KubeRuntime",
-                "KubeTestServer", "KubeTestServerCore", "TestSupport",
+                "KubeTestServer", "KubeTestServerCore", "ModelOpsTesting", "TestSupport",
             ]
         ),
         // The `modelops` and `kubectl-modelops` binaries as users run them (subprocesses),
@@ -162,7 +184,7 @@ let package = Package(
         // benchmarks' scenarios. Depends on the executables so that `swift test` builds them.
         .testTarget(
             name: "ModelOpsCLITests",
-            dependencies: ["modelops", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "ModelOpsAPI", "KubeClient", "KubeCore",
+            dependencies: ["modelops", "modelops-playground", "kubectl-modelops", "modelops-bench", "ModelOpsControllers", "ModelOpsAPI", "KubeClient", "KubeCore",
                            "KubeTestServer", "KubeTestServerCore", "TestSupport"]
         ),
         // Fixtures/ holds exchanges recorded from a real API server, read by path (#filePath).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ModelOps against the kopf peer (bench/peers/kopf) on issue 16's workload: N ModelDeployments
 # created at once, create → every one Healthy, each operator in its own process against a fresh
-# `modelops playground --no-operator` per run (simulator on), runs alternated (ModelOps, kopf,
+# `modelops-playground --no-operator` per run (simulator on), runs alternated (ModelOps, kopf,
 # ModelOps, kopf, …). Prints the medians and the ModelOps/kopf ratios, and appends every run's
 # JSON to bench/results/<date>/firstdeploy-<N>.jsonl.
 #
@@ -17,8 +17,9 @@ shift $(( $# < 2 ? $# : 2 ))
 OPERATOR_ARGS=()
 for arg in "$@"; do OPERATOR_ARGS+=("--operator-arg=$arg"); done
 
-echo "building release binaries (modelops, modelops-bench)" >&2
+echo "building release binaries (modelops, modelops-playground, modelops-bench)" >&2
 swift build -c release --product modelops >&2
+swift build -c release --product modelops-playground >&2
 swift build -c release --product modelops-bench >&2
 BIN=$(swift build -c release --show-bin-path)
 

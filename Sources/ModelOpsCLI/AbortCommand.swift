@@ -1,6 +1,5 @@
 import ArgumentParser
 import ModelOpsAPI
-import ModelOpsControllers
 
 /// `modelops abort NAME`: roll the candidate back; the stable version keeps serving.
 public struct AbortCommand: AsyncParsableCommand {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import KubeCore
 import ModelOpsAPI
-import ModelOpsControllers
 
 /// `modelops promote NAME [--full]` for a ModelDeployment's rollout; `promote rtp/NAME
 /// [--version V]` or `promote tj/NAME` for a RetrainPolicy with Manual promotion.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ModelOpsAPI
-import ModelOpsControllers
 
 /// `modelops retrain NAME`: start one run of a RetrainPolicy now.
 public struct RetrainCommand: AsyncParsableCommand {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ModelOpsAPI
-import ModelOpsControllers
 
 /// `modelops retry NAME`: roll a rolled-back version out again.
 public struct RetryCommand: AsyncParsableCommand {

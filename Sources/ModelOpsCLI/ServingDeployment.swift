@@ -1,7 +1,6 @@
 import KubeClient
 import KubeCore
 import ModelOpsAPI
-import ModelOpsControllers
 
 /// One child Deployment of a ModelDeployment as `status` shows it: which version it serves, in
 /// which role, and how many of its pods are ready.

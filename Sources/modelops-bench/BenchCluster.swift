@@ -7,6 +7,7 @@ import KubeTestServerCore
 import ModelOpsAPI
 import ModelOpsControllers
 import ModelOpsCRDs
+import ModelOpsTesting
 import Synchronization
 
 /// Where a scenario runs: the in-process API test server (CRDs installed, simulator on when the

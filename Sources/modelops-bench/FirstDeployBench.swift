@@ -10,7 +10,7 @@ import KubeCore
 /// server, by client, and for ModelOps also by its own client's `rest_client_requests_total`),
 /// and its writes in the `--rest-seconds` after (zero expected).
 ///
-/// The server is a fresh `modelops playground --no-operator` (simulator on: Deployments become
+/// The server is a fresh `modelops-playground --no-operator` (simulator on: Deployments become
 /// available), or any cluster through `--kubeconfig`. The operator is `modelops run`, or any
 /// program through `--operator-command` (a peer, bench/peers/), so the same scenario measures both.
 struct FirstDeployBench: AsyncParsableCommand {
@@ -21,14 +21,17 @@ struct FirstDeployBench: AsyncParsableCommand {
     @Option(help: "ModelDeployments to create at once.")
     var objects = 1_000
 
-    @Option(help: "Run against this cluster (ModelOps CRDs installed; the run uses a namespace of its own and deletes it) instead of a fresh `modelops playground --no-operator`.")
+    @Option(help: "Run against this cluster (ModelOps CRDs installed; the run uses a namespace of its own and deletes it) instead of a fresh `modelops-playground --no-operator`.")
     var kubeconfig: String?
 
     @Option(help: "The kubeconfig context to use with --kubeconfig.")
     var context: String?
 
-    @Option(help: "The modelops binary that runs the playground and the operator (default: the one next to modelops-bench).")
+    @Option(help: "The modelops binary that runs the operator (default: the one next to modelops-bench).")
     var modelops: String?
+
+    @Option(help: "The modelops-playground binary that serves the API (default: the one next to modelops-bench).")
+    var playground: String?
 
     @Option(name: .customLong("operator-arg"), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("An argument added to `modelops run` (repeatable), e.g. --operator-arg=--max-concurrent-reconciles=4.",
@@ -113,11 +116,11 @@ struct FirstDeployBench: AsyncParsableCommand {
         if let kubeconfig {
             kubeconfigPath = kubeconfig
         } else {
-            progress.say("starting modelops playground --no-operator")
+            progress.say("starting modelops-playground --no-operator")
             kubeconfigPath = dir.appendingPathComponent("kubeconfig").path
             let playground = try ChildProcess(
-                name: "modelops playground", executable: modelops,
-                arguments: ["playground", "--no-operator", "--kubeconfig", kubeconfigPath, "--port", "0", "--request-counts-port", "0"],
+                name: "modelops-playground", executable: try siblingBinary("modelops-playground", given: playground, flag: "--playground"),
+                arguments: ["--no-operator", "--kubeconfig", kubeconfigPath, "--port", "0", "--request-counts-port", "0"],
                 logURL: dir.appendingPathComponent("playground.log"))
             teardown.add { await playground.stop() }
             counts = ServerRequestCounts(url: try await playground.waitForLine("its request counts", timeout: 120) { line in
@@ -222,7 +225,7 @@ struct FirstDeployBench: AsyncParsableCommand {
         let exitStatus = await op.stop()
 
         var report = BenchReport(scenario: "firstdeploy", objects: n, cluster: cluster)
-        report["cluster"] = .string(kubeconfig == nil ? "modelops playground --no-operator" : "kubeconfig")
+        report["cluster"] = .string(kubeconfig == nil ? "modelops-playground --no-operator" : "kubeconfig")
         report["operator"] = [
             "name": .string(launch.name),
             "command": .array(([launch.executable] + launch.arguments).map { .string($0) }),
@@ -292,11 +295,16 @@ struct FirstDeployBench: AsyncParsableCommand {
 
     /// `--modelops`, else the `modelops` beside this binary (SwiftPM builds both into one directory).
     func modelopsBinary() throws -> String {
-        if let modelops { return modelops }
+        try siblingBinary("modelops", given: modelops, flag: "--modelops")
+    }
+
+    /// `given`, or the executable `name` next to modelops-bench.
+    func siblingBinary(_ name: String, given: String?, flag: String) throws -> String {
+        if let given { return given }
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let candidate = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("modelops").path
+        let candidate = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name).path
         guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            throw ValidationError("no modelops binary next to modelops-bench (\(candidate)); build it or pass --modelops")
+            throw ValidationError("no \(name) binary next to modelops-bench (\(candidate)); build it or pass \(flag)")
         }
         return candidate
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import KubeCore
 
-/// The requests a server answered, by client, read from `modelops playground
+/// The requests a server answered, by client, read from `modelops-playground
 /// --request-counts-port` (the API server's `RequestCounter` served as JSON): how `firstdeploy`
 /// counts the requests of an operator in another process, whatever it is written in.
 struct ServerRequestCounts: Sendable {

@@ -2,14 +2,14 @@ import TestSupport
 import Foundation
 import Testing
 
-/// The `modelops playground` binary as a user runs it.
-@Suite("modelops playground")
+/// The `modelops-playground` binary as a user runs it.
+@Suite("modelops-playground")
 struct PlaygroundTests {
-    /// The built `modelops` executable, next to the test bundle.
+    /// The built `modelops-playground` executable, next to the test bundle.
     static var binary: String? {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("modelops").path
+            let candidate = dir.appendingPathComponent("modelops-playground").path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             dir = dir.deletingLastPathComponent()
         }
@@ -18,14 +18,14 @@ struct PlaygroundTests {
 
     @Test("starts, writes a kubeconfig kubectl can use, serves the ModelOps CRDs, and ends cleanly on SIGTERM")
     func playground() async throws {
-        let binary = try #require(Self.binary, "modelops binary not built next to the tests")
+        let binary = try #require(Self.binary, "modelops-playground binary not built next to the tests")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let kubeconfig = dir.appendingPathComponent("kubeconfig").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["playground", "--no-operator", "--kubeconfig", kubeconfig, "--port", "0"]
+        process.arguments = ["--no-operator", "--kubeconfig", kubeconfig, "--port", "0"]
         let output = dir.appendingPathComponent("out.log")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: output)

@@ -111,7 +111,7 @@ struct BenchScenarioTests {
         let json = try JSON.parse(Array(result.stdout.utf8))
         let n = Double(Self.objects)
         #expect(json["scenario"]?.stringValue == "firstdeploy")
-        #expect(json["cluster"]?.stringValue == "modelops playground --no-operator")
+        #expect(json["cluster"]?.stringValue == "modelops-playground --no-operator")
         #expect(Self.number(json, "objects") == n && Self.number(json, "healthy") == n, "every object Healthy")
         // The playground's pods become ready 30 simulated seconds (0.5 s at 60x) after they start.
         Self.checkPercentiles(json, "createToHealthyMs", count: Self.objects, atLeast: 500)

@@ -2,14 +2,15 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `modelops playground` without `--no-operator` runs the operator in-process against its server.
-@Suite("modelops playground with the operator")
+/// `modelops-playground` without `--no-operator` runs the operator in-process against its server;
+/// `modelops playground`, as earlier releases spelled it, names the program in one line.
+@Suite("modelops-playground with the operator")
 struct PlaygroundOperatorTests {
     @Test("starts the operator in-process, serves kubectl, and ends cleanly on SIGTERM")
     func playgroundWithOperator() async throws {
         let dir = try Repository.temporaryDirectory()
         let kubeconfig = dir.appendingPathComponent("kubeconfig").path
-        let playground = try OperatorProcess(arguments: ["playground", "--kubeconfig", kubeconfig, "--port", "0"])
+        let playground = try OperatorProcess.playground(["--kubeconfig", kubeconfig, "--port", "0"])
         do {
             try await playground.waitForLine("operator: running in-process")
             #expect(!playground.log.contains("not started"))
@@ -22,5 +23,13 @@ struct PlaygroundOperatorTests {
             playground.kill()
             throw error
         }
+    }
+
+    @Test("`modelops playground` fails with one line that names modelops-playground")
+    func moved() async throws {
+        let (status, output) = try await OperatorProcess.run(["playground", "--no-operator"])
+        #expect(status != 0)
+        #expect(output == "modelops: the playground is its own program now: run `modelops-playground` (from a clone: `swift run modelops-playground`)\n",
+                "\(output)")
     }
 }

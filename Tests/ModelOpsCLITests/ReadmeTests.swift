@@ -29,7 +29,7 @@ struct ReadmeTests {
     @Test("the quick start's two commands from a fresh clone: the playground, and the test command CI runs")
     func quickStartCommands() throws {
         let blocks = try PlaygroundQuickStartTests.blocks()
-        #expect(blocks[0] == "swift run modelops playground", "run by PlaygroundQuickStartTests: \(blocks[0])")
+        #expect(blocks[0] == "swift run modelops-playground", "run by PlaygroundQuickStartTests: \(blocks[0])")
         // .ci/run installs what a fresh machine lacks and runs "the test command README.md gives".
         let ci = try Repository.read(".ci/run")
         let line = try #require(ci.split(separator: "\n").first { $0.hasPrefix("swift test") })

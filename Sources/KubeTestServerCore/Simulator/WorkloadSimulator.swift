@@ -39,7 +39,7 @@ public final class WorkloadSimulator: Sendable {
         /// What a successful attempt of a run-to-completion pod writes to its termination-message
         /// path when its annotations ask for no message (`sim.modelops.io/termination-message`,
         /// `fail-message`); nil or a nil answer: nothing. It gets the pod and the server (to read
-        /// the objects the pod belongs to). `modelops playground` plays a trainer with it, so the
+        /// the objects the pod belongs to). `modelops-playground` plays a trainer with it, so the
         /// examples' TrainingJobs report metrics without simulator annotations in their YAML.
         public var terminationMessage: (@Sendable (_ pod: JSON, _ api: APIServer) -> String?)?
 

@@ -1,5 +1,6 @@
 import KubeClient
 import KubeCore
+import ModelOpsAPI
 
 /// Applies the children of a primary object with server-side apply under one field manager,
 /// skipping the request when the observed child already carries the fingerprint of the same

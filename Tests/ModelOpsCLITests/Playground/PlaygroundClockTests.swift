@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TestSupport
-@testable import modelops
+@testable import modelops_playground
 
 /// The playground's clock: it shows its start until the first ModelOps object, then runs `speed`
 /// times faster than real time, and the operator's queue timers sleep on it.
@@ -54,8 +54,8 @@ struct PlaygroundClockTests {
     @Test("bad --speed and --start-time values exit non-zero with one line naming the flag",
           arguments: [(["--speed", "0"], "--speed"), (["--speed=-5"], "--speed"), (["--start-time", "tomorrow"], "--start-time")])
     func badFlags(arguments: [String], flag: String) async throws {
-        let (status, output) = try await OperatorProcess.run(["playground"] + arguments)
+        let (status, output) = try await OperatorProcess.run(arguments, executable: #require(Repository.playground))
         #expect(status != 0)
-        #expect(output.split(separator: "\n").count == 1 && output.hasPrefix("modelops: ") && output.contains(flag), "\(output)")
+        #expect(output.split(separator: "\n").count == 1 && output.hasPrefix("modelops-playground: ") && output.contains(flag), "\(output)")
     }
 }

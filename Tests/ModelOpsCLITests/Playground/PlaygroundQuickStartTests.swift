@@ -28,11 +28,12 @@ struct PlaygroundQuickStartTests {
         try FileManager.default.createSymbolicLink(atPath: work.appendingPathComponent("manifests").path,
                                                    withDestinationPath: Repository.path("manifests"))
         let environment = ["HOME": work.path]
-        // 1. The playground, word for word; `swift run modelops` is the binary `swift build` made.
+        // 1. The playground, word for word; `swift run modelops-playground` is the binary `swift build` made.
         var playgroundArgs = blocks[0].split(separator: " ").map(String.init)
-        try #require(Array(playgroundArgs.prefix(3)) == ["swift", "run", "modelops"], "\(blocks[0])")
+        try #require(Array(playgroundArgs.prefix(3)) == ["swift", "run", "modelops-playground"], "\(blocks[0])")
         playgroundArgs.removeFirst(3)
-        let playground = try OperatorProcess(arguments: playgroundArgs, environment: environment, directory: work)
+        let playground = try OperatorProcess(executable: #require(Repository.playground), arguments: playgroundArgs,
+                                             environment: environment, directory: work)
         var watch: OperatorProcess?
         do {
             try await playground.waitForLine("try: kubectl")

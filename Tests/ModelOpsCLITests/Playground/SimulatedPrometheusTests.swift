@@ -4,7 +4,7 @@ import ModelOpsAPI
 @testable import ModelOpsControllers
 import Testing
 import TestSupport
-@testable import modelops
+@testable import modelops_playground
 
 /// The playground's simulated Prometheus: the examples' queries get healthy answers as the
 /// operator judges them, PromQL it does not cover is refused with Prometheus's error shape, and
@@ -125,7 +125,7 @@ struct SimulatedPrometheusTests {
     @Test("the binary serves it: curl GET and POST, and promtool query instant, get healthy answers labelled simulated")
     func servedByTheBinary() async throws {
         let dir = try Repository.temporaryDirectory()
-        let playground = try OperatorProcess(arguments: ["playground", "--no-operator", "--no-simulator",
+        let playground = try OperatorProcess.playground(["--no-operator", "--no-simulator",
                                                          "--kubeconfig", dir.appendingPathComponent("kubeconfig").path])
         do {
             let line = try await playground.waitForLine("simulated Prometheus: http://127.0.0.1:")
@@ -133,7 +133,7 @@ struct SimulatedPrometheusTests {
             let errorRate = #"sum(rate(http_requests_total{service="fraud-detector",model_version="v8",code=~"5.."}[2m])) / sum(rate(http_requests_total{service="fraud-detector",model_version="v8"}[2m]))"#
             for method in ["-G", "-XPOST"] {
                 let out = try await Command.run(TestCluster.curlPath, ["-sS", "-i", method, "\(url)/api/v1/query", "--data-urlencode", "query=\(errorRate)"])
-                #expect(out.status == 0 && out.stdout.contains("X-Simulated-By: modelops playground"), "\(out)")
+                #expect(out.status == 0 && out.stdout.contains("X-Simulated-By: modelops-playground"), "\(out)")
                 let body = try #require(out.stdout.range(of: "\r\n\r\n").map { String(out.stdout[$0.upperBound...]) })
                 let answer = try JSON.parse(body)
                 #expect(answer["status"] == "success" && answer[path: ["data", "resultType"]] == "vector", "\(answer)")

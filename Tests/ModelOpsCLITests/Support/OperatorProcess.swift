@@ -92,10 +92,19 @@ final class OperatorProcess: Sendable {
     }
 
     /// Runs `modelops` to completion (for commands that end by themselves).
-    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
-        let running = try OperatorProcess(arguments: arguments, environment: environment)
+    static func run(_ arguments: [String], executable: String? = nil,
+                    environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+        let running = try OperatorProcess(executable: executable, arguments: arguments, environment: environment)
         let status = try await running.waitForExit(timeout: .seconds(60))
         return (status, running.log)
+    }
+}
+
+extension OperatorProcess {
+    /// Runs `modelops-playground` with `arguments`.
+    static func playground(_ arguments: [String]) throws -> OperatorProcess {
+        try OperatorProcess(executable: #require(Repository.playground, "modelops-playground not built next to the tests"),
+                            arguments: arguments)
     }
 }
 

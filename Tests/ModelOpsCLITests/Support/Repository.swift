@@ -16,6 +16,9 @@ enum Repository {
     /// The `modelops` executable SwiftPM built next to the test bundle.
     static var binary: String? { executable("modelops") }
 
+    /// The playground, `modelops-playground`, built next to `modelops`.
+    static var playground: String? { executable("modelops-playground") }
+
     /// The kubectl plugin `kubectl-modelops`, built next to `modelops`.
     static var plugin: String? { executable("kubectl-modelops") }
 

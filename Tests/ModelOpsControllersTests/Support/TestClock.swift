@@ -1,5 +1,6 @@
 import Foundation
 import ModelOpsControllers
+import ModelOpsTesting
 
 /// The tests' clock: `AdvancingClock` starting on a fixed day, so that dates in assertions and
 /// schedules do not depend on when the tests run.

@@ -1,7 +1,7 @@
 import KubeCore
 import KubeTestServerCore
 
-/// `modelops playground --request-counts-port`: the API server's request counts as JSON on
+/// `modelops-playground --request-counts-port`: the API server's request counts as JSON on
 /// loopback (`GET /requests`: `{"total": {"create deployments": 3, …}, "clients": {"kopf": {…}}}`),
 /// so that a benchmark of an operator in another process, whatever it is written in, can count
 /// that operator's requests on the server side (`modelops-bench firstdeploy`). Clients are named

@@ -9,12 +9,13 @@ import ModelOpsControllers
 import ModelOpsCRDs
 import Synchronization
 
-/// `modelops playground`: an in-process Kubernetes API test server, its workload simulator, the
+/// `modelops-playground`: an in-process Kubernetes API test server, its workload simulator, the
 /// operator and a simulated Prometheus, on one fast clock, for trying ModelOps without a
 /// cluster: `kubectl apply -f manifests/examples/` shows a nightly retrain and a canary with
 /// analysis and pauses within a minute. It is a simulation, not a cluster.
 struct Playground: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "modelops-playground",
         abstract: "Run a simulated Kubernetes API server, the operator and a simulated Prometheus on loopback, for trying ModelOps without a cluster.")
 
     @Option(help: "Where to write the admin kubeconfig.")

@@ -1,4 +1,3 @@
-import ModelOpsAPI
 import Foundation
 
 /// A request a person (or `modelops promote|abort|retry`) makes of a running rollout, written as

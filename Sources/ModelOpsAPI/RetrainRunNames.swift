@@ -1,6 +1,5 @@
 import Foundation
 import KubeCore
-import ModelOpsAPI
 
 /// Names, labels and annotations of the TrainingJobs a RetrainPolicy creates, and of the manual
 /// actions it reads.

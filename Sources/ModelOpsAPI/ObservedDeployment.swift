@@ -1,4 +1,3 @@
-import ModelOpsAPI
 import KubeCore
 
 /// What the reconciler needs of one child Deployment, read once from the cached JSON.

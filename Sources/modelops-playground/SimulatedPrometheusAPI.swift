@@ -13,8 +13,8 @@ struct SimulatedPrometheusAPI: Sendable {
         var body: [UInt8]
     }
 
-    static let warning = "simulated by modelops playground: made-up metrics of healthy model servers, not a real Prometheus"
-    static let header = ("X-Simulated-By", "modelops playground")
+    static let warning = "simulated by modelops-playground: made-up metrics of healthy model servers, not a real Prometheus"
+    static let header = ("X-Simulated-By", "modelops-playground")
 
     /// The simulated wall clock, for queries without `time`.
     let now: @Sendable () -> Date
@@ -28,7 +28,7 @@ struct SimulatedPrometheusAPI: Sendable {
             return instantQuery(parameters)
         case ("GET", "/"), ("GET", "/-/healthy"), ("GET", "/-/ready"):
             return Response(status: 200, contentType: "text/plain; charset=utf-8", body: Array("""
-                Simulated Prometheus of `modelops playground` (not a real Prometheus).
+                Simulated Prometheus of `modelops-playground` (not a real Prometheus).
                 It answers GET/POST /api/v1/query with made-up metrics of healthy model servers.
 
                 """.utf8))

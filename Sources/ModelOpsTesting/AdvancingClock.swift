@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import ModelOpsControllers
 import Synchronization
 
 /// Real time plus an offset that can be moved forward: short waits (retry backoffs, the

@@ -1,4 +1,3 @@
-import ModelOpsAPI
 import KubeCore
 
 /// A short, stable fingerprint of a desired object (FNV-1a over its canonical JSON, whose object

@@ -1,4 +1,3 @@
-import ModelOpsAPI
 import KubeCore
 
 /// Names and labels of a ModelDeployment's children. One Deployment per live model version
