@@ -133,18 +133,7 @@ public final class ModelDeploymentController: Sendable {
         }
 
         // Measurements due now, for the candidate's running analyses.
-        var nextDue: Date?
-        if let canary = working.canary, let spec = object.spec.analysis, var runs = working.analysisRuns {
-            let placeholders = QueryPlaceholders(version: canary.version, stableVersion: working.stable?.version ?? "",
-                                                 model: canary.name ?? working.stable?.name ?? "",
-                                                 name: ref.name, namespace: ref.namespace ?? "")
-            for index in runs.indices where runs[index].phase == .running && runs[index].version == canary.version {
-                let (run, due) = await runner.step(runs[index], spec: spec, placeholders: placeholders, now: now)
-                runs[index] = run
-                if let due { nextDue = min(nextDue ?? due, due) }
-            }
-            working.analysisRuns = runs
-        }
+        var nextDue = await measure(&working, object, ref, now: now, skipping: [])
 
         let children = workloads.store.byIndex(IndexedStore<JSON>.controllerIndex, object.metadata.uid ?? "")
         var observed: [String: ObservedDeployment] = [:]
@@ -156,25 +145,42 @@ public final class ModelDeploymentController: Sendable {
         }
         let routeName = object.spec.trafficRouting?.type == .gatewayAPI ? object.spec.trafficRouting?.gatewayAPI?.httpRoute : nil
         let routeJSON = routeName.flatMap { routes.store.get(namespace: ref.namespace, name: $0) }
-        let plan = planner.plan(ModelDeploymentObservation(
+        var observation = ModelDeploymentObservation(
             name: ref.name, namespace: ref.namespace ?? "", generation: object.metadata.generation ?? 0, spec: object.spec,
             status: working, desired: desired, desiredMessage: desiredMessage, deployments: observed, action: action,
-            route: routeJSON.flatMap(ObservedRoute.init(json:)), now: context.clock.now()))
+            route: routeJSON.flatMap(ObservedRoute.init(json:)), now: now)
+        var plan = planner.plan(observation)
+        // An analysis the plan just started is measured in this pass, not in the next one (which
+        // would wait for the cache to bring back this pass's status write): measure, then plan
+        // once more from the plan's own status. The first plan's events stay; an action it used
+        // is in status.lastAction, so the second plan does not use it again.
+        let running = Set((working.analysisRuns ?? []).map { "\($0.name)/\($0.version)" })
+        if plan.status.analysisRuns?.contains(where: { $0.phase == .running && !running.contains("\($0.name)/\($0.version)") }) == true {
+            var started = plan.status
+            if let due = await measure(&started, object, ref, now: now, skipping: running) {
+                nextDue = min(nextDue ?? due, due)
+            }
+            observation.status = started
+            if let action, started.lastAction == action.value { observation.action = nil }
+            let events = plan.events
+            plan = planner.plan(observation)
+            plan.events = events + plan.events
+        }
 
         var planned = plan.status
         let applied: AppliedChildren
         do {
             applied = try await applyChildren(object, plan, observedJSON: observedJSON, observedRoute: routeJSON)
             if let route = applied.route {
-                planned.recordAppliedRoute(route, now: context.clock.now())
+                planned.recordAppliedRoute(route, now: now)
             } else if let current = applied.currentRoute, planned.httpRoute?.name != current[path: ["metadata", "name"]]?.stringValue {
                 // The route is as we want it, but no status of ours names it (a first pass whose
                 // status waited, an operator upgraded from before status.httpRoute): its own
                 // generation is the one to be accepted.
-                planned.recordAppliedRoute(current, now: context.clock.now())
+                planned.recordAppliedRoute(current, now: now)
             }
         } catch let refusal as ChildRefusal {
-            return try await refused(object, refusal, resource)
+            return try await refused(object, refusal, resource, now: now)
         }
         // A first version whose children this pass just wrote has nothing to report yet but
         // "waiting for them": their own watch events bring the next pass within moments (the
@@ -196,12 +202,31 @@ public final class ModelDeploymentController: Sendable {
         }
         var after = plan.requeueAfter
         if let nextDue {
-            let seconds = max(0, nextDue.timeIntervalSince(context.clock.now()))
+            let seconds = max(0, nextDue.timeIntervalSince(now))
             let due = Duration.milliseconds(Int64((seconds * 1000).rounded(.up)))
             after = after.map { min($0, due) } ?? due
         }
         if let after { return .requeueAfter(max(after, .milliseconds(1))) }
         return .done
+    }
+
+    /// Takes the measurements that are due of the candidate's running analyses (all but those
+    /// named "name/version" in `skipping`) into `status`; returns when the next one is due.
+    func measure(_ status: inout ModelDeploymentStatus, _ object: ModelDeployment, _ ref: ObjectRef, now: Date,
+                 skipping: Set<String>) async -> Date? {
+        guard let canary = status.canary, let spec = object.spec.analysis, var runs = status.analysisRuns else { return nil }
+        let placeholders = QueryPlaceholders(version: canary.version, stableVersion: status.stable?.version ?? "",
+                                             model: canary.name ?? status.stable?.name ?? "",
+                                             name: ref.name, namespace: ref.namespace ?? "")
+        var nextDue: Date?
+        for index in runs.indices where runs[index].phase == .running && runs[index].version == canary.version
+            && !skipping.contains("\(runs[index].name)/\(runs[index].version)") {
+            let (run, due) = await runner.step(runs[index], spec: spec, placeholders: placeholders, now: now)
+            runs[index] = run
+            if let due { nextDue = min(nextDue ?? due, due) }
+        }
+        status.analysisRuns = runs
+        return nextDue
     }
 
     /// The model the spec asks for: pinned, or the RetrainPolicy's promoted model.
@@ -233,9 +258,10 @@ public final class ModelDeploymentController: Sendable {
     /// Degraded (the rollout does not move: the status written is the one it started from), one
     /// Warning event per distinct refusal, and a slow look again (a CRD may be upgraded), never
     /// a quiet retry loop.
-    func refused(_ object: ModelDeployment, _ refusal: ChildRefusal, _ resource: ResourceClient<ModelDeployment>) async throws -> ReconcileResult {
+    func refused(_ object: ModelDeployment, _ refusal: ChildRefusal, _ resource: ResourceClient<ModelDeployment>,
+                 now: Date) async throws -> ReconcileResult {
         let before = object.status ?? ModelDeploymentStatus()
-        let status = before.refusing(refusal, generation: object.metadata.generation, now: context.clock.now())
+        let status = before.refusing(refusal, generation: object.metadata.generation, now: now)
         do {
             try await writeStatus(object, status, resource)
         } catch let error as KubeError where error.code == 409 {

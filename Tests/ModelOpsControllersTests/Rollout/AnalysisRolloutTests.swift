@@ -59,10 +59,29 @@ struct AnalysisRolloutTests {
             try await harness.create(RolloutFixtures.modelDeployment("churn", version: "v1", strategy: Self.steps,
                                                                     extra: analysis(prometheus.address)))
             try await harness.waitFor(ModelDeployment.self, "churn", "v1 healthy") { $0.status?.phase == .healthy }
+            // Every stored version from here on: the analysis is measured in the pass that starts
+            // it, so no status is ever written with a run that has not measured yet.
+            let resource = harness.client.resource(ModelDeployment.self, namespace: "ml")
+            let start = try await resource.list()
+            let stream = resource.watch(ListOptions(resourceVersion: start.resourceVersion, timeoutSeconds: 60))
+            let versions = Task { () -> [ModelDeploymentStatus] in
+                var seen: [ModelDeploymentStatus] = []
+                for try await event in stream {
+                    guard case let .modified(object) = event, object.metadata.name == "churn", let status = object.status else { continue }
+                    seen.append(status)
+                    if status.analysisRuns?.first?.metrics?.first?.count == 1 { break }
+                }
+                return seen
+            }
             try await helpers.setVersion(harness, "churn", "v2")
             let first = try await harness.waitFor(ModelDeployment.self, "churn", "first measurement") {
                 $0.status?.analysisRuns?.first?.metrics?.first?.count == 1
             }
+            let written = try await versions.value
+            let unmeasured = written.filter { status in status.analysisRuns?.contains { run in (run.metrics ?? []).contains { ($0.count ?? 0) == 0 } } == true }
+            #expect(unmeasured.isEmpty, "a status was written with an analysis run that had not measured: \(unmeasured)")
+            #expect(first.status?.analysisRuns?.first?.startedAt == first.status?.analysisRuns?.first?.metrics?.first?.measurements?.first?.startedAt,
+                    "the first measurement is taken at the instant the run starts (one clock reading per pass)")
             #expect(first.status?.canary?.weight == 25)
             #expect(first.status?.analysisRuns?.first?.phase == .running)
             #expect(first.status?.analysisRuns?.first?.metrics?.first?.measurements?.first?.value == 0.01)
