@@ -50,6 +50,8 @@ public final class RetrainPolicyController: Sendable {
             }
             return .done
         }
+        // The cache has not seen our last status write yet; its watch event queues the key again.
+        if statusWriter.isStale(policy) { return .done }
         let now = context.clock.now()
 
         let problems = SpecValidation.validate(policy.spec)
@@ -60,9 +62,7 @@ public final class RetrainPolicyController: Sendable {
             status.observedGeneration = policy.metadata.generation
             status.nextScheduleTime = nil
             if status != policy.status {
-                do {
-                    try await writeStatus(policy, status)
-                } catch let error as KubeError where error.code == 409 {
+                if try await writeStatus(policy, status) == .conflict {
                     return .requeue
                 }
                 context.events.record(policy, type: .warning, reason: SpecConditions.invalidSpecReason,
@@ -90,12 +90,10 @@ public final class RetrainPolicyController: Sendable {
             return try await refused(policy, refusal, now: now)
         }
         if plan.status != policy.status {
-            do {
-                try await writeStatus(policy, plan.status)
-            } catch let error as KubeError where error.code == 409 {
-                // The cache was behind the policy (a user's annotation, our own last write): plan
-                // again from the newer version, quietly. Runs are named for what started them, so
-                // creating them again is AlreadyExists; events follow the status that is written.
+            // The cache was behind the policy (a user's annotation, our own last write): plan
+            // again from the newer version, quietly. Runs are named for what started them, so
+            // creating them again is AlreadyExists; events follow the status that is written.
+            if try await writeStatus(policy, plan.status) == .conflict {
                 return .requeue
             }
         }
@@ -145,9 +143,7 @@ public final class RetrainPolicyController: Sendable {
                                   lastTransitionTime: KubeTime(now), reason: ChildRefusal.reason, message: refusal.summary)
         status.conditions = Condition.setting(condition, in: status.conditions ?? [])
         if status != policy.status {
-            do {
-                try await writeStatus(policy, status)
-            } catch let error as KubeError where error.code == 409 {
+            if try await writeStatus(policy, status) == .conflict {
                 return .requeue
             }
             context.events.record(policy, type: .warning, reason: ChildRefusal.reason, action: "Retrain", note: refusal.summary)
@@ -155,12 +151,13 @@ public final class RetrainPolicyController: Sendable {
         return .requeueAfter(.seconds(300))
     }
 
-    func writeStatus(_ policy: RetrainPolicy, _ status: RetrainPolicyStatus) async throws {
-        var updated = policy
-        updated.status = status
-        _ = try await context.client.resource(RetrainPolicy.self, namespace: policy.metadata.namespace)
-            .updateStatus(updated, name: policy.metadata.name ?? "")
+    func writeStatus(_ policy: RetrainPolicy, _ status: RetrainPolicyStatus) async throws -> StatusWriter<RetrainPolicy>.Outcome {
+        try await statusWriter.write(status, of: policy, at: \.status,
+                                     to: context.client.resource(RetrainPolicy.self, namespace: policy.metadata.namespace))
     }
+
+    /// Status writes: only when changed, never from a cache older than the last one, 409 → requeue.
+    let statusWriter = StatusWriter<RetrainPolicy>()
 
     // MARK: Observation
 
@@ -292,6 +289,7 @@ extension RetrainPolicyController {
                                     observer: context.metrics.controllerObserver(name: name), logger: context.logger) { ref, _ in
             try await reconciler.reconcile(ref)
         }
+        policies.onDelete { reconciler.statusWriter.forget($0) }
         controller.owns(jobs)
         controller.watches(configMaps) { configMap in
             policies.store.refs(index: configMapIndex, value: "\(configMap.metadata.namespace ?? "")/\(configMap.metadata.name ?? "")")

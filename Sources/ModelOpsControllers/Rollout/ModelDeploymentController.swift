@@ -50,8 +50,8 @@ public final class ModelDeploymentController: Sendable {
         routes = Informer(client.dynamic(Self.routesInfo, namespace: context.namespace), options: routeOptions)
         policies = context.informers.informer(client.resource(RetrainPolicy.self, namespace: context.namespace), options: context.informerOptions)
         runner = AnalysisRunner(measurer: context.measurer)
-        let written = self.written
-        deployments.onDelete { written.forget(uid: $0.metadata.uid ?? "") }
+        let statusWriter = self.statusWriter
+        deployments.onDelete { statusWriter.forget($0) }
         deployments.store.addIndex(Self.fromPolicyIndex, Self.fromPolicyKeys)
     }
 
@@ -95,7 +95,7 @@ public final class ModelDeploymentController: Sendable {
         // The cache still holds the object our last status write started from: it has not seen
         // that write yet, and planning from it would redo the last step and meet a 409. The
         // write's own watch event queues the key again, with everything that came before it.
-        if written.isStale(uid: object.metadata.uid ?? "", resourceVersion: object.metadata.resourceVersion) { return .done }
+        if statusWriter.isStale(object) { return .done }
         let now = context.clock.now()
         let status = object.status ?? ModelDeploymentStatus()
         let resource = context.client.resource(ModelDeployment.self, namespace: ref.namespace)
@@ -108,9 +108,7 @@ public final class ModelDeploymentController: Sendable {
                 SpecConditions.invalidSpec(problems, generation: object.metadata.generation, now: now), in: status.conditions ?? [])
             invalid.message = SpecValidation.message(problems)
             if invalid != status {
-                do {
-                    try await writeStatus(object, invalid, resource)
-                } catch let error as KubeError where error.code == 409 {
+                if try await statusWriter.write(invalid, of: object, at: \.status, to: resource) == .conflict {
                     return .requeue
                 }
                 context.events.record(object, type: .warning, reason: SpecConditions.invalidSpecReason, action: "Validate",
@@ -190,11 +188,9 @@ public final class ModelDeploymentController: Sendable {
         if object.status?.stable == nil, planned.phase == .pending, applied.sent > 0 {
             return .done
         }
-        do {
-            try await writeStatus(object, planned, resource)
-        } catch let error as KubeError where error.code == 409 {
-            // The cache was behind the object; the newer version is on its way. Plan again from it
-            // (events follow the status that is written, so none are lost or doubled).
+        // The cache was behind the object; the newer version is on its way. Plan again from it
+        // (events follow the status that is written, so none are lost or doubled).
+        if try await statusWriter.write(planned, of: object, at: \.status, to: resource) == .conflict {
             return .requeue
         }
         for event in plan.events {
@@ -243,16 +239,8 @@ public final class ModelDeploymentController: Sendable {
         return (ModelVersion(name: name, version: promoted.version, uri: promoted.uri), nil)
     }
 
-    func writeStatus(_ object: ModelDeployment, _ status: ModelDeploymentStatus, _ resource: ResourceClient<ModelDeployment>) async throws {
-        guard status != object.status else { return }
-        var updated = object
-        updated.status = status
-        let stored = try await resource.updateStatus(updated, name: object.metadata.name ?? "")
-        written.wrote(uid: object.metadata.uid ?? "", from: object.metadata.resourceVersion, to: stored.metadata.resourceVersion)
-    }
-
-    /// The resourceVersion each ModelDeployment had when its status was last written here.
-    let written = WrittenVersions()
+    /// Status writes: only when changed, never from a cache older than the last one, 409 → requeue.
+    let statusWriter = StatusWriter<ModelDeployment>()
 
     /// A child the API server refused: the status says which, with the server's message, in
     /// Degraded (the rollout does not move: the status written is the one it started from), one
@@ -262,9 +250,7 @@ public final class ModelDeploymentController: Sendable {
                  now: Date) async throws -> ReconcileResult {
         let before = object.status ?? ModelDeploymentStatus()
         let status = before.refusing(refusal, generation: object.metadata.generation, now: now)
-        do {
-            try await writeStatus(object, status, resource)
-        } catch let error as KubeError where error.code == 409 {
+        if try await statusWriter.write(status, of: object, at: \.status, to: resource) == .conflict {
             return .requeue
         }
         if before.message != status.message {

@@ -13,7 +13,8 @@ public struct TrainingJobController: Sendable {
     let workloads: [TrainingJobSpec.Backend: Workload]
     let pods: Informer<JSON>
     let deployments: Informer<ModelDeployment>
-    let written = WrittenVersions()
+    /// Status writes: only when changed, never from a cache older than the last one, 409 → requeue.
+    let statusWriter = StatusWriter<TrainingJob>()
 
     func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
         guard let job = jobs.store.get(ref), job.metadata.deletionTimestamp == nil else {
@@ -22,10 +23,10 @@ public struct TrainingJobController: Sendable {
         let uid = job.metadata.uid ?? ""
         let final: Set<TrainingJobStatus.Phase> = [.succeeded, .failed]
         if let phase = job.status?.phase, final.contains(phase) {
-            written.forget(uid: uid)
+            statusWriter.forget(job)
             return try await releaseResults(ref)
         }
-        if written.isStale(uid: uid, resourceVersion: job.metadata.resourceVersion) { return .done }
+        if statusWriter.isStale(job) { return .done }
         let namespace = job.metadata.namespace ?? ""
         let kind = job.spec.backend ?? .job
 
@@ -90,18 +91,11 @@ public struct TrainingJobController: Sendable {
                 plan = TrainingJobPlanner.refused(job: job, refusal: refusal, now: context.clock.now())
             }
         }
-        if plan.status != (job.status ?? TrainingJobStatus()) {
-            var updated = job
-            updated.status = plan.status
-            do {
-                let stored = try await context.client.resource(TrainingJob.self, namespace: namespace).updateStatus(updated, name: job.metadata.name ?? "")
-                written.wrote(uid: uid, from: job.metadata.resourceVersion, to: stored.metadata.resourceVersion)
-            } catch {
-                // The cache had not seen our previous write yet: look again once it has (its
-                // watch event queues the key too). No events: the transition is not recorded.
-                guard error.status?.code == 409 else { throw error }
-                return .requeue
-            }
+        // A conflict: the cache had not seen our previous write yet; look again once it has (its
+        // watch event queues the key too). No events: the transition is not recorded.
+        if try await statusWriter.write(plan.status, of: job, at: \.status, absent: TrainingJobStatus(),
+                                        to: context.client.resource(TrainingJob.self, namespace: namespace)) == .conflict {
+            return .requeue
         }
         for event in plan.events {
             context.events.record(job, type: event.type, reason: event.reason, action: "Train", note: event.note)
@@ -205,6 +199,7 @@ extension TrainingJobController {
                                     observer: context.metrics.controllerObserver(name: name), logger: context.logger) { ref, _ in
             try await reconciler.reconcile(ref)
         }
+        jobs.onDelete { reconciler.statusWriter.forget($0) }
         for kind in workloads.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
             controller.owns(workloads[kind]!.informer)
         }
