@@ -22,4 +22,20 @@ public struct OwnerReference: Sendable, Hashable, Codable {
         self.controller = controller
         self.blockOwnerDeletion = blockOwnerDeletion
     }
+
+    /// The controller reference to `owner`, as controller-runtime's `SetControllerReference` makes
+    /// it: `controller` and `blockOwnerDeletion` true, so the garbage collector deletes the child
+    /// with its owner and foreground deletion waits for it.
+    public static func controller<Owner: KubeResource>(of owner: Owner) -> OwnerReference {
+        OwnerReference(apiVersion: Owner.apiVersion, kind: Owner.kind, name: owner.metadata.name ?? "",
+                       uid: owner.metadata.uid ?? "", controller: true, blockOwnerDeletion: true)
+    }
+
+    /// The reference as it sits in an unstructured child's `metadata.ownerReferences`.
+    public var json: JSON {
+        var out: JSON = ["apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(name), "uid": .string(uid)]
+        if let controller { out["controller"] = .bool(controller) }
+        if let blockOwnerDeletion { out["blockOwnerDeletion"] = .bool(blockOwnerDeletion) }
+        return out
+    }
 }

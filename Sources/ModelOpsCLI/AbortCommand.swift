@@ -16,19 +16,18 @@ public struct AbortCommand: AsyncParsableCommand {
     public init() {}
 
     public mutating func run() async throws {
-        let target = try ObjectName(parsing: name)
-        let session = try CLISession(cluster)
-        defer { session.shutdown() }
-        guard case let .modelDeployment(deployment) = try await session.find(target, among: [.modelDeployment], for: "abort") else { return }
-        let name = deployment.metadata.name ?? ""
-        guard let canary = deployment.status?.canary else {
-            throw CLIError("modeldeployment \"\(name)\" has no rollout to abort (phase \(deployment.status?.phase?.rawValue ?? "Pending"))")
+        try await CLISession.with(cluster, object: name, among: [.modelDeployment], for: "abort") { session, object in
+            guard case let .modelDeployment(deployment) = object else { return }
+            let name = deployment.metadata.name ?? ""
+            guard let canary = deployment.status?.canary else {
+                throw CLIError("modeldeployment \"\(name)\" has no rollout to abort (phase \(deployment.status?.phase?.rawValue ?? "Pending"))")
+            }
+            let value = "\(ManualAction.Kind.abort.rawValue)/\(ActionRequest.token())"
+            try await ActionRequest.annotate(session, .modelDeployment, name, ManualAction.annotation, value)
+            let stable = deployment.status?.stable?.version
+            ActionRequest.emit(session, action: "abort", kind: .modelDeployment, name: name, annotation: ManualAction.annotation, value: value,
+                               summary: "abort requested: modeldeployment \(session.namespace)/\(name) rolls \(canary.version) back"
+                                   + (stable.map { "; \($0) serves all traffic" } ?? ""))
         }
-        let value = "\(ManualAction.Kind.abort.rawValue)/\(ActionRequest.token())"
-        try await ActionRequest.annotate(session, .modelDeployment, name, ManualAction.annotation, value)
-        let stable = deployment.status?.stable?.version
-        ActionRequest.emit(session, action: "abort", kind: .modelDeployment, name: name, annotation: ManualAction.annotation, value: value,
-                           summary: "abort requested: modeldeployment \(session.namespace)/\(name) rolls \(canary.version) back"
-                               + (stable.map { "; \($0) serves all traffic" } ?? ""))
     }
 }

@@ -85,6 +85,16 @@ public struct CLISession: Sendable {
         }
     }
 
+    /// Every action's preamble: parse NAME (`name` or `kind/name`), open a session, find the object
+    /// among `kinds`, run `body` with both, and close the session however `body` ends.
+    public static func with<T>(_ cluster: ClusterOptions, object name: String, among kinds: [TargetKind], for action: String,
+                               _ body: (CLISession, ResolvedObject) async throws -> T) async throws -> T {
+        let target = try ObjectName(parsing: name)
+        let session = try CLISession(cluster)
+        defer { session.shutdown() }
+        return try await body(session, try await session.find(target, among: kinds, for: action))
+    }
+
     /// The object `name` refers to among `kinds`, looked up in that order when the name carries
     /// no kind. `action` names the command in the error for a kind it does not apply to.
     public func find(_ name: ObjectName, among kinds: [TargetKind], for action: String) async throws(CLIError) -> ResolvedObject {

@@ -14,10 +14,8 @@ public struct HistoryCommand: AsyncParsableCommand {
     public init() {}
 
     public mutating func run() async throws {
-        let target = try ObjectName(parsing: name)
-        let session = try CLISession(cluster)
-        defer { session.shutdown() }
-        let object = try await session.find(target, among: [.modelDeployment, .retrainPolicy], for: "history")
-        session.emit(try await HistoryReport.load(object, session: session))
+        try await CLISession.with(cluster, object: name, among: [.modelDeployment, .retrainPolicy], for: "history") { session, object in
+            session.emit(try await HistoryReport.load(object, session: session))
+        }
     }
 }

@@ -18,10 +18,8 @@ public struct LineageCommand: AsyncParsableCommand {
     public init() {}
 
     public mutating func run() async throws {
-        let target = try ObjectName(parsing: name)
-        let session = try CLISession(cluster)
-        defer { session.shutdown() }
-        let object = try await session.find(target, among: TargetKind.allCases, for: "lineage")
-        session.emit(try await LineageReport.load(object, session: session))
+        try await CLISession.with(cluster, object: name, among: TargetKind.allCases, for: "lineage") { session, object in
+            session.emit(try await LineageReport.load(object, session: session))
+        }
     }
 }

@@ -29,27 +29,26 @@ public struct PromoteCommand: AsyncParsableCommand {
     public init() {}
 
     public mutating func run() async throws {
-        let target = try ObjectName(parsing: name)
-        let session = try CLISession(cluster)
-        defer { session.shutdown() }
-        switch try await session.find(target, among: TargetKind.allCases, for: "promote") {
-        case let .modelDeployment(deployment):
-            guard version == nil else { throw CLIError("--version applies to retrainpolicies; a modeldeployment promotes its candidate") }
-            try await promote(deployment, session)
-        case let .retrainPolicy(policy):
-            guard !full else { throw CLIError("--full applies to modeldeployments, not to retrainpolicies") }
-            let job = try await chooseJob(of: policy, session)
-            try await promote(job, of: policy, session)
-        case let .trainingJob(job):
-            guard !full, version == nil else { throw CLIError("--full and --version do not apply to a trainingjob: it names its model") }
-            guard let policyName = job.policy else {
-                throw CLIError("trainingjob \"\(job.metadata.name ?? "")\" was not started by a RetrainPolicy: "
-                               + "point a ModelDeployment's spec.model at its model instead")
+        try await CLISession.with(cluster, object: name, among: TargetKind.allCases, for: "promote") { session, object in
+            switch object {
+            case let .modelDeployment(deployment):
+                guard version == nil else { throw CLIError("--version applies to retrainpolicies; a modeldeployment promotes its candidate") }
+                try await promote(deployment, session)
+            case let .retrainPolicy(policy):
+                guard !full else { throw CLIError("--full applies to modeldeployments, not to retrainpolicies") }
+                let job = try await chooseJob(of: policy, session)
+                try await promote(job, of: policy, session)
+            case let .trainingJob(job):
+                guard !full, version == nil else { throw CLIError("--full and --version do not apply to a trainingjob: it names its model") }
+                guard let policyName = job.policy else {
+                    throw CLIError("trainingjob \"\(job.metadata.name ?? "")\" was not started by a RetrainPolicy: "
+                                   + "point a ModelDeployment's spec.model at its model instead")
+                }
+                guard case let .retrainPolicy(policy)? = try await session.get(.retrainPolicy, policyName) else {
+                    throw session.notFound(.retrainPolicy, policyName)
+                }
+                try await promote(job, of: policy, session)
             }
-            guard case let .retrainPolicy(policy)? = try await session.get(.retrainPolicy, policyName) else {
-                throw session.notFound(.retrainPolicy, policyName)
-            }
-            try await promote(job, of: policy, session)
         }
     }
 

@@ -16,21 +16,20 @@ public struct RetrainCommand: AsyncParsableCommand {
     public init() {}
 
     public mutating func run() async throws {
-        let target = try ObjectName(parsing: name)
-        let session = try CLISession(cluster)
-        defer { session.shutdown() }
-        guard case let .retrainPolicy(policy) = try await session.find(target, among: [.retrainPolicy], for: "retrain") else { return }
-        let name = policy.metadata.name ?? ""
-        let active = (policy.status?.active ?? []).map(\.name)
-        if (policy.spec.concurrencyPolicy ?? .forbid) == .forbid, !active.isEmpty {
-            throw CLIError("retrainpolicy \"\(name)\" has a run in progress (\(active.joined(separator: ", "))) and concurrencyPolicy "
-                           + "Forbid: wait for it to finish")
+        try await CLISession.with(cluster, object: name, among: [.retrainPolicy], for: "retrain") { session, object in
+            guard case let .retrainPolicy(policy) = object else { return }
+            let name = policy.metadata.name ?? ""
+            let active = (policy.status?.active ?? []).map(\.name)
+            if (policy.spec.concurrencyPolicy ?? .forbid) == .forbid, !active.isEmpty {
+                throw CLIError("retrainpolicy \"\(name)\" has a run in progress (\(active.joined(separator: ", "))) and concurrencyPolicy "
+                               + "Forbid: wait for it to finish")
+            }
+            let token = ActionRequest.token()
+            try await ActionRequest.annotate(session, .retrainPolicy, name, RetrainRunNames.retrainAnnotation, token)
+            let job = RetrainRunNames.manual(policy: name, token: token)
+            ActionRequest.emit(session, action: "retrain", kind: .retrainPolicy, name: name, annotation: RetrainRunNames.retrainAnnotation,
+                               value: token, summary: "retrain requested: retrainpolicy \(session.namespace)/\(name) starts trainingjob/\(job)",
+                               follow: (.trainingJob, job), extra: ["trainingJob": .string(job)])
         }
-        let token = ActionRequest.token()
-        try await ActionRequest.annotate(session, .retrainPolicy, name, RetrainRunNames.retrainAnnotation, token)
-        let job = RetrainRunNames.manual(policy: name, token: token)
-        ActionRequest.emit(session, action: "retrain", kind: .retrainPolicy, name: name, annotation: RetrainRunNames.retrainAnnotation,
-                           value: token, summary: "retrain requested: retrainpolicy \(session.namespace)/\(name) starts trainingjob/\(job)",
-                           follow: (.trainingJob, job), extra: ["trainingJob": .string(job)])
     }
 }

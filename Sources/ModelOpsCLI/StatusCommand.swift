@@ -23,13 +23,11 @@ public struct StatusCommand: AsyncParsableCommand {
     public init() {}
 
     public mutating func run() async throws {
-        let target = try ObjectName(parsing: name)
-        let session = try CLISession(cluster)
-        defer { session.shutdown() }
-        let object = try await session.find(target, among: TargetKind.allCases, for: "status")
-        session.emit(try await session.statusReport(for: object), compact: watch)
-        if watch {
-            try await StatusWatcher(session: session, kind: object.kind, name: object.name).run(from: object)
+        try await CLISession.with(cluster, object: name, among: TargetKind.allCases, for: "status") { session, object in
+            session.emit(try await session.statusReport(for: object), compact: watch)
+            if watch {
+                try await StatusWatcher(session: session, kind: object.kind, name: object.name).run(from: object)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeCore
 import KubeClient
 import ModelOpsControllers
 import Synchronization
@@ -35,7 +36,7 @@ public final class AdvancingClock: Sendable {
     }
 
     public func wallNow() -> Date {
-        start.addingTimeInterval(Self.seconds(monotonic()))
+        start.addingTimeInterval(monotonic().timeInterval)
     }
 
     public var operatorClock: OperatorClock {
@@ -104,10 +105,5 @@ public final class AdvancingClock: Sendable {
         guard let sleeper = state.withLock({ $0.sleepers.removeValue(forKey: id) }) else { return }
         sleeper.timer?.cancel()
         if let error { sleeper.continuation.resume(throwing: error) } else { sleeper.continuation.resume() }
-    }
-
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        let (s, attoseconds) = duration.components
-        return TimeInterval(s) + TimeInterval(attoseconds) / 1e18
     }
 }

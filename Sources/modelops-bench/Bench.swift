@@ -136,6 +136,6 @@ struct APIServerBench: AsyncParsableCommand {
 }
 
 extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var seconds: Double { timeInterval }
     var milliseconds: Double { seconds * 1000 }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeCore
 import KubeClient
 import ModelOpsControllers
 import Synchronization
@@ -71,7 +72,7 @@ final class PlaygroundClock: Sendable {
 
     /// The simulated wall-clock time.
     func now() -> Date {
-        start.addingTimeInterval(Self.seconds(elapsed()))
+        start.addingTimeInterval(elapsed().timeInterval)
     }
 
     /// Sleeps until `elapsed()` reaches `deadline`: first until the clock runs, then the
@@ -120,8 +121,4 @@ final class PlaygroundClock: Sendable {
         waiter?.continuation.resume(throwing: CancellationError())
     }
 
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        let (s, attoseconds) = duration.components
-        return TimeInterval(s) + TimeInterval(attoseconds) / 1e18
-    }
 }

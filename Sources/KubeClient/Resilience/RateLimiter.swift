@@ -1,3 +1,4 @@
+import KubeCore
 import Synchronization
 
 /// Client-side token bucket (QPS and burst), as client-go's flowcontrol limiter: a request takes a
@@ -22,7 +23,7 @@ public final class RateLimiter: Sendable {
         guard qps > 0 else { return .zero }
         let now = time.now()
         return state.withLock { state in
-            let elapsed = Double((now - state.last).components.seconds) + Double((now - state.last).components.attoseconds) / 1e18
+            let elapsed = (now - state.last).timeInterval
             state.tokens = min(Double(burst), state.tokens + max(0, elapsed) * qps)
             state.last = now
             state.tokens -= 1

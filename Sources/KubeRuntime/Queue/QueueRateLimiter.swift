@@ -1,3 +1,5 @@
+import KubeCore
+
 /// The arithmetic of `QueueRateLimits`, as a value the work queue keeps under its own lock (so a
 /// retry's delay and its enqueueing are one atomic step). Mirrors client-go's
 /// `MaxOfRateLimiter(ItemExponentialFailureRateLimiter, BucketRateLimiter)`: asking for a delay
@@ -33,8 +35,8 @@ struct QueueRateLimiter<Key: Hashable> {
     /// `baseDelay · 2^exponent`, capped at `maxDelay`; computed in floating point first so a long
     /// failure streak saturates instead of overflowing.
     static func backoff(exponent: Int, limits: QueueRateLimits) -> Duration {
-        let seconds = limits.baseDelay.seconds * Double.pow2(exponent)
-        guard seconds.isFinite, seconds < limits.maxDelay.seconds, exponent < 62 else { return limits.maxDelay }
+        let seconds = limits.baseDelay.timeInterval * Double.pow2(exponent)
+        guard seconds.isFinite, seconds < limits.maxDelay.timeInterval, exponent < 62 else { return limits.maxDelay }
         return min(limits.baseDelay * (1 << exponent), limits.maxDelay)
     }
 
@@ -44,7 +46,7 @@ struct QueueRateLimiter<Key: Hashable> {
         guard limits.qps > 0 else { return .zero }
         let burst = Double(max(1, limits.burst))
         if let last {
-            tokens = min(burst, tokens + max(0, (now - last).seconds) * limits.qps)
+            tokens = min(burst, tokens + max(0, (now - last).timeInterval) * limits.qps)
         }
         last = now
         tokens -= 1
@@ -53,12 +55,6 @@ struct QueueRateLimiter<Key: Hashable> {
     }
 }
 
-extension Duration {
-    /// The duration in (fractional) seconds.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}
 
 private extension Double {
     static func pow2(_ exponent: Int) -> Double {

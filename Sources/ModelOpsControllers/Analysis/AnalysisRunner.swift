@@ -98,8 +98,7 @@ public struct AnalysisRunner: Sendable {
 
     /// When measurement `k` (0-based) of a metric is due.
     static func due(measurement k: Int, startedAt: Date, _ settings: AnalysisSettings) -> Date {
-        startedAt.addingTimeInterval(Double(k) * (Double(settings.interval.components.seconds)
-            + Double(settings.interval.components.attoseconds) * 1e-18))
+        startedAt.addingTimeInterval(Double(k) * settings.interval.timeInterval)
     }
 
     /// Takes one metric's due measurements in order, stopping at its verdict.

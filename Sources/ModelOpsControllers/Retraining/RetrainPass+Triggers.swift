@@ -23,13 +23,8 @@ extension RetrainPass {
     var cooldownEnd: Date? {
         guard let text = spec.cooldown, let cooldown = try? GoDuration.parse(text), cooldown > .zero,
               let last = lastTriggeredRun else { return nil }
-        let end = last.addingTimeInterval(Self.seconds(cooldown))
+        let end = last.addingTimeInterval(cooldown.timeInterval)
         return end > now ? end : nil
-    }
-
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        let (s, atto) = duration.components
-        return TimeInterval(s) + TimeInterval(atto) / 1e18
     }
 
     func triggerStatus(_ index: Int) -> RetrainPolicyStatus.TriggerStatus {
@@ -96,7 +91,7 @@ extension RetrainPass {
         }
         defer { setTriggerStatusIfChanged(state) }
         guard breaching, let since = state.breachingSince, let value = reading.value else { return }
-        let hold = (metric.`for`.flatMap { try? GoDuration.parse($0) }).map(Self.seconds) ?? 0
+        let hold = (metric.`for`.flatMap { try? GoDuration.parse($0) }).map(\.timeInterval) ?? 0
         guard now.timeIntervalSince(since.date) >= hold, !suspended, mayStart, cooldownEnd == nil else { return }
         state.lastFired = KubeTime(now)
         state.lastValue = value

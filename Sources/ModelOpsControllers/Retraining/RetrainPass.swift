@@ -81,8 +81,7 @@ struct RetrainPass {
         annotations[RetrainRunNames.reasonAnnotation] = reason
         annotations[RetrainRunNames.triggeredAtAnnotation] = KubeTime(now).rfc3339
         if let slot { annotations[RetrainRunNames.scheduledTimeAnnotation] = KubeTime(slot).rfc3339 }
-        let owner = OwnerReference(apiVersion: RetrainPolicy.apiVersion, kind: RetrainPolicy.kind, name: policyName,
-                                   uid: policy.metadata.uid ?? "", controller: true, blockOwnerDeletion: true)
+        let owner = OwnerReference.controller(of: policy)
         var jobSpec = template.spec
         if let datasetVersion { jobSpec.dataset.version = datasetVersion }
         return TrainingJob(metadata: ObjectMeta(name: name, namespace: policy.metadata.namespace, labels: labels,

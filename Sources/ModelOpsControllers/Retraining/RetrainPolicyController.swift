@@ -209,7 +209,7 @@ public final class RetrainPolicyController: Sendable {
     // MARK: Metric triggers
 
     static var interval: TimeInterval {
-        TimeInterval(Self.metricEvaluationInterval.components.seconds)
+        Self.metricEvaluationInterval.timeInterval
     }
 
     /// Evaluates the Metric triggers that are due (never evaluated by this process, or last

@@ -34,7 +34,7 @@ extension RolloutRun {
                 candidateReplicas = candidateCount(weight: canary.weight ?? 0)
                 if let pause = step.pause {
                     if let text = pause.duration, let duration = try? GoDuration.parse(text) {
-                        let end = (canary.stepStartedAt ?? kubeNow).date.addingTimeInterval(seconds(duration))
+                        let end = (canary.stepStartedAt ?? kubeNow).date.addingTimeInterval(duration.timeInterval)
                         if now >= end || take(.promote) { next(&canary); continue }
                         setPhase(.progressing, "step \(index + 1)/\(steps.count): pausing for \(text) at \(canary.weight ?? 0)%")
                         wait(.seconds(end.timeIntervalSince(now)))

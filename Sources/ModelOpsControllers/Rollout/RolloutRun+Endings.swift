@@ -38,9 +38,4 @@ extension RolloutRun {
         let limit = max(1, spec.revisionHistoryLimit ?? 10)
         status.history = Array(history.suffix(limit))
     }
-
-    func seconds(_ duration: Duration) -> TimeInterval {
-        let (s, atto) = duration.components
-        return TimeInterval(s) + TimeInterval(atto) / 1e18
-    }
 }

@@ -39,7 +39,7 @@ extension RolloutRun {
                     }
                 }
                 if let text = settings?.duration, let duration = try? GoDuration.parse(text) {
-                    let end = (canary.stepStartedAt ?? kubeNow).date.addingTimeInterval(seconds(duration))
+                    let end = (canary.stepStartedAt ?? kubeNow).date.addingTimeInterval(duration.timeInterval)
                     if now < end && !take(.promote) {
                         if analysed { setPhase(.progressing, "mirroring \(mirror)% to \(canary.version) for \(text)") }
                         wait(.seconds(end.timeIntervalSince(now)))

@@ -15,13 +15,7 @@ public struct ServingChildren: Sendable {
     var namespace: String { deployment.metadata.namespace ?? "default" }
     var port: Int { deployment.spec.port ?? 8080 }
 
-    var ownerReference: JSON {
-        [
-            "apiVersion": .string(ModelDeployment.apiVersion), "kind": .string(ModelDeployment.kind),
-            "name": .string(names.name), "uid": .string(deployment.metadata.uid ?? ""),
-            "controller": true, "blockOwnerDeletion": true,
-        ]
-    }
+    var ownerReference: JSON { OwnerReference.controller(of: deployment).json }
 
     func metadata(_ name: String, labels: [String: String] = [:], annotations: [String: String] = [:]) -> JSON {
         var meta: JSON = ["name": .string(name), "namespace": .string(namespace), "ownerReferences": [ownerReference]]

@@ -24,11 +24,6 @@ public struct JobBackend: TrainingBackend {
         ]
         if let deadline = job.spec.activeDeadlineSeconds { spec["activeDeadlineSeconds"] = .int(deadline) }
         if let ttl = job.spec.ttlSecondsAfterFinished { spec["ttlSecondsAfterFinished"] = .int(Int64(ttl)) }
-        let ownerJSON: JSON = [
-            "apiVersion": .string(owner.apiVersion), "kind": .string(owner.kind), "name": .string(owner.name),
-            "uid": .string(owner.uid), "controller": .bool(owner.controller ?? true),
-            "blockOwnerDeletion": .bool(owner.blockOwnerDeletion ?? true),
-        ]
         return [
             "apiVersion": "batch/v1", "kind": "Job",
             "metadata": [
@@ -37,7 +32,7 @@ public struct JobBackend: TrainingBackend {
                     TrainingJobLabels.trainingJob: .string(job.metadata.name ?? ""),
                     "app.kubernetes.io/managed-by": "modelops",
                 ],
-                "ownerReferences": [ownerJSON],
+                "ownerReferences": [owner.json],
             ],
             "spec": spec,
         ]

@@ -40,8 +40,7 @@ public enum TrainingJobPlanner {
 
     /// The reference the workload carries to its TrainingJob (so GC deletes it and its pods).
     public static func ownerReference(_ job: TrainingJob) -> OwnerReference {
-        OwnerReference(apiVersion: TrainingJob.apiVersion, kind: TrainingJob.kind, name: job.metadata.name ?? "",
-                       uid: job.metadata.uid ?? "", controller: true, blockOwnerDeletion: true)
+        .controller(of: job)
     }
 
     /// Where the model came from: the data, the image that ran, the hyperparameters, and the

@@ -13,7 +13,7 @@ extension SpecValidation {
                 ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" || $0 == "-" || $0 == "."
             }
             if !allowed {
-                problems.append(SpecProblem(field: "spec.hyperparameters[\(GoFormatQuote.quote(name))]",
+                problems.append(SpecProblem(field: "spec.hyperparameters[\(GoQuote.quote(name))]",
                                             message: "a hyperparameter name may hold only letters, digits, '_', '-' and '.' (it becomes the variable HP_<NAME>)"))
             } else {
                 byVariable[TrainerEnvironment.variableName(hyperparameter: name), default: []].append(name)
@@ -22,7 +22,7 @@ extension SpecValidation {
         for variable in byVariable.keys.sorted() {
             guard let names = byVariable[variable], names.count > 1 else { continue }
             problems.append(SpecProblem(field: "spec.hyperparameters",
-                                        message: names.map { GoFormatQuote.quote($0) }.joined(separator: " and ") + " both become \(variable)"))
+                                        message: names.map { GoQuote.quote($0) }.joined(separator: " and ") + " both become \(variable)"))
         }
         let template = spec.template
         let containers = template[path: ["spec", "containers"]]?.arrayValue ?? []
@@ -36,26 +36,8 @@ extension SpecValidation {
         }
         if let policy = template[path: ["spec", "restartPolicy"]], !["Never", "OnFailure"].contains(policy.stringValue ?? "") {
             problems.append(SpecProblem(field: "spec.template.spec.restartPolicy",
-                                        message: "must be Never or OnFailure for a training run, not \(policy.stringValue.map { GoFormatQuote.quote($0) } ?? policy.serializedString())"))
+                                        message: "must be Never or OnFailure for a training run, not \(policy.stringValue.map { GoQuote.quote($0) } ?? policy.serializedString())"))
         }
         return problems
-    }
-}
-
-/// Go's %q for the short names in spec messages.
-enum GoFormatQuote {
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\x%02x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
     }
 }
