@@ -27,6 +27,15 @@ public enum RetrainRunNames {
 
     static let maxLength = 63
 
+    /// The `policyLabel` value for a policy: its name when that fits a label value (at most 63
+    /// characters: a policy's name may have up to 253, which a real API server refuses in a
+    /// label), else its first 54 characters and a hash of the whole name. The controller
+    /// reference carries the full name; lineage reads it from there.
+    public static func policyLabelValue(_ policy: String) -> String {
+        guard policy.count > maxLength else { return policy }
+        return join(policy, shortHash(policy))
+    }
+
     /// `<policy>-<yyyyMMddHHmm>` of the slot in UTC.
     public static func scheduled(policy: String, slot: Date) -> String {
         join(policy, String(digits(slot).prefix(12)))

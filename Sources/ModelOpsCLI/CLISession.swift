@@ -115,7 +115,7 @@ public struct CLISession: Sendable {
     /// The TrainingJobs a RetrainPolicy created (its label), oldest first.
     func trainingJobs(of policy: String) async throws(CLIError) -> [TrainingJob] {
         do {
-            let list = try await typed(TrainingJob.self).listAll(ListOptions(labelSelector: "\(TrainingJobLabels.retrainPolicy)=\(policy)"))
+            let list = try await typed(TrainingJob.self).listAll(ListOptions(labelSelector: "\(TrainingJobLabels.retrainPolicy)=\(RetrainRunNames.policyLabelValue(policy))"))
             Self.warn(skipped: list.undecodable)
             return list.items.sorted(by: TrainingJobOrder.oldestFirst)
         } catch {

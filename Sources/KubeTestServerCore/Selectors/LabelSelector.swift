@@ -124,7 +124,13 @@ public struct LabelSelector: Sendable, Equatable {
     }
 
     static func isQualifiedNamePart(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last, s.count <= 63 else { return false }
+        s.count <= 63 && matchesNamePartPattern(s)
+    }
+
+    /// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]` without the length limit (checked apart, with
+    /// its own message).
+    static func matchesNamePartPattern(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return false }
         func alnum(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c)) }
         return alnum(first) && alnum(last) && s.unicodeScalars.allSatisfy { alnum($0) || $0 == "-" || $0 == "_" || $0 == "." }
     }

@@ -497,7 +497,13 @@ extension APIServer {
             if (try? LabelSelector.validateKey(key)) == nil {
                 errors.append(.invalid("metadata.labels", .string(key), "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"))
             }
-            if value.stringValue == nil || (try? LabelSelector.validateValue(value.stringValue ?? "")) == nil {
+            // apimachinery's IsValidLabelValue: one error per broken rule, the length first. No
+            // recorded exchange pins the long-value message; it is validation.MaxLenError's.
+            let text = value.stringValue ?? ""
+            if value.stringValue != nil, text.count > 63 {
+                errors.append(.invalid("metadata.labels", value, "must be no more than 63 characters"))
+            }
+            if value.stringValue == nil || (!text.isEmpty && !LabelSelector.matchesNamePartPattern(text)) {
                 errors.append(.invalid("metadata.labels", value, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"))
             }
         }

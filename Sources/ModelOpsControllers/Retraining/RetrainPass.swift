@@ -75,7 +75,7 @@ struct RetrainPass {
     func makeJob(_ trigger: RunTrigger, name: String, reason: String, slot: Date?, datasetVersion: String?) -> TrainingJob {
         let template = spec.trainingJobTemplate
         var labels = template.metadata?.labels ?? [:]
-        labels[RetrainRunNames.policyLabel] = policyName
+        labels[RetrainRunNames.policyLabel] = RetrainRunNames.policyLabelValue(policyName)
         labels[RetrainRunNames.triggerLabel] = trigger.rawValue
         var annotations = template.metadata?.annotations ?? [:]
         annotations[RetrainRunNames.reasonAnnotation] = reason

@@ -47,3 +47,34 @@ import Testing
         #expect(body["details"] == recorded["details"])
     }
 }
+
+/// Label values as apimachinery's `IsValidLabelValue` judges them: one error per broken rule, the
+/// length (63) apart from the pattern. No recorded exchange pins these messages; the length
+/// message is `validation.MaxLenError(63)`'s.
+@Suite struct LabelValueValidationTests {
+    func create(labels: [String: String]) async -> (Int, JSON) {
+        let session = await ReplaySession.after([11])
+        defer { session.api.shutdown() }
+        return await session.send("POST", "/api/v1/namespaces/golden/configmaps", [
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": ["name": "labelled", "labels": .object(labels.mapValues { .string($0) })],
+        ])
+    }
+
+    @Test("a 64-character value is refused for its length only; 63 characters are accepted")
+    func length() async {
+        let (status, body) = await create(labels: ["modelops.io/retrain-policy": String(repeating: "a", count: 64)])
+        #expect(status == 422)
+        #expect(body["message"]?.stringValue?.hasSuffix("metadata.labels: Invalid value: \"\(String(repeating: "a", count: 64))\": must be no more than 63 characters") == true,
+                "\(body)")
+        #expect(await create(labels: ["modelops.io/retrain-policy": String(repeating: "a", count: 63)]).0 == 201)
+    }
+
+    @Test("a value that breaks the pattern gets the pattern's message")
+    func pattern() async {
+        let (status, body) = await create(labels: ["team": "-risk"])
+        #expect(status == 422)
+        #expect(body["message"]?.stringValue?.contains("a valid label must be an empty string or consist of alphanumeric characters") == true,
+                "\(body)")
+    }
+}

@@ -75,6 +75,21 @@ struct RetrainPolicyPlannerTests {
         #expect(again.status == plan.status)
     }
 
+    @Test("a policy name longer than a label value (up to 253 characters) is labelled by a 63-character prefix and hash; the run's own name fits too")
+    func longPolicyName() throws {
+        var policy = try Self.policy()
+        let name = "fraud-detection-model-for-the-european-card-payments-platform-nightly-retrain"  // 77 characters
+        policy.metadata.name = name
+        let job = try #require(Self.plan(policy, at: "2026-11-19T02:00:05Z").create.first)
+        let label = try #require(job.metadata.labels?[RetrainRunNames.policyLabel])
+        #expect(label.count <= 63 && label.hasPrefix("fraud-detection-model-for-the-european-card-payments") && label != name, "\(label)")
+        #expect(label == RetrainRunNames.policyLabelValue(name), "the CLI selects runs with the same value")
+        #expect((job.metadata.name ?? "").count <= 63)
+        #expect(job.metadata.ownerReferences?.first?.name == name, "the controller reference keeps the full name (lineage reads it)")
+        #expect(RetrainRunNames.policyLabelValue("nightly") == "nightly")
+        #expect(RetrainRunNames.policyLabelValue(String(repeating: "a", count: 63)) == String(repeating: "a", count: 63))
+    }
+
     @Test("a slot whose TrainingJob exists already (a crash before the status write) is not run twice")
     func slotAlreadyRan() throws {
         let plan = Self.plan(try Self.policy(), jobs: [Self.job("nightly-202611190200", .running)], at: "2026-11-19T02:00:30Z")
