@@ -152,10 +152,10 @@ public final class ModelDeploymentController: Sendable {
         // would wait for the cache to bring back this pass's status write): measure, then plan
         // once more from the plan's own status. The first plan's events stay; an action it used
         // is in status.lastAction, so the second plan does not use it again.
-        let running = Set((working.analysisRuns ?? []).map { "\($0.name)/\($0.version)" })
-        if plan.status.analysisRuns?.contains(where: { $0.phase == .running && !running.contains("\($0.name)/\($0.version)") }) == true {
+        let known = Set((working.analysisRuns ?? []).map { "\($0.name)/\($0.version)" })
+        if plan.status.analysisRuns?.contains(where: { $0.phase == .running && !known.contains("\($0.name)/\($0.version)") }) == true {
             var started = plan.status
-            if let due = await measure(&started, object, ref, now: now, skipping: running) {
+            if let due = await measure(&started, object, ref, now: now, skipping: known) {
                 nextDue = min(nextDue ?? due, due)
             }
             observation.status = started
