@@ -11,10 +11,16 @@ extension RetrainPass {
         (job.status?.completionTime ?? job.metadata.creationTimestamp)?.date ?? .distantPast
     }
 
-    /// Newest first; equal times by name, so the order never depends on the cache.
+    /// Newest first: by when they finished, then by when they were created, then by name, so the
+    /// order never depends on the cache. Times have whole seconds, and a short run (or the
+    /// simulator) finishes in the same second as the one before it: without the creation time the
+    /// name's hash decided, and a newer run could lose to the one it followed.
     static func newestFirst(_ a: TrainingJob, _ b: TrainingJob) -> Bool {
         let (ta, tb) = (finished(a), finished(b))
-        return ta != tb ? ta > tb : (a.metadata.name ?? "") > (b.metadata.name ?? "")
+        if ta != tb { return ta > tb }
+        let (ca, cb) = (a.metadata.creationTimestamp?.date ?? .distantPast, b.metadata.creationTimestamp?.date ?? .distantPast)
+        if ca != cb { return ca > cb }
+        return (a.metadata.name ?? "") > (b.metadata.name ?? "")
     }
 
     /// Why `job` cannot be promoted, or nil when it can.
@@ -63,11 +69,14 @@ extension RetrainPass {
         }
 
         if (spec.promotion ?? .automatic) == .automatic {
+            // Only a run newer than the promoted one, in the order above (its time when that run is gone).
             let promoted = plan.status.promoted
             let baseline = promoted.flatMap { p in observation.jobs.first { $0.metadata.name == p.trainingJob } }
-                .map(Self.finished) ?? promoted?.time?.date ?? .distantPast
-            if let job = validated.first(where: { unpromotable($0) == nil && Self.finished($0) > baseline
-                && $0.metadata.name != promoted?.trainingJob }) {
+            let since = promoted?.time?.date ?? .distantPast
+            if let job = validated.first(where: { job in
+                unpromotable(job) == nil && job.metadata.name != promoted?.trainingJob
+                    && (baseline.map { Self.newestFirst(job, $0) } ?? (Self.finished(job) > since))
+            }) {
                 promote(job, how: "promotion Automatic")
             }
         }

@@ -245,6 +245,26 @@ struct RetrainPolicyPlannerTests {
         #expect(skip.status.promoted?.version == "v1")
     }
 
+    @Test("runs that finish in the same second are ordered by creation: the later one is lastSuccessful and is promoted")
+    func sameSecond() throws {
+        // Names sort against creation here ("a…" after "4…"): the order must not come from the name.
+        let earlier = Self.job("run-a20c", .succeeded, finished: "2026-11-20T03:00:00Z", version: "v1", validated: true,
+                               createdAt: "2026-11-20T02:59:59Z")
+        let later = Self.job("run-48c3", .succeeded, finished: "2026-11-20T03:00:00Z", version: "v2", validated: true,
+                             createdAt: "2026-11-20T03:00:00Z")
+        var policy = try Self.policy()
+        policy.status = RetrainPolicyStatus(
+            lastSuccessful: .init(trainingJob: "run-a20c", version: "v1", uri: "s3://m/v1", completionTime: KubeTime(utc("2026-11-20T03:00:00Z"))),
+            promoted: .init(name: "fraud", version: "v1", uri: "s3://m/v1", trainingJob: "run-a20c", time: KubeTime(utc("2026-11-20T03:00:00Z"))))
+        let plan = Self.plan(policy, jobs: [earlier, later], at: "2026-11-20T03:00:00Z")
+        #expect(plan.status.lastSuccessful?.trainingJob == "run-48c3")
+        #expect(plan.status.promoted?.version == "v2")
+        // Once the later run is promoted, the earlier one (same finish time) is never taken back.
+        let next = Self.plan(Self.applied(plan, to: policy), jobs: [earlier, later], at: "2026-11-20T03:00:01Z")
+        #expect(next.status.promoted?.version == "v2" && next.status.lastSuccessful?.trainingJob == "run-48c3")
+        #expect(!next.events.contains { $0.reason == "Promoted" })
+    }
+
     @Test("Manual promotion waits for the promote annotation, and refuses a rejected or unvalidated job")
     func manualPromotion() throws {
         var policy = try Self.policy { $0.promotion = .manual }
