@@ -2,7 +2,9 @@ import KubeClient
 import KubeCore
 
 /// The list-then-watch loop of one informer (client-go's Reflector). It owns no cache: it hands
-/// complete lists and watch events, in the order they happened, to `deliver`.
+/// complete lists and watch events, in the order they happened, to `deliver`. It does the I/O;
+/// which phase comes next, and whether to wait first, is `ReflectorState`'s pure transition,
+/// and how long to wait is `ReconnectBackoff`'s.
 ///
 /// The loop:
 /// - lists in pages of `pageSize`, every page at the first page's resourceVersion; a 410 on a
@@ -33,25 +35,15 @@ struct Reflector<Object: Sendable>: Sendable {
     let resourceVersionOf: @Sendable (Object) -> String
     let stats: @Sendable (_ update: (inout InformerStats) -> Void) -> Void
 
-    private enum Phase {
-        case list
-        case watch(from: String)
-        /// The server does not serve the kind (`absentKindRecheck`): the cache is empty until a
-        /// later list finds it.
-        case absent
-    }
-
-    /// Runs until the task is cancelled.
+    /// Runs until the task is cancelled: the I/O of the state's phase, then the transition
+    /// `ReflectorState.step` chooses, with the backoff's wait where it says so.
     func run(deliver: @Sendable (Delivery) -> Void) async {
         var backoff = ReconnectBackoff.Tracker(options.backoff)
-        var phase = Phase.list
-        var listedOnce = false
-        /// 410s on watches that delivered nothing since the last list: a server that keeps
-        /// answering 410 gets the backoff instead of a hot relist loop.
-        var emptyGone = 0
+        var state = ReflectorState(absentKindRecheck: options.absentKindRecheck != nil)
         var skipped = SkippedObjects()
         while !Task.isCancelled {
-            switch phase {
+            let outcome: ReflectorState.Outcome
+            switch state.phase {
             case .list:
                 do {
                     let (items, resourceVersion, undecodable) = try await list()
@@ -59,23 +51,14 @@ struct Reflector<Object: Sendable>: Sendable {
                     // Counted before the cache has it: whoever sees the cache synced sees the list counted.
                     stats {
                         $0.lists += 1
-                        if listedOnce { $0.relists += 1 }
+                        if state.lists > 0 { $0.relists += 1 }
                         $0.resourceVersion = resourceVersion
                     }
                     deliver(.list(items, resourceVersion: resourceVersion))
-                    listedOnce = true
-                    phase = .watch(from: resourceVersion)
+                    outcome = .listed(resourceVersion: resourceVersion)
                 } catch {
                     if isCancellation(error) { return }
-                    if options.absentKindRecheck != nil, error.code == 404 {
-                        deliver(.list([], resourceVersion: ""))
-                        listedOnce = true
-                        phase = .absent
-                        continue
-                    }
-                    let delay = delay(after: error, &backoff)
-                    report(.list, error, .relistAfter(delay))
-                    guard await wait(delay, &backoff) else { return }
+                    outcome = .listFailed(error)
                 }
             case .absent:
                 do {
@@ -83,61 +66,55 @@ struct Reflector<Object: Sendable>: Sendable {
                 } catch {
                     return
                 }
-                phase = .list
+                outcome = .recheckDue
             case let .watch(from):
-                var resourceVersion = from
-                var delivered = false
+                var progress = ReflectorState.WatchProgress(from: from)
                 do {
-                    var watchOptions = ListOptions(labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
-                                                   resourceVersion: resourceVersion, timeoutSeconds: watchTimeout())
-                    watchOptions.allowWatchBookmarks = true
-                    stats { $0.watches += 1 }
-                    for try await event in resource.watch(watchOptions) {
-                        switch event {
-                        case let .bookmark(rv, _):
-                            if !rv.isEmpty { resourceVersion = rv }
-                            stats { $0.bookmarks += 1; $0.resourceVersion = resourceVersion }
-                        case let .undecodable(object):
-                            if !object.resourceVersion.isEmpty { resourceVersion = object.resourceVersion }
-                            skip(object, in: .watch, &skipped)
-                            stats { $0.resourceVersion = resourceVersion }
-                        case let .added(object), let .modified(object), let .deleted(object):
-                            let rv = resourceVersionOf(object)
-                            if !rv.isEmpty { resourceVersion = rv }
-                            deliver(.event(event))
-                            delivered = true
-                            emptyGone = 0
-                            stats { $0.events += 1; $0.resourceVersion = resourceVersion }
-                        }
-                    }
+                    try await watch(&progress, deliver: deliver, &skipped)
                     if Task.isCancelled { return }
-                    phase = .watch(from: resourceVersion)
+                    outcome = .watchEnded(progress)
                 } catch {
                     if isCancellation(error) { return }
-                    let kubeError = error as? KubeError ?? .decoding("\(error)")
-                    if kubeError.isGone {
-                        emptyGone = delivered ? 0 : emptyGone + 1
-                        if emptyGone < 2 {
-                            report(.watch, kubeError, .relist)
-                        } else {
-                            let delay = backoff.next(now: options.time.now(), random: options.random())
-                            report(.watch, kubeError, .relistAfter(delay))
-                            guard await wait(delay, &backoff) else { return }
-                        }
-                        phase = .list
-                    } else if case .api = kubeError {
-                        // Refused (429, 5xx, 403…): nothing was missed, resume where we were.
-                        let delay = delay(after: kubeError, &backoff)
-                        report(.watch, kubeError, .rewatch(after: delay))
-                        guard await wait(delay, &backoff) else { return }
-                        phase = .watch(from: resourceVersion)
-                    } else {
-                        let delay = backoff.next(now: options.time.now(), random: options.random())
-                        report(.watch, kubeError, .relistAfter(delay))
-                        guard await wait(delay, &backoff) else { return }
-                        phase = .list
-                    }
+                    outcome = .watchFailed(error as? KubeError ?? .decoding("\(error)"), progress)
                 }
+            }
+
+            let transition = state.step(outcome)
+            if transition.deliversEmptyList { deliver(.list([], resourceVersion: "")) }
+            guard let failure = transition.failure else { continue }
+            let delay: Duration? = switch transition.wait {
+            case .none: nil
+            case .backoff: backoff.next(now: options.time.now(), random: options.random())
+            case .backoffOrRetryAfter: self.delay(after: failure.error, &backoff)
+            }
+            report(failure.phase, failure.error, transition.recovery(after: delay ?? .zero))
+            if let delay {
+                guard await wait(delay, &backoff) else { return }
+            }
+        }
+    }
+
+    /// One watch from `progress.resourceVersion` until the server ends it; `progress` follows
+    /// every event and bookmark, so a failure still knows where the watch got to.
+    private func watch(_ progress: inout ReflectorState.WatchProgress, deliver: @Sendable (Delivery) -> Void,
+                       _ skipped: inout SkippedObjects) async throws {
+        var watchOptions = ListOptions(labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
+                                       resourceVersion: progress.resourceVersion, timeoutSeconds: watchTimeout())
+        watchOptions.allowWatchBookmarks = true
+        stats { $0.watches += 1 }
+        for try await event in resource.watch(watchOptions) {
+            switch event {
+            case let .bookmark(rv, _):
+                progress.bookmark(rv)
+                stats { [progress] in $0.bookmarks += 1; $0.resourceVersion = progress.resourceVersion }
+            case let .undecodable(object):
+                progress.skipped(object.resourceVersion)
+                skip(object, in: .watch, &skipped)
+                stats { [progress] in $0.resourceVersion = progress.resourceVersion }
+            case let .added(object), let .modified(object), let .deleted(object):
+                progress.delivered(resourceVersionOf(object))
+                deliver(.event(event))
+                stats { [progress] in $0.events += 1; $0.resourceVersion = progress.resourceVersion }
             }
         }
     }
