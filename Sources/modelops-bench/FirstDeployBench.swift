@@ -84,8 +84,7 @@ struct FirstDeployBench: AsyncParsableCommand {
 
     func run() async throws {
         let progress = Progress(quiet: json)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("modelops-firstdeploy-" + UUID().uuidString.lowercased().prefix(8))
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try SeparateProcesses.runDirectory("firstdeploy")
         let teardown = Teardown()
         let report: BenchReport
         do {
@@ -116,18 +115,10 @@ struct FirstDeployBench: AsyncParsableCommand {
         if let kubeconfig {
             kubeconfigPath = kubeconfig
         } else {
-            progress.say("starting modelops-playground --no-operator")
-            kubeconfigPath = dir.appendingPathComponent("kubeconfig").path
-            let playground = try ChildProcess(
-                name: "modelops-playground", executable: try siblingBinary("modelops-playground", given: playground, flag: "--playground"),
-                arguments: ["--no-operator", "--kubeconfig", kubeconfigPath, "--port", "0", "--request-counts-port", "0"],
-                logURL: dir.appendingPathComponent("playground.log"))
-            teardown.add { await playground.stop() }
-            counts = ServerRequestCounts(url: try await playground.waitForLine("its request counts", timeout: 120) { line in
-                line.hasPrefix("request counts: ") ? line.dropFirst("request counts: ".count).split(separator: " ").first.map(String.init) : nil
-            })
-            // The kubeconfig is announced once written.
-            _ = try await playground.waitForLine("its kubeconfig", timeout: 120) { $0.hasPrefix("kubeconfig: ") ? true : nil }
+            let binary = try SeparateProcesses.siblingBinary("modelops-playground", given: playground, flag: "--playground")
+            let started = try await SeparateProcesses.playground(binary: binary, dir: dir, teardown: teardown, progress: progress)
+            kubeconfigPath = started.kubeconfig
+            counts = started.counts
         }
         let cluster = try await BenchCluster.connect(kubeconfig: kubeconfigPath, context: context)
         let removeNamespace = kubeconfig != nil
@@ -283,30 +274,14 @@ struct FirstDeployBench: AsyncParsableCommand {
             return Launch(name: operatorName ?? program ?? "peer", executable: "/bin/sh", arguments: ["-c", "exec " + command],
                           readyURL: operatorReadyURL?.replacingOccurrences(of: "{port}", with: String(port)))
         }
-        let metrics = try LoopbackHTTP.freePort()
-        var health = try LoopbackHTTP.freePort()
-        while health == metrics { health = try LoopbackHTTP.freePort() }
-        var arguments = ["run", "--kubeconfig", kubeconfig, "--no-leader-elect",
-                         "--metrics-bind-address", "127.0.0.1:\(metrics)", "--health-probe-bind-address", "127.0.0.1:\(health)"]
-        if let context { arguments += ["--context", context] }
-        return Launch(name: operatorName ?? "modelops", executable: modelops, arguments: arguments + operatorArguments,
-                      readyURL: "http://127.0.0.1:\(health)/readyz", metricsPort: metrics)
+        let run = try SeparateProcesses.ModelopsRun(kubeconfig: kubeconfig, context: context, extra: operatorArguments)
+        return Launch(name: operatorName ?? "modelops", executable: modelops, arguments: run.arguments,
+                      readyURL: run.readyURL, metricsPort: run.metricsPort)
     }
 
     /// `--modelops`, else the `modelops` beside this binary (SwiftPM builds both into one directory).
     func modelopsBinary() throws -> String {
-        try siblingBinary("modelops", given: modelops, flag: "--modelops")
-    }
-
-    /// `given`, or the executable `name` next to modelops-bench.
-    func siblingBinary(_ name: String, given: String?, flag: String) throws -> String {
-        if let given { return given }
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let candidate = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name).path
-        guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            throw ValidationError("no \(name) binary next to modelops-bench (\(candidate)); build it or pass \(flag)")
-        }
-        return candidate
+        try SeparateProcesses.siblingBinary("modelops", given: modelops, flag: "--modelops")
     }
 
     // MARK: Counting
@@ -342,17 +317,5 @@ struct FirstDeployBench: AsyncParsableCommand {
         var object = counts.mapValues { BenchReport.round(Double($0) / Double(n), 100) }
         object["total"] = BenchReport.round(Double(counts.values.reduce(0, +)) / Double(n), 100)
         return .object(object)
-    }
-}
-
-/// What to undo when a run ends, in reverse order of setting up (watch, operator, cluster,
-/// playground), whether it ended well or not. Used from the one task that runs the scenario.
-private final class Teardown {
-    private var steps: [() async -> Void] = []
-
-    func add(_ step: @escaping () async -> Void) { steps.append(step) }
-
-    func run() async {
-        while let step = steps.popLast() { await step() }
     }
 }

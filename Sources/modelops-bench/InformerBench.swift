@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubeClient
 import KubeCore
 import KubeTestServerCore
 
@@ -9,15 +10,36 @@ import KubeTestServerCore
 /// its first reconcile of every object is done, and its memory (the process's RSS less the RSS
 /// before it started, both after malloc_trim; the in-process server's share is not counted).
 /// Then, with the operator stopped, one cache of each kind it keeps is measured alone
-/// (`cacheByKind`), to say where that memory goes.
+/// (`cacheByKind`), to say where that memory goes. `--own-process` measures the operator in a
+/// process of its own instead (see below): the in-process RSS difference mixes in what the
+/// allocator keeps for the server.
 struct InformerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "informer", abstract: "Operator start over N objects per kind: informer sync time and memory.")
 
     @OptionGroup var options: OperatorBenchOptions
 
+    @Flag(help: "Run the operator as `modelops run` in a process of its own, against a fresh `modelops-playground --no-operator` (or --kubeconfig's cluster) in another, so that its time, CPU and memory are the operator's alone.")
+    var ownProcess = false
+
+    @Option(help: "With --own-process: the modelops binary (default: the one next to modelops-bench).")
+    var modelops: String?
+
+    @Option(help: "With --own-process: the modelops-playground binary (default: the one next to modelops-bench).")
+    var playground: String?
+
+    func validate() throws {
+        if !ownProcess, modelops != nil || playground != nil {
+            throw ValidationError("--modelops and --playground go with --own-process")
+        }
+    }
+
     func run() async throws {
         let progress = Progress(quiet: options.json)
+        if ownProcess {
+            try await runOwnProcess(progress: progress)
+            return
+        }
         let n = options.objects
         let started = ContinuousClock.now
         let cluster = try await BenchCluster.start(options, simulator: WorkloadSimulator.Options())
@@ -85,5 +107,112 @@ struct InformerBench: AsyncParsableCommand {
         report.settings(options)
         report["seconds"] = BenchReport.round((ContinuousClock.now - started).seconds)
         report.print()
+    }
+}
+
+/// `informer --own-process`: the same world and the same figures, with the operator in a process
+/// of its own. Synced is `/readyz` answering 200 (every cache of every controller synced); the
+/// first reconcile of every object is `controller_runtime_reconcile_total` reaching 3N with every
+/// `workqueue_depth` at 0 on its /metrics; CPU and memory are the process's own (/proc). Times
+/// count from the spawn of `modelops run`, so they include its start-up.
+extension InformerBench {
+    func runOwnProcess(progress: Progress) async throws {
+        let dir = try SeparateProcesses.runDirectory("informer")
+        let teardown = Teardown()
+        let report: BenchReport
+        do {
+            report = try await measureOwnProcess(dir: dir, teardown: teardown, progress: progress)
+        } catch {
+            await teardown.run()
+            throw ValidationError("\(error)\n(the run's logs and kubeconfig are kept in \(dir.path))")
+        }
+        await teardown.run()
+        try? FileManager.default.removeItem(at: dir)
+        report.print()
+    }
+
+    private func measureOwnProcess(dir: URL, teardown: Teardown, progress: Progress) async throws -> BenchReport {
+        let n = options.objects
+        let started = ContinuousClock.now
+        let loadBefore = MachineInfo.loadAverage
+        let modelopsBinary = try SeparateProcesses.siblingBinary("modelops", given: modelops, flag: "--modelops")
+        var counts: ServerRequestCounts?
+        let kubeconfig: String
+        if let given = options.kubeconfig {
+            kubeconfig = given
+        } else {
+            let binary = try SeparateProcesses.siblingBinary("modelops-playground", given: playground, flag: "--playground")
+            let server = try await SeparateProcesses.playground(binary: binary, dir: dir, teardown: teardown, progress: progress)
+            kubeconfig = server.kubeconfig
+            counts = server.counts
+        }
+        let cluster = try await BenchCluster.connect(kubeconfig: kubeconfig, context: options.context)
+        let removeNamespace = options.kubeconfig != nil
+        teardown.add { await cluster.stop(removingNamespace: removeNamespace) }
+        var report = BenchReport(scenario: "informer", objects: n, cluster: cluster)
+        try await SettledWorld.build(cluster, options: options, progress: progress)
+        report["settleSeconds"] = BenchReport.round((ContinuousClock.now - started).seconds)
+
+        var extra: [String] = []
+        if options.workers != 1 { extra += ["--max-concurrent-reconciles", String(options.workers)] }
+        if options.qps != KubeClient.Options().qps {
+            extra += ["--kube-api-qps", String(options.qps), "--kube-api-burst", String(options.burst)]
+        }
+        let run = try SeparateProcesses.ModelopsRun(kubeconfig: kubeconfig, context: options.context, extra: extra)
+        let countsBefore = try counts?.operatorRequests()
+        progress.say("starting modelops run in its own process")
+        let start = ContinuousClock.now
+        let op = try ChildProcess(name: "modelops", executable: modelopsBinary, arguments: run.arguments,
+                                  environment: ["KUBECONFIG": kubeconfig], logURL: dir.appendingPathComponent("operator.log"))
+        teardown.add { _ = await op.stop() }
+        try await waitUntil("modelops run ready (every cache synced)", timeout: options.timeout, every: .milliseconds(5)) {
+            try op.checkRunning()
+            return LoopbackHTTP.get(run.readyURL, timeout: 2)?.status == 200
+        }
+        let syncSeconds = (ContinuousClock.now - start).seconds
+        let cpuAtSync = op.cpuSeconds
+        let rssAtSync = op.rssMB
+        progress.say("synced in \(syncSeconds) s; waiting for the first reconcile of every object")
+        var peakRSS = rssAtSync ?? 0
+        try await waitUntil("the first reconcile of \(3 * n) objects", timeout: options.timeout, every: .milliseconds(20),
+                            progress: progress, status: { "(\(Int(run.metricSum("controller_runtime_reconcile_total") ?? 0)) done)" }) {
+            try op.checkRunning()
+            peakRSS = max(peakRSS, op.rssMB ?? 0)
+            guard let done = run.metricSum("controller_runtime_reconcile_total"), done >= Double(3 * n) else { return false }
+            return run.metricSum("workqueue_depth") == 0
+        }
+        let reconciledSeconds = (ContinuousClock.now - start).seconds
+        let cpuReconciled = op.cpuSeconds
+        let rssReconciled = op.rssMB
+        peakRSS = [peakRSS, op.peakRSSMB ?? 0, rssReconciled ?? 0].max() ?? peakRSS
+        if let counts {
+            // Lists and watches counted whole: an informer watches right after its list.
+            try await waitUntil("every kind listed also watched", timeout: options.timeout, every: .milliseconds(5)) {
+                let requests = try counts.operatorRequests()
+                return requests.keys.filter { $0.hasPrefix("list ") }.allSatisfy { requests["watch " + $0.dropFirst("list ".count), default: 0] > 0 }
+            }
+        }
+        let countsAfter = try counts?.operatorRequests()
+        let clientRequests = run.metricSum("rest_client_requests_total")
+        let exitStatus = await op.stop()
+
+        report["cluster"] = .string(options.kubeconfig == nil ? "modelops-playground --no-operator" : "kubeconfig")
+        report["operatorProcess"] = [
+            "command": .array(([modelopsBinary] + run.arguments).map { .string($0) }),
+            "exitStatus": exitStatus.map { .int(Int64($0)) } ?? .null,
+        ]
+        report["syncSeconds"] = BenchReport.round(syncSeconds)
+        report["firstReconcilesDoneSeconds"] = BenchReport.round(reconciledSeconds)
+        report["cpuSecondsToSync"] = cpuAtSync.map { BenchReport.round($0) } ?? .null
+        report["cpuSecondsToReconciled"] = cpuReconciled.map { BenchReport.round($0) } ?? .null
+        report["operatorRSSAtSyncMB"] = rssAtSync.map { .double($0) } ?? .null
+        report["operatorRSSMB"] = rssReconciled.map { .double($0) } ?? .null
+        report["operatorPeakRSSMB"] = .double(peakRSS)
+        report["operatorClientRequests"] = clientRequests.map { .int(Int64($0)) } ?? .null
+        report.apiRequests(from: countsBefore, to: countsAfter)
+        report.settings(options)
+        report["machine"] = MachineInfo.describe(loadBefore: loadBefore)
+        report["seconds"] = BenchReport.round((ContinuousClock.now - started).seconds)
+        return report
     }
 }

@@ -147,8 +147,10 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     /// added, updated when the resourceVersion changed, deleted (with the last stored state) for
     /// objects the list no longer has. The caller marks the store synced once the events have
     /// been handled (`markSynced()`), so that "synced" means handlers have seen everything.
-    public func replace(with objects: [Object]) -> [InformerEvent<Object>] {
-        let prepared = objects.map { access.prepare($0) }
+    /// `prepared`: the objects went through `access.prepare` already (the reflector prepares a
+    /// list page by page, so a whole list is never held both as decoded and as prepared).
+    public func replace(with objects: [Object], prepared alreadyPrepared: Bool = false) -> [InformerEvent<Object>] {
+        let prepared = alreadyPrepared ? objects : objects.map { access.prepare($0) }
         return state.withLock { state in
             var events: [InformerEvent<Object>] = []
             var seen = Set<ObjectRef>(minimumCapacity: prepared.count)

@@ -145,7 +145,7 @@ public final class Informer<Object: Sendable>: Sendable {
         }) else { return }
         defer { running.withLock { $0 = false } }
         let reflector = Reflector(resource: resource, options: options, resourceVersionOf: store.access.resourceVersion,
-                                  stats: { [self] update in statistics.withLock { update(&$0) } })
+                                  prepare: store.access.prepare, stats: { [self] update in statistics.withLock { update(&$0) } })
         await reflector.run { self.apply($0) }
     }
 
@@ -155,7 +155,7 @@ public final class Informer<Object: Sendable>: Sendable {
             let events: [InformerEvent<Object>]
             switch change {
             case let .list(items, _):
-                events = store.replace(with: items)
+                events = store.replace(with: items, prepared: true)
                 listed = true
             case let .event(.added(object)), let .event(.modified(object)):
                 events = store.upsert(object).map { [$0] } ?? []

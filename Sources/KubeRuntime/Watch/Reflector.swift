@@ -25,7 +25,7 @@ import KubeCore
 /// ever reordered; resuming from the last delivered resourceVersion means none is skipped.
 struct Reflector<Object: Sendable>: Sendable {
     enum Delivery: Sendable {
-        /// A complete list (the cache's new content).
+        /// A complete list (the cache's new content), each object prepared.
         case list([Object], resourceVersion: String)
         case event(WatchEvent<Object>)
     }
@@ -33,6 +33,10 @@ struct Reflector<Object: Sendable>: Sendable {
     let resource: ResourceClient<Object>
     let options: InformerOptions
     let resourceVersionOf: @Sendable (Object) -> String
+    /// What the cache keeps of an object (`ObjectAccess.prepare`), applied to each list page as
+    /// it arrives: the page's decoded objects are dropped before the next page is read, so a
+    /// list is never held whole as decoded and as prepared.
+    var prepare: @Sendable (Object) -> Object = { $0 }
     let stats: @Sendable (_ update: (inout InformerStats) -> Void) -> Void
 
     /// Runs until the task is cancelled: the I/O of the state's phase, then the transition
@@ -169,10 +173,9 @@ struct Reflector<Object: Sendable>: Sendable {
             stats { $0.listPages += 1 }
             if resourceVersion == nil { resourceVersion = page.resourceVersion }
             if items.isEmpty {
-                items = page.items
-            } else {
-                items.append(contentsOf: page.items)
+                items.reserveCapacity(page.items.count)
             }
+            for object in page.items { items.append(prepare(object)) }
             undecodable += page.undecodable
             guard let next = page.continueToken, !next.isEmpty else { break }
             listOptions.continueToken = next
