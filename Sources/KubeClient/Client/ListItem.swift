@@ -30,6 +30,24 @@ struct TypeMetaFilled<Object: KubeResource>: Decodable {
     }
 }
 
+/// A watch line of a typed kind, `{"type": …, "object": …}`, decoded in one pass: the object only
+/// for ADDED, MODIFIED and DELETED (apiVersion and kind filled from the type as in lists).
+struct TypedWatchLine<Object: KubeResource>: Decodable {
+    var event: WatchEvent<Object>?
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(String.self, forKey: .type) {
+        case "ADDED": event = .added(try container.decode(TypeMetaFilled<Object>.self, forKey: .object).object)
+        case "MODIFIED": event = .modified(try container.decode(TypeMetaFilled<Object>.self, forKey: .object).object)
+        case "DELETED": event = .deleted(try container.decode(TypeMetaFilled<Object>.self, forKey: .object).object)
+        default: event = nil
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case type, object }
+}
+
 /// The metadata that names an object, read from one that did not decode.
 struct ObjectIdentity: Decodable {
     struct Metadata: Decodable {

@@ -13,6 +13,11 @@ public struct ResourceClient<Object: Sendable>: Sendable {
     let decodeList: @Sendable ([UInt8]) throws -> ObjectList<Object>
     let encodeObject: @Sendable (Object) throws -> [UInt8]
     let fromJSON: @Sendable (JSON) throws -> Object
+    /// A watch line's ADDED, MODIFIED or DELETED event decoded straight from its bytes, in one
+    /// pass; nil for anything else (ERROR, BOOKMARK, an object that does not decode), which then
+    /// takes the general path through `JSON`. Without it every event of a typed kind was parsed
+    /// into `JSON`, serialized again and decoded a second time.
+    var decodeWatchEvent: (@Sendable (ArraySlice<UInt8>) -> WatchEvent<Object>?)? = nil
 
     // MARK: Reads
 
@@ -51,6 +56,7 @@ public struct ResourceClient<Object: Sendable>: Sendable {
         let client = self.client
         let path = resource.path(namespace: namespace)
         let fromJSON = self.fromJSON
+        let decodeWatchEvent = self.decodeWatchEvent
         let kind = resource.kind
         return AsyncThrowingStream { continuation in
             let task = Task {
@@ -59,11 +65,11 @@ public struct ResourceClient<Object: Sendable>: Sendable {
                     var splitter = LineSplitter()
                     for try await chunk in response.body {
                         for line in splitter.append(chunk) {
-                            continuation.yield(try WatchLineDecoder.decode(line, kind: kind, object: fromJSON))
+                            continuation.yield(try decodeWatchEvent?(line) ?? WatchLineDecoder.decode(line, kind: kind, object: fromJSON))
                         }
                     }
                     if let last = splitter.finish() {
-                        continuation.yield(try WatchLineDecoder.decode(last, kind: kind, object: fromJSON))
+                        continuation.yield(try decodeWatchEvent?(last) ?? WatchLineDecoder.decode(last, kind: kind, object: fromJSON))
                     }
                     continuation.finish()
                 } catch let error as TransportError {
@@ -203,7 +209,11 @@ extension KubeClient {
                                   undecodable: undecodable)
             },
             encodeObject: { Array(try JSONEncoder().encode($0)) },
-            fromJSON: { try $0.withTypeMeta(apiVersion: K.apiVersion, kind: K.kind).decode(as: K.self) })
+            fromJSON: { try $0.withTypeMeta(apiVersion: K.apiVersion, kind: K.kind).decode(as: K.self) },
+            decodeWatchEvent: { line in
+                guard let decoded = try? JSONDecoder().decode(TypedWatchLine<K>.self, from: Data(line)) else { return nil }
+                return decoded.event
+            })
     }
 
     /// Verbs on any resource, with objects as `JSON`. List items without apiVersion and kind get

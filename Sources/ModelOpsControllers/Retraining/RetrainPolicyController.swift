@@ -267,9 +267,10 @@ extension RetrainPolicyController {
         let client = context.client
         let namespace = context.namespace
         let policies = context.informers.informer(client.resource(RetrainPolicy.self, namespace: namespace), options: context.informerOptions)
-        var jobOptions = context.informerOptions
-        jobOptions.labelSelector = RetrainRunNames.policyLabel
-        let jobs = Informer(client.resource(TrainingJob.self, namespace: namespace), options: jobOptions)
+        // The TrainingJob controller's cache, shared: a second informer selecting the policies'
+        // runs by label decoded every event of those runs twice. Runs are found by their
+        // controller reference (the store's controller index), so other TrainingJobs cost nothing.
+        let jobs = context.informers.informer(client.resource(TrainingJob.self, namespace: namespace), options: context.informerOptions)
         let configMaps = context.informers.informer(client.resource(ConfigMap.self, namespace: namespace), options: context.informerOptions)
         let deployments = context.informers.informer(client.resource(ModelDeployment.self, namespace: namespace), options: context.informerOptions)
 

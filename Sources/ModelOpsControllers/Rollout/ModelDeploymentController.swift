@@ -152,8 +152,8 @@ public final class ModelDeploymentController: Sendable {
         // would wait for the cache to bring back this pass's status write): measure, then plan
         // once more from the plan's own status. The first plan's events stay; an action it used
         // is in status.lastAction, so the second plan does not use it again.
-        let known = Set((working.analysisRuns ?? []).map { "\($0.name)/\($0.version)" })
-        if plan.status.analysisRuns?.contains(where: { $0.phase == .running && !known.contains("\($0.name)/\($0.version)") }) == true {
+        let known = Set((working.analysisRuns ?? []).map { "\($0.name)/\($0.version ?? "")" })
+        if plan.status.analysisRuns?.contains(where: { $0.phase == .running && !known.contains("\($0.name)/\($0.version ?? "")") }) == true {
             var started = plan.status
             if let due = await measure(&started, object, ref, now: now, skipping: known) {
                 nextDue = min(nextDue ?? due, due)
@@ -216,7 +216,7 @@ public final class ModelDeploymentController: Sendable {
                                              name: ref.name, namespace: ref.namespace ?? "")
         var nextDue: Date?
         for index in runs.indices where runs[index].phase == .running && runs[index].version == canary.version
-            && !skipping.contains("\(runs[index].name)/\(runs[index].version)") {
+            && !skipping.contains("\(runs[index].name)/\(runs[index].version ?? "")") {
             let (run, due) = await runner.step(runs[index], spec: spec, placeholders: placeholders, now: now)
             runs[index] = run
             if let due { nextDue = min(nextDue ?? due, due) }
