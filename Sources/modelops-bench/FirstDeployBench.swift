@@ -84,20 +84,8 @@ struct FirstDeployBench: AsyncParsableCommand {
 
     func run() async throws {
         let progress = Progress(quiet: json)
-        let dir = try SeparateProcesses.runDirectory("firstdeploy")
-        let teardown = Teardown()
-        let report: BenchReport
-        do {
-            report = try await measure(dir: dir, teardown: teardown, progress: progress)
-        } catch {
-            await teardown.run()
-            throw ValidationError("\(error)\n(the run's logs and kubeconfig are kept in \(dir.path))")
-        }
-        await teardown.run()
-        if keepLogs {
-            progress.say("logs kept in \(dir.path)")
-        } else {
-            try? FileManager.default.removeItem(at: dir)
+        let report = try await SeparateProcesses.run("firstdeploy", keepLogs: keepLogs, progress: progress) { dir, teardown in
+            try await measure(dir: dir, teardown: teardown, progress: progress)
         }
         report.print()
     }

@@ -117,17 +117,9 @@ struct InformerBench: AsyncParsableCommand {
 /// count from the spawn of `modelops run`, so they include its start-up.
 extension InformerBench {
     func runOwnProcess(progress: Progress) async throws {
-        let dir = try SeparateProcesses.runDirectory("informer")
-        let teardown = Teardown()
-        let report: BenchReport
-        do {
-            report = try await measureOwnProcess(dir: dir, teardown: teardown, progress: progress)
-        } catch {
-            await teardown.run()
-            throw ValidationError("\(error)\n(the run's logs and kubeconfig are kept in \(dir.path))")
+        let report = try await SeparateProcesses.run("informer", keepLogs: false, progress: progress) { dir, teardown in
+            try await measureOwnProcess(dir: dir, teardown: teardown, progress: progress)
         }
-        await teardown.run()
-        try? FileManager.default.removeItem(at: dir)
         report.print()
     }
 

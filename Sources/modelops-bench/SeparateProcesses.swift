@@ -64,11 +64,28 @@ enum SeparateProcesses {
         return candidate
     }
 
-    /// A fresh directory for a run's logs and kubeconfig.
-    static func runDirectory(_ scenario: String) throws -> URL {
+    /// Runs `measure` with a fresh directory for the run's logs and kubeconfig and a teardown
+    /// that always runs. The directory is kept when the run fails (its path is in the error) or
+    /// with `keepLogs`.
+    static func run(_ scenario: String, keepLogs: Bool, progress: Progress,
+                    _ measure: (URL, Teardown) async throws -> BenchReport) async throws -> BenchReport {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("modelops-\(scenario)-" + UUID().uuidString.lowercased().prefix(8))
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
+        let teardown = Teardown()
+        let report: BenchReport
+        do {
+            report = try await measure(dir, teardown)
+        } catch {
+            await teardown.run()
+            throw ValidationError("\(error)\n(the run's logs and kubeconfig are kept in \(dir.path))")
+        }
+        await teardown.run()
+        if keepLogs {
+            progress.say("logs kept in \(dir.path)")
+        } else {
+            try? FileManager.default.removeItem(at: dir)
+        }
+        return report
     }
 }

@@ -132,4 +132,26 @@ struct BenchScenarioTests {
         #expect(Self.number(json, "operator", "exitStatus") == 0, "the operator ended cleanly on SIGTERM")
         #expect((Self.number(json, "machine", "nproc") ?? 0) >= 1)
     }
+
+    @Test("informer --own-process runs modelops in its own process over a settled playground: synced, every object reconciled once, no writes, its own CPU and memory")
+    func informerOwnProcess() async throws {
+        let binary = try #require(Repository.executable("modelops-bench"), "modelops-bench not built next to the tests")
+        let result = try await Command.run(binary, ["informer", "--own-process", "--objects", String(Self.objects), "--timeout", "120", "--json"])
+        #expect(result.status == 0, "\(result)")
+        let json = try JSON.parse(Array(result.stdout.utf8))
+        #expect(json["scenario"]?.stringValue == "informer")
+        #expect(json["cluster"]?.stringValue == "modelops-playground --no-operator")
+        let sync = try #require(Self.number(json, "syncSeconds"))
+        let reconciled = try #require(Self.number(json, "firstReconcilesDoneSeconds"))
+        #expect(sync > 0 && reconciled >= sync, "synced, then every object reconciled: \(sync) / \(reconciled)")
+        #expect((Self.number(json, "cpuSecondsToReconciled") ?? 0) > 0, "the operator process's CPU time")
+        // The whole process (an idle release build is some 50 MB), not a difference inside the bench's.
+        #expect((Self.number(json, "operatorRSSMB") ?? 0) > 10 && (Self.number(json, "operatorPeakRSSMB") ?? 0) >= (Self.number(json, "operatorRSSMB") ?? 0))
+        // Counted by the server for the operator's client: its lists and one watch per shared informer,
+        // and no write but its start-up permission checks.
+        #expect(Self.number(json, "apiRequests", "watch") == 9, "one watch per informer: \(json["apiRequests"] ?? .null)")
+        let writes = json["apiRequestsWrites"]?.objectValue ?? [:]
+        #expect(writes.keys.allSatisfy { $0.hasPrefix("create selfsubject") }, "only permission checks written: \(writes)")
+        #expect(Self.number(json, "operatorProcess", "exitStatus") == 0, "the operator ended cleanly on SIGTERM")
+    }
 }
