@@ -103,6 +103,7 @@ extension BenchReport {
     mutating func settings(_ options: OperatorBenchOptions) {
         fields["operator"] = [
             "qps": .double(options.qps), "burst": .int(Int64(options.burst)), "workers": .int(Int64(options.workers)),
+            "streamingLists": .bool(options.streamingLists),
         ]
     }
 }

@@ -147,6 +147,7 @@ extension InformerBench {
 
         var extra: [String] = []
         if options.workers != 1 { extra += ["--max-concurrent-reconciles", String(options.workers)] }
+        if options.streamingLists { extra.append("--streaming-lists") }
         if options.qps != KubeClient.Options().qps {
             extra += ["--kube-api-qps", String(options.qps), "--kube-api-burst", String(options.burst)]
         }
@@ -178,9 +179,14 @@ extension InformerBench {
         let rssReconciled = op.rssMB
         peakRSS = [peakRSS, op.peakRSSMB ?? 0, rssReconciled ?? 0].max() ?? peakRSS
         if let counts {
-            // Lists and watches counted whole: an informer watches right after its list.
+            // Lists and watches counted whole: an informer watches right after its list (streaming: right
+            // after the watch that was its list).
+            let streaming = options.streamingLists
             try await waitUntil("every kind listed also watched", timeout: options.timeout, every: .milliseconds(5)) {
                 let requests = try counts.operatorRequests()
+                if streaming {
+                    return requests.filter { $0.key.hasPrefix("watch ") }.values.allSatisfy { $0 >= 2 }
+                }
                 return requests.keys.filter { $0.hasPrefix("list ") }.allSatisfy { requests["watch " + $0.dropFirst("list ".count), default: 0] > 0 }
             }
         }

@@ -22,6 +22,9 @@ struct OperatorBenchOptions: ParsableArguments {
     @Option(help: "Reconciles of one kind at once (default: modelops run's --max-concurrent-reconciles 1).")
     var workers = 1
 
+    @Flag(inversion: .prefixedNo, help: "Fill the operator's caches with streaming lists (default: off, as modelops run).")
+    var streamingLists = false
+
     @Option(help: "Give up waiting for objects to settle after this many seconds.")
     var timeout: Double = 1_800
 

@@ -43,6 +43,7 @@ final class OperatorUnderTest: Sendable {
                                       namespace: nil, workers: options.workers, metrics: metrics, logger: logger)
         let informerErrors = Locked(0)
         context.informerOptions.onError = { _ in informerErrors.withLock { $0 += 1 } }
+        context.informerOptions.streamingList = options.streamingLists
         self.op = ModelOpsOperator(context: context)
         self.client = client
         self.events = events

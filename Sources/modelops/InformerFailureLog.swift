@@ -30,6 +30,10 @@ final class InformerFailureLog: Sendable {
             logger.error("\(status.code ?? 0) \(status.reason ?? ""): \(message) (the \(failure.phase.rawValue) is retried; grant the permission in the ClusterRole modelops-manager)")
             return
         }
+        if case .pagedLists = failure.recovery {
+            logger.info("the API server does not stream lists (\(failure.error)); listing in pages")
+            return
+        }
         if failure.error.isGone { return }  // a routine relist
         logger.warning("\(failure.phase.rawValue) failed: \(failure.error)", metadata: ["recovery": "\(failure.recovery)"])
     }

@@ -50,6 +50,7 @@ struct OperatorCommand {
             metrics: metrics, logger: logger)
         let failures = InformerFailureLog(logger: logger)
         context.informerOptions.onError = { failures.report($0) }
+        context.informerOptions.streamingList = settings.streamingLists
         let op = ModelOpsOperator(context: context)
 
         var options = Manager.Options(
@@ -80,6 +81,7 @@ struct OperatorCommand {
             "leaderElection": "\(settings.leaderElect ? "Lease \(settings.leaderElectionNamespace)/\(settings.leaderElectionID)" : "off")",
             "controllers": .array(op.controllerNames.map { .string($0) }),
             "maxConcurrentReconciles": "\(settings.maxConcurrentReconciles)",
+            "lists": "\(settings.streamingLists ? "streaming (paged where the server does not stream)" : "paged")",
             "clientLimit": "\(settings.kubeAPIQPS.map { "\($0) qps, burst \(settings.kubeAPIBurst ?? 1)" } ?? "none (API Priority and Fairness)")",
             "metrics": "\(settings.metricsBindAddress == "0" ? "off" : settings.metricsBindAddress)",
             "healthProbes": "\(settings.healthProbeBindAddress)",

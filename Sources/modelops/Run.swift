@@ -25,6 +25,9 @@ struct Run: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Elect a leader through a Lease, so that only one replica reconciles (default: off).")
     var leaderElect: Bool?
 
+    @Flag(inversion: .prefixedNo, help: "Fill the caches with streaming lists (watches with sendInitialEvents, as client-go does by default since v0.35) instead of paged lists; a server without them gets paged lists (default: off).")
+    var streamingLists: Bool?
+
     @Option(help: "Namespace of the leader-election Lease (default: $POD_NAMESPACE, else modelops-system).")
     var leaderElectionNamespace: String?
 

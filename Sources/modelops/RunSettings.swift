@@ -28,6 +28,10 @@ struct RunSettings: Sendable, Equatable {
     var kubeAPIQPS: Double? = nil
     /// Requests allowed at once above `kubeAPIQPS` (the token bucket's size).
     var kubeAPIBurst: Int? = nil
+    /// Caches filled by streaming lists (`InformerOptions.streamingList`), falling back to paged
+    /// lists on a server that does not stream them. Off: measured, our client syncs faster and
+    /// smaller from pages (500 objects decoded per call) than from one event per object.
+    var streamingLists = false
     var logFormat = LogFormat.text
     var logLevel = Logger.Level.info
     /// This replica's leader-election identity: the pod name (or host name) plus a random suffix.
@@ -48,6 +52,7 @@ struct RunSettings: Sendable, Equatable {
         static let maxConcurrentReconciles = "MODELOPS_MAX_CONCURRENT_RECONCILES"
         static let kubeAPIQPS = "MODELOPS_KUBE_API_QPS"
         static let kubeAPIBurst = "MODELOPS_KUBE_API_BURST"
+        static let streamingLists = "MODELOPS_STREAMING_LISTS"
         static let logFormat = "MODELOPS_LOG_FORMAT"
         static let logLevel = "MODELOPS_LOG_LEVEL"
     }
@@ -70,13 +75,16 @@ struct RunSettings: Sendable, Equatable {
         if let namespace = settings.namespace, !Self.isDNSLabel(namespace) {
             throw Invalid(description: "invalid namespace \"\(namespace)\" (--namespace or \(Variable.namespace)): must be a DNS label")
         }
-        if let elect = flags.leaderElect {
-            settings.leaderElect = elect
-        } else if let text = environment[Variable.leaderElect] {
-            switch text.lowercased() {
-            case "true", "1", "yes": settings.leaderElect = true
-            case "false", "0", "no", "": settings.leaderElect = false
-            default: throw Invalid(description: "invalid value \"\(text)\" for \(Variable.leaderElect): must be true or false")
+        for (flag, variable, path) in [(flags.leaderElect, Variable.leaderElect, \RunSettings.leaderElect),
+                                       (flags.streamingLists, Variable.streamingLists, \RunSettings.streamingLists)] {
+            if let flag {
+                settings[keyPath: path] = flag
+            } else if let text = environment[variable] {
+                switch text.lowercased() {
+                case "true", "1", "yes": settings[keyPath: path] = true
+                case "false", "0", "no", "": settings[keyPath: path] = false
+                default: throw Invalid(description: "invalid value \"\(text)\" for \(variable): must be true or false")
+                }
             }
         }
         settings.leaderElectionNamespace = pick(flags.leaderElectionNamespace, Variable.leaderElectionNamespace)?.value

@@ -24,6 +24,14 @@ public struct InformerOptions: Sendable {
     /// that holds every controller using it back, and is tried again after this long, so a kind
     /// installed later is picked up. nil: a 404 is a failure like any other.
     public var absentKindRecheck: Duration? = nil
+    /// The initial list (and every relist) as a streaming list: one watch with
+    /// `sendInitialEvents=true` whose ADDED events are the list, ended by the bookmark annotated
+    /// `k8s.io/initial-events-end` (client-go's WatchList, on by default since v0.35; kube-rs'
+    /// `streaming_lists`). Objects arrive and are prepared one at a time, and the server sends
+    /// them from its watch cache instead of assembling pages. A server that refuses the request
+    /// (422 or 400: older than v1.27, or the WatchList feature off) or ends the watch without
+    /// that bookmark gets paged lists from then on.
+    public var streamingList = false
 
     public init(labelSelector: String? = nil, fieldSelector: String? = nil) {
         self.labelSelector = labelSelector
@@ -46,6 +54,9 @@ public struct InformerFailure: Sendable, CustomStringConvertible {
         case rewatch(after: Duration)
         /// Wait, then relist (a broken stream, or a failed list).
         case relistAfter(Duration)
+        /// The server does not stream lists (it refused `sendInitialEvents`, or ended the watch
+        /// before the initial-events-end bookmark): paged lists from now on, starting at once.
+        case pagedLists
         /// Go on without this object: our type cannot represent it (reported once per version).
         case skipObject(UndecodableObject)
     }

@@ -6,6 +6,10 @@ public struct InformerStats: Sendable, Equatable {
     /// Complete lists after the first: recoveries from 410 or a broken stream.
     public var relists = 0
     public var listPages = 0
+    /// Complete lists that came as streaming lists (the rest were paged).
+    public var streamedLists = 0
+    /// Streaming lists the server refused or did not end: the informer lists in pages since.
+    public var streamingFallbacks = 0
     /// Lists started over because their continue token expired.
     public var listRestarts = 0
     /// Watch requests made.

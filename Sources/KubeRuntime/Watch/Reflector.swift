@@ -45,12 +45,29 @@ struct Reflector<Object: Sendable>: Sendable {
         var backoff = ReconnectBackoff.Tracker(options.backoff)
         var state = ReflectorState(absentKindRecheck: options.absentKindRecheck != nil)
         var skipped = SkippedObjects()
+        var streaming = options.streamingList
         while !Task.isCancelled {
             let outcome: ReflectorState.Outcome
             switch state.phase {
             case .list:
                 do {
-                    let (items, resourceVersion, undecodable) = try await list()
+                    let listed: ([Object], String, [UndecodableObject])
+                    if streaming {
+                        switch try await streamList() {
+                        case let .listed(result):
+                            listed = result
+                            stats { $0.streamedLists += 1 }
+                        case let .unsupported(why):
+                            // Paged lists from now on, at once: nothing is wrong with the server.
+                            streaming = false
+                            stats { $0.streamingFallbacks += 1 }
+                            report(.list, why, .pagedLists)
+                            continue
+                        }
+                    } else {
+                        listed = try await list()
+                    }
+                    let (items, resourceVersion, undecodable) = listed
                     for object in undecodable { skip(object, in: .list, &skipped) }
                     // Counted before the cache has it: whoever sees the cache synced sees the list counted.
                     stats {
@@ -133,6 +150,50 @@ struct Reflector<Object: Sendable>: Sendable {
         stats { $0.undecodable += 1 }
         guard skipped.reported.insert("\(object.key)@\(object.resourceVersion)").inserted else { return }
         options.onError?(InformerFailure(phase: phase, error: .decoding(object.description), recovery: .skipObject(object)))
+    }
+
+    enum StreamedList {
+        case listed(([Object], String, [UndecodableObject]))
+        /// The server cannot stream lists: it refused the request, or ended the watch before the
+        /// initial-events-end bookmark.
+        case unsupported(KubeError)
+    }
+
+    /// A streaming list: a watch with `sendInitialEvents=true` and `resourceVersionMatch=NotOlderThan`
+    /// from no resourceVersion (the newest state, as a consistent list gives), whose ADDED events
+    /// up to the bookmark annotated `k8s.io/initial-events-end` are the list, at that bookmark's
+    /// resourceVersion (goldens 128-131). The watch is closed there; the watch phase resumes from
+    /// that resourceVersion.
+    private func streamList() async throws(KubeError) -> StreamedList {
+        var watchOptions = ListOptions(labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
+                                       timeoutSeconds: watchTimeout())
+        watchOptions.allowWatchBookmarks = true
+        watchOptions.sendInitialEvents = true
+        watchOptions.resourceVersionMatch = "NotOlderThan"
+        var items: [Object] = []
+        var undecodable: [UndecodableObject] = []
+        do {
+            for try await event in resource.watch(watchOptions) {
+                switch event {
+                case let .added(object), let .modified(object):
+                    // Only ADDED comes before the end; a MODIFIED would replace an earlier copy in the store.
+                    items.append(prepare(object))
+                case .deleted:
+                    break
+                case let .undecodable(object):
+                    undecodable.append(object)
+                case let .bookmark(resourceVersion, initialEventsEnd):
+                    if initialEventsEnd { return .listed((items, resourceVersion, undecodable)) }
+                }
+            }
+        } catch let error as KubeError {
+            if case .api = error, error.code == 422 || error.code == 400 { return .unsupported(error) }
+            throw error
+        } catch {
+            if isCancellation(error) { throw .transport(.cancelled) }
+            throw .decoding("\(error)")
+        }
+        return .unsupported(.decoding("the streaming list ended without the k8s.io/initial-events-end bookmark"))
     }
 
     /// Every page at the first page's resourceVersion; starts over on 410 at a continue token.

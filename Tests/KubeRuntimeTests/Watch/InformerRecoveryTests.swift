@@ -24,7 +24,7 @@ struct RunningInformer {
     let time: GatedTime
     let task: Task<Void, Never>
 
-    static func start(objects: Int, pageSize: Int = 500, synced: Bool = true,
+    static func start(objects: Int, pageSize: Int = 500, synced: Bool = true, streamingList: Bool = false,
                       beforeRun: (InformerFixture) async throws -> Void = { _ in },
                       client configure: (inout KubeClient.Options) -> Void = { _ in }) async throws -> RunningInformer {
         let fixture = try await InformerFixture.start()
@@ -36,6 +36,7 @@ struct RunningInformer {
         options.time = time.time
         options.random = { 0 }
         options.pageSize = pageSize
+        options.streamingList = streamingList
         options.onError = { failures.append($0) }
         let informer = Informer(client.resource(WatchedConfigMap.self), options: options)
         let recorder = InformerEventLog()
