@@ -88,6 +88,7 @@ public final class Controller<Primary: Sendable>: Sendable {
                 await self.primary.waitForSync()
                 for source in sources { await source.waitForSync() }
                 guard !Task.isCancelled else { return }
+                MemoryTrim.afterSync()
                 await withTaskGroup(of: Void.self) { workers in
                     for _ in 0..<self.workers { workers.addTask { await self.work() } }
                     // Cancellation reaches here first: stop taking work, finish what is in flight.
