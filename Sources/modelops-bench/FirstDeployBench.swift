@@ -98,16 +98,8 @@ struct FirstDeployBench: AsyncParsableCommand {
         let modelops = try modelopsBinary()
 
         // The server: a fresh playground (serving its request counts by client), or the given cluster.
-        var counts: ServerRequestCounts?
-        let kubeconfigPath: String
-        if let kubeconfig {
-            kubeconfigPath = kubeconfig
-        } else {
-            let binary = try SeparateProcesses.siblingBinary("modelops-playground", given: playground, flag: "--playground")
-            let started = try await SeparateProcesses.playground(binary: binary, dir: dir, teardown: teardown, progress: progress)
-            kubeconfigPath = started.kubeconfig
-            counts = started.counts
-        }
+        let (kubeconfigPath, counts) = try await SeparateProcesses.server(kubeconfig: kubeconfig, playground: playground,
+                                                                          dir: dir, teardown: teardown, progress: progress)
         let cluster = try await BenchCluster.connect(kubeconfig: kubeconfigPath, context: context)
         let removeNamespace = kubeconfig != nil
         teardown.add { await cluster.stop(removingNamespace: removeNamespace) }

@@ -128,16 +128,8 @@ extension InformerBench {
         let started = ContinuousClock.now
         let loadBefore = MachineInfo.loadAverage
         let modelopsBinary = try SeparateProcesses.siblingBinary("modelops", given: modelops, flag: "--modelops")
-        var counts: ServerRequestCounts?
-        let kubeconfig: String
-        if let given = options.kubeconfig {
-            kubeconfig = given
-        } else {
-            let binary = try SeparateProcesses.siblingBinary("modelops-playground", given: playground, flag: "--playground")
-            let server = try await SeparateProcesses.playground(binary: binary, dir: dir, teardown: teardown, progress: progress)
-            kubeconfig = server.kubeconfig
-            counts = server.counts
-        }
+        let (kubeconfig, counts) = try await SeparateProcesses.server(kubeconfig: options.kubeconfig, playground: playground,
+                                                                      dir: dir, teardown: teardown, progress: progress)
         let cluster = try await BenchCluster.connect(kubeconfig: kubeconfig, context: options.context)
         let removeNamespace = options.kubeconfig != nil
         teardown.add { await cluster.stop(removingNamespace: removeNamespace) }

@@ -24,6 +24,16 @@ enum SeparateProcesses {
         return (kubeconfig, counts)
     }
 
+    /// The cluster a scenario runs against: `kubeconfig` when given (no request counts), else a
+    /// fresh playground (`playground` or the one next to modelops-bench) and its request counts.
+    static func server(kubeconfig: String?, playground: String?, dir: URL, teardown: Teardown, progress: Progress) async throws
+        -> (kubeconfig: String, counts: ServerRequestCounts?) {
+        if let kubeconfig { return (kubeconfig, nil) }
+        let binary = try siblingBinary("modelops-playground", given: playground, flag: "--playground")
+        let started = try await Self.playground(binary: binary, dir: dir, teardown: teardown, progress: progress)
+        return (started.kubeconfig, started.counts)
+    }
+
     /// `modelops run` against `kubeconfig` without leader election, its metrics and probes on
     /// free loopback ports.
     struct ModelopsRun {
