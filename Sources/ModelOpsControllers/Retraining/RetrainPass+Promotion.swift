@@ -11,16 +11,24 @@ extension RetrainPass {
         (job.status?.completionTime ?? job.metadata.creationTimestamp)?.date ?? .distantPast
     }
 
-    /// Newest first: by when they finished, then by when they were created, then by name, so the
-    /// order never depends on the cache. Times have whole seconds, and a short run (or the
-    /// simulator) finishes in the same second as the one before it: without the creation time the
-    /// name's hash decided, and a newer run could lose to the one it followed.
-    static func newestFirst(_ a: TrainingJob, _ b: TrainingJob) -> Bool {
+    /// Newest first: by when they finished, then by when they were created, then the run this
+    /// policy triggered last (`lastTrigger`), then by name, so the order never depends on the
+    /// cache. Times have whole seconds, and on a fast trainer (or the simulator) two runs can be
+    /// created and finish within one second: without these the name's hash decided, and a newer
+    /// run could lose to the one it followed.
+    static func newestFirst(_ a: TrainingJob, _ b: TrainingJob, lastTriggered: String?) -> Bool {
         let (ta, tb) = (finished(a), finished(b))
         if ta != tb { return ta > tb }
         let (ca, cb) = (a.metadata.creationTimestamp?.date ?? .distantPast, b.metadata.creationTimestamp?.date ?? .distantPast)
         if ca != cb { return ca > cb }
+        let (la, lb) = (a.metadata.name == lastTriggered, b.metadata.name == lastTriggered)
+        if la != lb { return la }
         return (a.metadata.name ?? "") > (b.metadata.name ?? "")
+    }
+
+    /// `newestFirst` with this pass's last trigger.
+    func newestFirst(_ a: TrainingJob, _ b: TrainingJob) -> Bool {
+        Self.newestFirst(a, b, lastTriggered: plan.status.lastTrigger?.trainingJob)
     }
 
     /// Why `job` cannot be promoted, or nil when it can.
@@ -47,7 +55,7 @@ extension RetrainPass {
         let validated = observation.jobs
             .filter { $0.metadata.deletionTimestamp == nil && $0.status?.phase == .succeeded
                 && $0.status?.conditions?.isTrue("Validated") == true && $0.status?.model?.uri != nil }
-            .sorted(by: Self.newestFirst)
+            .sorted { newestFirst($0, $1) }
         if let newest = validated.first, let model = newest.status?.model {
             plan.status.lastSuccessful = RetrainPolicyStatus.SuccessfulRun(
                 trainingJob: newest.metadata.name ?? "", version: model.version, uri: model.uri,
@@ -75,7 +83,7 @@ extension RetrainPass {
             let since = promoted?.time?.date ?? .distantPast
             if let job = validated.first(where: { job in
                 unpromotable(job) == nil && job.metadata.name != promoted?.trainingJob
-                    && (baseline.map { Self.newestFirst(job, $0) } ?? (Self.finished(job) > since))
+                    && (baseline.map { newestFirst(job, $0) } ?? (Self.finished(job) > since))
             }) {
                 promote(job, how: "promotion Automatic")
             }
@@ -107,7 +115,7 @@ extension RetrainPass {
             (.failed, spec.failedHistoryLimit ?? RetrainPolicyPlanner.defaultFailedHistoryLimit, "failedHistoryLimit"),
         ]
         for (phase, limit, field) in limits {
-            let jobs = finished.filter { $0.status?.phase == phase }.sorted(by: Self.newestFirst)
+            let jobs = finished.filter { $0.status?.phase == phase }.sorted { newestFirst($0, $1) }
             guard jobs.count > limit else { continue }
             // Oldest first, so a deletion that fails half-way has removed the right ones.
             for job in jobs.dropFirst(max(0, limit)).reversed() where job.metadata.name != kept

@@ -263,6 +263,21 @@ struct RetrainPolicyPlannerTests {
         let next = Self.plan(Self.applied(plan, to: policy), jobs: [earlier, later], at: "2026-11-20T03:00:01Z")
         #expect(next.status.promoted?.version == "v2" && next.status.lastSuccessful?.trainingJob == "run-48c3")
         #expect(!next.events.contains { $0.reason == "Promoted" })
+
+        // Created and finished in one second (the simulator, a trivial trainer): the run the policy
+        // triggered last is the newer, whatever the names say.
+        let first = Self.job("run-ed06", .succeeded, finished: "2026-11-20T03:00:00Z", version: "v1", validated: true,
+                             createdAt: "2026-11-20T03:00:00Z")
+        let second = Self.job("run-6d25", .succeeded, finished: "2026-11-20T03:00:00Z", version: "v2", validated: true,
+                              createdAt: "2026-11-20T03:00:00Z")
+        var tied = policy
+        tied.status?.lastSuccessful = .init(trainingJob: "run-ed06", version: "v1", uri: "s3://m/v1")
+        tied.status?.promoted = .init(name: "fraud", version: "v1", uri: "s3://m/v1", trainingJob: "run-ed06")
+        tied.status?.lastTrigger = .init(type: .manual, time: KubeTime(utc("2026-11-20T03:00:00Z")), trainingJob: "run-6d25")
+        tied.status?.lastScheduleTime = KubeTime(utc("2026-11-20T02:00:00Z"))  // no scheduled run in this pass
+        let tiedPlan = Self.plan(tied, jobs: [first, second], at: "2026-11-20T03:00:00Z")
+        #expect(tiedPlan.status.lastSuccessful?.trainingJob == "run-6d25")
+        #expect(tiedPlan.status.promoted?.version == "v2")
     }
 
     @Test("Manual promotion waits for the promote annotation, and refuses a rejected or unvalidated job")
