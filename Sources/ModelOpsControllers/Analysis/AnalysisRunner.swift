@@ -102,6 +102,12 @@ public struct AnalysisRunner: Sendable {
     }
 
     /// Takes one metric's due measurements in order, stopping at its verdict.
+    ///
+    /// A measurement is evaluated at the instant it is taken (`now`), as Argo Rollouts and Flagger
+    /// query: due times come from the run's `startedAt`, which status keeps in whole seconds, so
+    /// the first measurement's due time can lie up to a second before the run began, before the
+    /// canary's first sample. Only measurements missed while the operator was away (their
+    /// successor is due as well) are evaluated at their own due times.
     static func measureDue(_ result: AnalysisRunStatus.MetricResult, metric: AnalysisMetric, settings: AnalysisSettings,
                            provider: MetricProvider, placeholders: QueryPlaceholders, startedAt: Date, now: Date,
                            measurer: any MetricMeasurer) async -> AnalysisRunStatus.MetricResult {
@@ -111,7 +117,9 @@ public struct AnalysisRunner: Sendable {
         while result.phase == .running, (result.count ?? 0) < settings.count {
             let due = due(measurement: result.count ?? 0, startedAt: startedAt, settings)
             guard due <= now else { break }
-            var measurement = judge.judge(await measurer.measure(query: query, provider: provider, at: due))
+            let successor = Self.due(measurement: (result.count ?? 0) + 1, startedAt: startedAt, settings)
+            let missed = successor <= now && (result.count ?? 0) + 1 < settings.count
+            var measurement = judge.judge(await measurer.measure(query: query, provider: provider, at: missed ? due : now))
             measurement.startedAt = KubeTime(due)
             measurement.finishedAt = KubeTime(now)
             result.record(measurement)

@@ -124,7 +124,8 @@ struct AnalysisRunnerTests {
         #expect(next.metrics?.first?.count == 2 && due == t0.addingTimeInterval(180), "due times do not drift with late steps")
         (next, due) = await runner.step(next, spec: spec, placeholders: Self.placeholders, now: t0.addingTimeInterval(180))
         #expect(next.phase == .successful && due == nil && next.finishedAt == KubeTime(t0.addingTimeInterval(180)))
-        #expect(measurer.calls.map(\.time) == [t0, t0.addingTimeInterval(90), t0.addingTimeInterval(180)])
+        #expect(measurer.calls.map(\.time) == [t0, t0.addingTimeInterval(95), t0.addingTimeInterval(180)],
+                "each evaluated at the instant it was taken")
         #expect(measurer.calls.allSatisfy { $0.query == Self.renderedErrorQuery }, "placeholders rendered")
         #expect(next.metrics?.first?.measurements?.map(\.startedAt) == [KubeTime(t0), KubeTime(t0.addingTimeInterval(90)), KubeTime(t0.addingTimeInterval(180))])
 
@@ -132,7 +133,7 @@ struct AnalysisRunnerTests {
         #expect(again.run == next && again.nextDue == nil && measurer.calls.count == 3, "a finished run is left alone")
     }
 
-    @Test("measurements missed while the operator was away are all taken, each at its own due time")
+    @Test("measurements missed while the operator was away are all taken, each missed one at its own due time")
     func catchUp() async {
         let measurer = ScriptedMeasurer([Self.renderedErrorQuery: [.value(0.01), .value(0.01), .value(0.01)]])
         let spec = Self.spec()
@@ -140,7 +141,27 @@ struct AnalysisRunnerTests {
         let (done, due) = await AnalysisRunner(measurer: measurer).step(run, spec: spec, placeholders: Self.placeholders,
                                                                          now: Self.t0.addingTimeInterval(150))
         #expect(done.phase == .successful && due == nil)
-        #expect(measurer.calls.map(\.time) == [Self.t0, Self.t0.addingTimeInterval(60), Self.t0.addingTimeInterval(120)])
+        #expect(measurer.calls.map(\.time) == [Self.t0, Self.t0.addingTimeInterval(60), Self.t0.addingTimeInterval(150)],
+                "the last one, due at +120 s, is taken now")
+    }
+
+    /// The CI failure of `RolloutActionTests`: everything from the exporter's first v2 sample to the
+    /// analysis happened within 15:01:13, status keeps the run's start as 15:01:13, and the first
+    /// query was evaluated at 15:01:13.000, before any v2 sample: "no data", Inconclusive, in the
+    /// middle of a passing canary.
+    @Test("a run started mid-second is first measured at the instant it starts, not at its whole-second startedAt")
+    func subSecondStart() async {
+        let measurer = ScriptedMeasurer([Self.renderedErrorQuery: [.value(0.01), .value(0.01)]])
+        let runner = AnalysisRunner(measurer: measurer)
+        let spec = Self.spec(count: 2, interval: "1s")
+        let start = Self.t0.addingTimeInterval(0.6)
+        let run = AnalysisRunner.start(name: "step-1", version: "v2", metrics: nil, spec: spec, now: start)
+        #expect(run.startedAt == KubeTime(Self.t0), "status keeps whole seconds")
+        let (next, due) = await runner.step(run, spec: spec, placeholders: Self.placeholders, now: start)
+        #expect(measurer.calls.map(\.time) == [start])
+        #expect(due == Self.t0.addingTimeInterval(1), "the next one stays on the interval grid")
+        _ = await runner.step(next, spec: spec, placeholders: Self.placeholders, now: Self.t0.addingTimeInterval(1.2))
+        #expect(measurer.calls.map(\.time) == [start, Self.t0.addingTimeInterval(1.2)])
     }
 
     @Test("the run fails on one failing metric and names only that one; next due is the earliest running metric")
