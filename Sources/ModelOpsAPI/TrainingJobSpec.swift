@@ -54,6 +54,9 @@ public struct TrainingJobSpec: Sendable, Hashable, Codable {
     /// Checks the model must pass to be Validated.
     public var validation: TrainingValidation?
 
+    /// Where the run is recorded outside the cluster (an MLflow tracking server).
+    public var tracking: TrainingTracking?
+
     public init(
         model: TrainedModel,
         outputURI: String,
@@ -64,7 +67,8 @@ public struct TrainingJobSpec: Sendable, Hashable, Codable {
         backoffLimit: Int? = nil,
         activeDeadlineSeconds: Int64? = nil,
         ttlSecondsAfterFinished: Int? = nil,
-        validation: TrainingValidation? = nil
+        validation: TrainingValidation? = nil,
+        tracking: TrainingTracking? = nil
     ) {
         self.model = model
         self.outputURI = outputURI
@@ -76,5 +80,6 @@ public struct TrainingJobSpec: Sendable, Hashable, Codable {
         self.activeDeadlineSeconds = activeDeadlineSeconds
         self.ttlSecondsAfterFinished = ttlSecondsAfterFinished
         self.validation = validation
+        self.tracking = tracking
     }
 }

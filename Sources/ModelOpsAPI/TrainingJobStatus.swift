@@ -43,7 +43,10 @@ public struct TrainingJobStatus: Sendable, Hashable, Codable {
     /// Where the model came from.
     public var lineage: Lineage?
 
-    /// Complete, Failed, Validated.
+    /// The run as recorded in the tracking server.
+    public var tracking: TrackingStatus?
+
+    /// Complete, Failed, Validated, Tracked.
     public var conditions: [Condition]?
 
     public init(
@@ -58,6 +61,7 @@ public struct TrainingJobStatus: Sendable, Hashable, Codable {
         headlineMetric: String? = nil,
         model: ModelArtifact? = nil,
         lineage: Lineage? = nil,
+        tracking: TrackingStatus? = nil,
         conditions: [Condition]? = nil
     ) {
         self.observedGeneration = observedGeneration
@@ -71,6 +75,7 @@ public struct TrainingJobStatus: Sendable, Hashable, Codable {
         self.headlineMetric = headlineMetric
         self.model = model
         self.lineage = lineage
+        self.tracking = tracking
         self.conditions = conditions
     }
 }

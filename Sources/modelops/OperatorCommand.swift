@@ -51,6 +51,7 @@ struct OperatorCommand {
         let failures = InformerFailureLog(logger: logger)
         context.informerOptions.onError = { failures.report($0) }
         context.informerOptions.streamingList = settings.streamingLists
+        context.mlflowTrackingURI = settings.mlflowTrackingURI
         let op = ModelOpsOperator(context: context)
 
         var options = Manager.Options(

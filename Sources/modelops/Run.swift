@@ -56,6 +56,10 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("kube-api-burst"), help: "Requests allowed at once above --kube-api-qps (default: twice the limit).")
     var kubeAPIBurst: String?
 
+    @Option(name: .customLong("mlflow-tracking-uri"),
+            help: "MLflow tracking server of TrainingJobs whose spec.tracking.mlflow names none, e.g. http://mlflow.mlops:5000 (default: none).")
+    var mlflowTrackingURI: String?
+
     @Option(help: "Log format: json (one object per line) or text (default: text).")
     var logFormat: String?
 

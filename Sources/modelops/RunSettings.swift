@@ -32,6 +32,8 @@ struct RunSettings: Sendable, Equatable {
     /// lists on a server that does not stream them. Off: measured, our client syncs faster and
     /// smaller from pages (500 objects decoded per call) than from one event per object.
     var streamingLists = false
+    /// The MLflow tracking server of TrainingJobs whose `spec.tracking.mlflow` names none.
+    var mlflowTrackingURI: String? = nil
     var logFormat = LogFormat.text
     var logLevel = Logger.Level.info
     /// This replica's leader-election identity: the pod name (or host name) plus a random suffix.
@@ -53,6 +55,7 @@ struct RunSettings: Sendable, Equatable {
         static let kubeAPIQPS = "MODELOPS_KUBE_API_QPS"
         static let kubeAPIBurst = "MODELOPS_KUBE_API_BURST"
         static let streamingLists = "MODELOPS_STREAMING_LISTS"
+        static let mlflowTrackingURI = "MODELOPS_MLFLOW_TRACKING_URI"
         static let logFormat = "MODELOPS_LOG_FORMAT"
         static let logLevel = "MODELOPS_LOG_LEVEL"
     }
@@ -131,6 +134,12 @@ struct RunSettings: Sendable, Equatable {
                 throw Invalid(description: "\(source) needs a client-side limit: set --kube-api-qps (or \(Variable.kubeAPIQPS)) too")
             }
             settings.kubeAPIBurst = burst
+        }
+        if let (text, source) = pick(flags.mlflowTrackingURI, Variable.mlflowTrackingURI), !text.isEmpty {
+            guard text.hasPrefix("http://") || text.hasPrefix("https://"), text.count > 8, !text.contains(" ") else {
+                throw Invalid(description: "invalid URL \"\(text)\" for \(source): want http://host:port or https://host")
+            }
+            settings.mlflowTrackingURI = text
         }
         if let (text, source) = pick(flags.logFormat, Variable.logFormat) {
             guard let format = LogFormat(rawValue: text.lowercased()) else {

@@ -32,6 +32,8 @@ struct RunCommandTests {
               ([], ["MODELOPS_KUBE_API_QPS": "fast"], "MODELOPS_KUBE_API_QPS"),
               (["--kube-api-qps", "50", "--kube-api-burst", "0"], [:], "--kube-api-burst"),
               (["--kube-api-burst", "10"], [:], "--kube-api-qps"),
+              (["--mlflow-tracking-uri", "mlflow:5000"], [:], "--mlflow-tracking-uri"),
+              ([], ["MODELOPS_MLFLOW_TRACKING_URI": "ftp://mlflow"], "MODELOPS_MLFLOW_TRACKING_URI"),
           ])
     func badValue(arguments: [String], environment: [String: String], named: String) async throws {
         let (status, output) = try await OperatorProcess.run(["run", "--kubeconfig", "/nonexistent"] + arguments,

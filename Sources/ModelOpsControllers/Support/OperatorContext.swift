@@ -29,6 +29,9 @@ public struct OperatorContext: Sendable {
     /// `ModelOpsOperator` gets a fresh set, so an operator built again after a restart starts
     /// from empty caches as a new process would.
     public var informers = SharedInformers()
+    /// The MLflow tracking server of TrainingJobs whose `spec.tracking.mlflow` names none
+    /// (`--mlflow-tracking-uri`).
+    public var mlflowTrackingURI: String? = nil
 
     public init(client: KubeClient, clock: OperatorClock = .system, events: EventRecorder,
                 applier: ChildApplier = ChildApplier(), namespace: String? = nil, workers: Int = 4,

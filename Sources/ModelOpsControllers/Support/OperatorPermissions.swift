@@ -55,6 +55,8 @@ public enum OperatorPermissions {
                  neededBy: "training reads the termination message of the training pod, then lets go of its results finalizer"),
         RBACRule(group: "", resources: ["configmaps"], verbs: readOnly,
                  neededBy: "retraining watches data-version ConfigMap keys (triggers)"),
+        RBACRule(group: "", resources: ["secrets"], verbs: ["get"],
+                 neededBy: "training reads the MLflow credentials Secret a TrainingJob names (spec.tracking.mlflow.credentialsSecret)"),
         RBACRule(group: "gateway.networking.k8s.io", resources: ["httproutes"], verbs: ["get", "list", "watch", "create", "update", "patch"],
                  neededBy: "rollout sets HTTPRoute backend weights (trafficRouting GatewayAPI)"),
         RBACRule(group: "events.k8s.io", resources: ["events"], verbs: ["create", "patch"],

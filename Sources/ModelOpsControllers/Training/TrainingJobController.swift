@@ -15,6 +15,8 @@ public struct TrainingJobController: Sendable {
     let deployments: Informer<ModelDeployment>
     /// Status writes: only when changed, never from a cache older than the last one, 409 → requeue.
     let statusWriter = StatusWriter<TrainingJob>()
+    /// Writes each run to MLflow when the spec asks for it.
+    var tracker: MLflowTracker { MLflowTracker(defaultTrackingURI: context.mlflowTrackingURI, client: context.client) }
 
     func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
         guard let job = jobs.store.get(ref), job.metadata.deletionTimestamp == nil else {
@@ -22,7 +24,22 @@ public struct TrainingJobController: Sendable {
         }
         let uid = job.metadata.uid ?? ""
         let final: Set<TrainingJobStatus.Phase> = [.succeeded, .failed]
-        if let phase = job.status?.phase, final.contains(phase) {
+        if let status = job.status, let phase = status.phase, final.contains(phase) {
+            if MLflowTrackingPlanner.next(job, status: status) != nil {
+                // The record is final, but MLflow has not caught up with it yet.
+                if statusWriter.isStale(job) { return .done }
+                var updated = status
+                let outcome = await tracker.sync(job, status: &updated, now: context.clock.now())
+                if try await statusWriter.write(updated, of: job, at: \.status, absent: TrainingJobStatus(),
+                                                to: context.client.resource(TrainingJob.self, namespace: job.metadata.namespace)) == .conflict {
+                    return .requeue
+                }
+                for event in outcome.events {
+                    context.events.record(job, type: event.type, reason: event.reason, action: "Track", note: event.note)
+                }
+                let released = try await releaseResults(ref)
+                return outcome.retry ? .requeue : released
+            }
             statusWriter.forget(job)
             return try await releaseResults(ref)
         }
@@ -91,6 +108,8 @@ public struct TrainingJobController: Sendable {
                 plan = TrainingJobPlanner.refused(job: job, refusal: refusal, now: context.clock.now())
             }
         }
+        let tracking = await tracker.sync(job, status: &plan.status, now: context.clock.now())
+        plan.events += tracking.events
         // A conflict: the cache had not seen our previous write yet; look again once it has (its
         // watch event queues the key too). No events: the transition is not recorded.
         if try await statusWriter.write(plan.status, of: job, at: \.status, absent: TrainingJobStatus(),
@@ -100,7 +119,7 @@ public struct TrainingJobController: Sendable {
         for event in plan.events {
             context.events.record(job, type: event.type, reason: event.reason, action: "Train", note: event.note)
         }
-        return .done
+        return tracking.retry ? .requeue : .done
     }
 
     /// Lets go of `modelops.io/training-results` on the workloads and pods of a TrainingJob
