@@ -48,7 +48,10 @@ public struct ModelDeploymentStatus: Sendable, Hashable, Codable {
     /// Versions that became stable, newest last.
     public var history: [RevisionHistoryEntry]?
 
-    /// Available, Progressing, Degraded, Ready.
+    /// The registry alias the model follows, as last read.
+    public var registry: ModelRegistryStatus?
+
+    /// Available, Progressing, Degraded, Ready (and RegistryReachable for a registry alias).
     public var conditions: [Condition]?
 
     public init(

@@ -1,8 +1,8 @@
 import KubeCore
 
 /// Which model a ModelDeployment serves: pinned (`name`, `version`, `uri` all set, e.g. kept in
-/// Git), or `fromPolicy` to follow the newest model that RetrainPolicy promoted. The schema
-/// enforces exactly one form; both are optional properties here so that any stored object decodes.
+/// Git), `fromPolicy` to follow the newest model that RetrainPolicy promoted, or `registry` to
+/// follow a model registry alias. The schema enforces exactly one form; both are optional properties here so that any stored object decodes.
 public struct ModelSource: Sendable, Hashable, Codable {
     /// Model name; injected as MODEL_NAME.
     public var name: String?
@@ -17,11 +17,17 @@ public struct ModelSource: Sendable, Hashable, Codable {
     /// never written back here, so GitOps tools see no drift.
     public var fromPolicy: String?
 
-    public init(name: String? = nil, version: String? = nil, uri: String? = nil, fromPolicy: String? = nil) {
+    /// A model registry alias to follow (MLflow). Resolved into `status.registry`, never written
+    /// back here.
+    public var registry: ModelRegistrySource?
+
+    public init(name: String? = nil, version: String? = nil, uri: String? = nil, fromPolicy: String? = nil,
+                registry: ModelRegistrySource? = nil) {
         self.name = name
         self.version = version
         self.uri = uri
         self.fromPolicy = fromPolicy
+        self.registry = registry
     }
 
     /// The pinned model, when name, version and uri are all set.

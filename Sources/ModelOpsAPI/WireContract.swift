@@ -51,6 +51,28 @@ public enum WireContract {
         public static let scheduledTime = "modelops.io/scheduled-time"
     }
 
+    /// Tags on the MLflow runs and model versions the operator writes (outside the cluster, but
+    /// read back by it: a restarted operator finds its run by `uid`).
+    public enum MLflowTags {
+        /// The TrainingJob's namespace.
+        public static let namespace = "modelops.io/namespace"
+        /// The TrainingJob's name.
+        public static let trainingJob = "modelops.io/training-job"
+        /// The TrainingJob's uid: the run's identity for the operator.
+        public static let uid = "modelops.io/uid"
+        /// The trainer container's image, and the digest the pod ran.
+        public static let image = "modelops.io/trainer-image"
+        public static let imageDigest = "modelops.io/trainer-image-digest"
+        /// The training data.
+        public static let datasetURI = "modelops.io/dataset-uri"
+        public static let datasetVersion = "modelops.io/dataset-version"
+        /// The RetrainPolicy and trigger that started the run.
+        public static let retrainPolicy = "modelops.io/retrain-policy"
+        public static let trigger = "modelops.io/trigger"
+        /// The model version the TrainingJob produced (status.model.version).
+        public static let modelVersion = "modelops.io/model-version"
+    }
+
     /// Finalizers.
     public enum Finalizers {
         /// On a training workload and every trainer pod until the TrainingJob has recorded how

@@ -108,13 +108,21 @@ enum BadManifests {
             field: "spec.model", reason: "FieldValueInvalid",
             message: "fromPolicy cannot be combined with name, version or uri", check: .cel),
         BadManifest(
+            name: "registry with a pinned version",
+            yaml: mdep("model: {version: v1, registry: {mlflow: {name: fraud, alias: champion}}}", template),
+            field: "spec.model", reason: "FieldValueInvalid",
+            message: "registry cannot be combined with name, version, uri or fromPolicy", check: .cel),
+        BadManifest(
+            name: "registry alias missing", yaml: mdep("model: {registry: {mlflow: {name: fraud}}}", template),
+            field: "spec.model.registry.mlflow.alias", reason: "FieldValueRequired", message: "Required value", check: .schema),
+        BadManifest(
             name: "neither model form", yaml: mdep("model: {}", template),
             field: "spec.model", reason: "FieldValueInvalid",
-            message: "set name, version and uri (a pinned model) or fromPolicy (follow a RetrainPolicy)", check: .cel),
+            message: "set name, version and uri (a pinned model), fromPolicy (follow a RetrainPolicy) or registry (follow a registry alias)", check: .cel),
         BadManifest(
             name: "pinned model without uri", yaml: mdep("model: {name: fraud, version: v1}", template),
             field: "spec.model", reason: "FieldValueInvalid",
-            message: "set name, version and uri (a pinned model) or fromPolicy (follow a RetrainPolicy)", check: .cel),
+            message: "set name, version and uri (a pinned model), fromPolicy (follow a RetrainPolicy) or registry (follow a registry alias)", check: .cel),
         BadManifest(
             name: "canary weight 150", yaml: mdep(pinned, template, "strategy: {canary: {steps: [{setWeight: 150}]}}"),
             field: "spec.strategy.canary.steps[0].setWeight", reason: "FieldValueInvalid",

@@ -24,6 +24,8 @@ public final class ModelDeploymentController: Sendable {
     /// not installed.
     let routes: Informer<JSON>
     let policies: Informer<RetrainPolicy>
+    /// Reads the MLflow aliases of registry-sourced ModelDeployments (at most once per poll interval).
+    let aliasResolver: MLflowAliasResolver
     let runner: AnalysisRunner
     let planner = ModelDeploymentPlanner()
 
@@ -50,8 +52,13 @@ public final class ModelDeploymentController: Sendable {
         routes = Informer(client.dynamic(Self.routesInfo, namespace: context.namespace), options: routeOptions)
         policies = context.informers.informer(client.resource(RetrainPolicy.self, namespace: context.namespace), options: context.informerOptions)
         runner = AnalysisRunner(measurer: context.measurer)
+        let aliases = MLflowAliasResolver(defaultTrackingURI: context.mlflowTrackingURI, client: client)
+        aliasResolver = aliases
         let statusWriter = self.statusWriter
-        deployments.onDelete { statusWriter.forget($0) }
+        deployments.onDelete { deleted in
+            statusWriter.forget(deleted)
+            aliases.forget(ObjectRef(namespace: deleted.metadata.namespace, name: deleted.metadata.name ?? ""))
+        }
         deployments.store.addIndex(Self.fromPolicyIndex, Self.fromPolicyKeys)
     }
 
@@ -118,7 +125,12 @@ public final class ModelDeploymentController: Sendable {
             throw TerminalError(SpecValidation.message(problems))
         }
 
-        let (desired, desiredMessage) = resolveModel(object)
+        var (desired, desiredMessage) = resolveModel(object)
+        var registry: MLflowAliasResolver.Resolution?
+        if let alias = object.spec.model.registry?.mlflow {
+            let resolution = await aliasResolver.resolve(alias, ref: ref, last: status.registry?.mlflow, now: now)
+            (desired, desiredMessage, registry) = (resolution.model, resolution.message, resolution)
+        }
         var working = status
         var action: ManualAction?
         if let value = object.metadata.annotations?[ManualAction.annotation], value != status.lastAction {
@@ -166,6 +178,19 @@ public final class ModelDeploymentController: Sendable {
         }
 
         var planned = plan.status
+        if let registry {
+            // Which registry version is served, and whether the registry answered; a Warning
+            // event when it stops answering (or fails another way).
+            planned.registry = registry.record.map { ModelRegistryStatus(mlflow: $0) } ?? status.registry
+            let before = status.conditions?[type: MLflowAliasResolver.condition]
+            planned.conditions = Condition.setting(
+                Condition(type: MLflowAliasResolver.condition, status: registry.reachable, observedGeneration: object.metadata.generation,
+                          lastTransitionTime: KubeTime(now), reason: registry.reason, message: registry.detail),
+                in: planned.conditions ?? [])
+            if registry.reachable == .false, before?.status != .false || before?.reason != registry.reason {
+                plan.events.append(.init(warning: true, reason: registry.reason, note: registry.detail))
+            }
+        }
         let applied: AppliedChildren
         do {
             applied = try await applyChildren(object, plan, observedJSON: observedJSON, observedRoute: routeJSON)
@@ -197,6 +222,7 @@ public final class ModelDeploymentController: Sendable {
             context.events.record(object, type: event.warning ? .warning : .normal, reason: event.reason, action: "Rollout", note: event.note)
         }
         var after = plan.requeueAfter
+        if let recheck = registry?.recheck { after = after.map { min($0, recheck) } ?? recheck }
         if let nextDue {
             let seconds = max(0, nextDue.timeIntervalSince(now))
             let due = Duration.milliseconds(Int64((seconds * 1000).rounded(.up)))

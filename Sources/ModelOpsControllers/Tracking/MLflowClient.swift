@@ -135,6 +135,15 @@ public struct MLflowClient: Sendable {
         return version
     }
 
+    /// The version `alias` of `model` points at: (version, source).
+    public func modelVersion(model: String, alias: String) async throws(MLflowError) -> (version: String, source: String) {
+        let found = try await call("GET", "registered-models/alias?name=\(Self.queryEncoded(model))&alias=\(Self.queryEncoded(alias))")
+        guard let version = found[path: ["model_version", "version"]]?.stringValue else {
+            throw MLflowError(status: 200, code: "BAD_RESPONSE", message: "registered-models/alias returned no model_version")
+        }
+        return (version, found[path: ["model_version", "source"]]?.stringValue ?? "")
+    }
+
     // MARK: Transport
 
     func call(_ method: String, _ path: String, body: JSON? = nil) async throws(MLflowError) -> JSON {

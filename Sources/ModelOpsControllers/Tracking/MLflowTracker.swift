@@ -19,8 +19,6 @@ struct MLflowTracker: Sendable {
         var events: [TrainingJobPlan.Event] = []
     }
 
-    static let secrets = ResourceInfo(group: "", version: "v1", kind: "Secret", plural: "secrets", namespaced: true)
-
     /// Brings MLflow up to `status` (the status about to be written) and records how far it got.
     func sync(_ job: TrainingJob, status: inout TrainingJobStatus, now: Date) async -> Outcome {
         guard let spec = job.spec.tracking?.mlflow else { return Outcome() }
@@ -38,7 +36,8 @@ struct MLflowTracker: Sendable {
         }
         let credentials: MLflowClient.Credentials?
         do {
-            credentials = try await self.credentials(spec.credentialsSecret, namespace: job.metadata.namespace ?? "")
+            credentials = try await MLflowCredentials.read(spec.credentialsSecret, namespace: job.metadata.namespace ?? "",
+                                                           field: "spec.tracking.mlflow.credentialsSecret", client: client)
         } catch {
             setCondition(&status, job, (.false, "CredentialsUnavailable", error.message), now: now, &outcome)
             outcome.retry = true
@@ -108,27 +107,6 @@ struct MLflowTracker: Sendable {
         case let .endRun(status, _, _, _): return "logging the results and ending the MLflow run \(status)"
         case let .register(model, _, _): return "registering the model in \(model)"
         }
-    }
-
-    struct CredentialsProblem: Error { var message: String }
-
-    /// `token`, or `username` and `password`, from the Secret.
-    func credentials(_ reference: LocalObjectReference?, namespace: String) async throws(CredentialsProblem) -> MLflowClient.Credentials? {
-        guard let reference else { return nil }
-        let field = "spec.tracking.mlflow.credentialsSecret"
-        let secret: JSON
-        do {
-            secret = try await client.dynamic(Self.secrets, namespace: namespace).get(reference.name)
-        } catch {
-            throw CredentialsProblem(message: "\(field): reading Secret \(namespace)/\(reference.name): \(error)")
-        }
-        func value(_ key: String) -> String? {
-            guard let encoded = secret[path: ["data", key]]?.stringValue, let data = Data(base64Encoded: encoded) else { return nil }
-            return String(decoding: data, as: UTF8.self)
-        }
-        if let token = value("token") { return .token(token) }
-        if let username = value("username"), let password = value("password") { return .basic(username: username, password: password) }
-        throw CredentialsProblem(message: "\(field): Secret \(namespace)/\(reference.name) has neither token nor username and password")
     }
 
     /// Sets Tracked; an event only when it turns False (or its reason changes while False).

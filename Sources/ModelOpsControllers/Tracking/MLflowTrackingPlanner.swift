@@ -9,19 +9,8 @@ import ModelOpsAPI
 public enum MLflowTrackingPlanner {
     public static let trackedCondition = "Tracked"
 
-    /// Tags identifying the run: the restarted operator finds its run by `uid`.
-    public enum Tags {
-        public static let namespace = "modelops.io/namespace"
-        public static let name = "modelops.io/training-job"
-        public static let uid = "modelops.io/uid"
-        public static let image = "modelops.io/trainer-image"
-        public static let imageDigest = "modelops.io/trainer-image-digest"
-        public static let datasetURI = "modelops.io/dataset-uri"
-        public static let datasetVersion = "modelops.io/dataset-version"
-        public static let policy = "modelops.io/retrain-policy"
-        public static let trigger = "modelops.io/trigger"
-        public static let modelVersion = "modelops.io/model-version"
-    }
+    /// The tags written (`WireContract.MLflowTags`): the restarted operator finds its run by `uid`.
+    public typealias Tags = WireContract.MLflowTags
 
     public enum Step: Sendable, Equatable {
         /// Find or create the experiment and the run; log the hyperparameters.
@@ -64,7 +53,7 @@ public enum MLflowTrackingPlanner {
         if status.phase == .succeeded, mlflow.registerModel != false, record?.registeredVersion == nil,
            let model = status.model, let uri = model.uri {
             return .register(model: model.name, source: uri, tags: [
-                Tags.namespace: job.metadata.namespace ?? "", Tags.name: job.metadata.name ?? "", Tags.modelVersion: model.version,
+                Tags.namespace: job.metadata.namespace ?? "", Tags.trainingJob: job.metadata.name ?? "", Tags.modelVersion: model.version,
             ])
         }
         return nil
@@ -72,13 +61,13 @@ public enum MLflowTrackingPlanner {
 
     static func startTags(_ job: TrainingJob) -> [String: String] {
         var tags = [
-            Tags.namespace: job.metadata.namespace ?? "", Tags.name: job.metadata.name ?? "", Tags.uid: job.metadata.uid ?? "",
+            Tags.namespace: job.metadata.namespace ?? "", Tags.trainingJob: job.metadata.name ?? "", Tags.uid: job.metadata.uid ?? "",
             Tags.datasetURI: job.spec.dataset.uri,
         ]
         if let version = job.spec.dataset.version { tags[Tags.datasetVersion] = version }
         if let image = job.spec.template[path: ["spec", "containers"]]?[0]?["image"]?.stringValue { tags[Tags.image] = image }
         let lineage = TrainingJobPlanner.lineage(job, imageDigest: nil)
-        if let policy = lineage.policy { tags[Tags.policy] = policy }
+        if let policy = lineage.policy { tags[Tags.retrainPolicy] = policy }
         if let trigger = lineage.trigger { tags[Tags.trigger] = trigger.rawValue }
         return tags
     }

@@ -25,6 +25,9 @@ public enum SpecValidation {
 
     public static func validate(_ spec: ModelDeploymentSpec) -> [SpecProblem] {
         var problems: [SpecProblem] = []
+        if let poll = spec.model.registry?.mlflow?.pollInterval {
+            problems += checkDuration(poll, field: "spec.model.registry.mlflow.pollInterval", positive: true)
+        }
         for (i, step) in (spec.strategy?.canary?.steps ?? []).enumerated() {
             if let duration = step.pause?.duration {
                 problems += checkDuration(duration, field: "spec.strategy.canary.steps[\(i)].pause.duration", positive: true)

@@ -1,0 +1,125 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import ModelOpsAPI
+import Synchronization
+
+/// Which version an MLflow alias points at, for ModelDeployments whose `spec.model.registry.mlflow`
+/// follows one. The registry has no watch, so the alias is read again every `pollInterval` (30 s
+/// by default); reconciles come far more often during a rollout, so a read is kept in memory per
+/// ModelDeployment until then. After a failed read the next one waits 1 s, 2 s, 4 s… up to the
+/// poll interval, and the version last read (kept in status) goes on being served: nothing
+/// serving changes while the registry is away.
+final class MLflowAliasResolver: Sendable {
+    static let condition = "RegistryReachable"
+    static let defaultPollInterval: Duration = .seconds(30)
+
+    struct Resolution: Sendable {
+        /// The model to serve: the alias's version, else the one last read.
+        var model: ModelVersion?
+        /// Why there is no model.
+        var message: String?
+        /// What status.registry.mlflow should say.
+        var record: MLflowAliasRecord?
+        var reachable: Condition.Status
+        var reason: String
+        var detail: String
+        /// When to read the alias again.
+        var recheck: Duration
+    }
+
+    private struct Entry {
+        var key: String
+        var at: Date
+        var record: MLflowAliasRecord?
+        var failure: (reason: String, message: String)?
+        var failures: Int
+    }
+
+    private let entries = Mutex<[ObjectRef: Entry]>([:])
+    let defaultTrackingURI: String?
+    let client: KubeClient
+
+    init(defaultTrackingURI: String?, client: KubeClient) {
+        self.defaultTrackingURI = defaultTrackingURI
+        self.client = client
+    }
+
+    func forget(_ ref: ObjectRef) {
+        _ = entries.withLock { $0.removeValue(forKey: ref) }
+    }
+
+    /// `last`: status.registry.mlflow as the ModelDeployment has it.
+    func resolve(_ source: MLflowModelAlias, ref: ObjectRef, last: MLflowAliasRecord?, now: Date) async -> Resolution {
+        let interval = source.pollInterval.flatMap { try? GoDuration.parse($0) } ?? Self.defaultPollInterval
+        guard let uri = source.trackingURI ?? defaultTrackingURI, !uri.isEmpty else {
+            return failed(source, last: last, key: nil, reason: "NoTrackingServer",
+                          message: "spec.model.registry.mlflow.trackingURI is not set and the operator has no --mlflow-tracking-uri",
+                          recheck: interval)
+        }
+        let key = "\(uri)|\(source.name)|\(source.alias)"
+        if let entry = entries.withLock({ $0[ref] }), entry.key == key {
+            if let failure = entry.failure {
+                let wait = Self.backoff(entry.failures, cap: interval)
+                if now < entry.at.addingTimeInterval(wait.timeInterval) {
+                    return failed(source, last: entry.record ?? last, key: key, reason: failure.reason, message: failure.message,
+                                  recheck: Self.remaining(until: entry.at.addingTimeInterval(wait.timeInterval), now: now))
+                }
+            } else if let record = entry.record, now < entry.at.addingTimeInterval(interval.timeInterval) {
+                return resolved(record, recheck: Self.remaining(until: entry.at.addingTimeInterval(interval.timeInterval), now: now))
+            }
+        }
+        let previous = entries.withLock { $0[ref] }.flatMap { $0.key == key ? $0 : nil }
+        let known = previous?.record ?? (last.map { "\($0.trackingURI)|\($0.name)|\($0.alias)" } == key ? last : nil)
+        do {
+            let credentials = try await MLflowCredentials.read(source.credentialsSecret, namespace: ref.namespace ?? "",
+                                                               field: "spec.model.registry.mlflow.credentialsSecret", client: client)
+            let mlflow = MLflowClient(trackingURI: uri, credentials: credentials)
+            let found = try await mlflow.modelVersion(model: source.name, alias: source.alias)
+            let record = MLflowAliasRecord(trackingURI: uri, name: source.name, alias: source.alias, version: found.version, source: found.source)
+            entries.withLock { $0[ref] = Entry(key: key, at: now, record: record, failure: nil, failures: 0) }
+            return resolved(record, recheck: interval)
+        } catch {
+            let (reason, message): (String, String)
+            switch error {
+            case let problem as MLflowCredentials.Problem:
+                (reason, message) = ("CredentialsUnavailable", problem.message)
+            case let failure as MLflowError:
+                (reason, message) = (failure.code == "UNREACHABLE" || failure.status >= 500 ? "RegistryUnreachable" : "RegistryError",
+                                     "reading alias \(GoQuote.quote(source.alias)) of \(source.name): \(failure)")
+            default:
+                (reason, message) = ("RegistryError", "reading alias \(GoQuote.quote(source.alias)) of \(source.name): \(error)")
+            }
+            let failures = (previous?.failures ?? 0) + 1
+            entries.withLock { $0[ref] = Entry(key: key, at: now, record: known, failure: (reason, message), failures: failures) }
+            return failed(source, last: known, key: key, reason: reason, message: message, recheck: Self.backoff(failures, cap: interval))
+        }
+    }
+
+    func resolved(_ record: MLflowAliasRecord, recheck: Duration) -> Resolution {
+        Resolution(model: ModelVersion(name: record.name, version: record.version, uri: record.source), message: nil, record: record,
+                   reachable: .true, reason: "AliasResolved",
+                   detail: "alias \(GoQuote.quote(record.alias)) of \(record.name) is version \(record.version) (\(record.source))",
+                   recheck: recheck)
+    }
+
+    func failed(_ source: MLflowModelAlias, last: MLflowAliasRecord?, key: String?, reason: String, message: String,
+                recheck: Duration) -> Resolution {
+        let usable = last.flatMap { record in key == nil || "\(record.trackingURI)|\(record.name)|\(record.alias)" == key ? record : nil }
+        var detail = message
+        if let usable { detail += "; serving version \(usable.version) as last read" }
+        return Resolution(model: usable.map { ModelVersion(name: $0.name, version: $0.version, uri: $0.source) },
+                          message: usable == nil ? message : nil, record: usable, reachable: .false, reason: reason, detail: detail,
+                          recheck: recheck)
+    }
+
+    /// 1 s, 2 s, 4 s… after consecutive failures, never beyond the poll interval.
+    static func backoff(_ failures: Int, cap: Duration) -> Duration {
+        min(cap, .seconds(1 << min(max(failures - 1, 0), 16)))
+    }
+
+    static func remaining(until date: Date, now: Date) -> Duration {
+        .milliseconds(max(1, Int64((date.timeIntervalSince(now) * 1000).rounded(.up))))
+    }
+}
