@@ -56,6 +56,10 @@ public struct RetrainPolicySpec: Sendable, Hashable, Codable {
     /// Least time between two triggered runs (a Go duration).
     public var cooldown: String?
 
+    /// A registry alias moved to each promoted model (its TrainingJob must register it:
+    /// `trainingJobTemplate.spec.tracking.mlflow`).
+    public var registry: PromotionRegistry?
+
     public init(
         modelDeploymentRef: LocalObjectReference,
         schedule: String,

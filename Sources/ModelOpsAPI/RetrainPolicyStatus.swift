@@ -82,6 +82,9 @@ public struct RetrainPolicyStatus: Sendable, Hashable, Codable {
         /// When it was promoted.
         public var time: KubeTime?
 
+        /// The MLflow model version `spec.registry.mlflow.alias` was moved to for it.
+        public var registryVersion: String?
+
         public init(
             name: String? = nil,
             version: String,

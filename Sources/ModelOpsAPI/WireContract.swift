@@ -71,6 +71,13 @@ public enum WireContract {
         public static let trigger = "modelops.io/trigger"
         /// The model version the TrainingJob produced (status.model.version).
         public static let modelVersion = "modelops.io/model-version"
+        /// On a model version a RetrainPolicy moved an alias to: the policy (namespace/name), the
+        /// alias, and the version the alias pointed at before (where a rollback moves it back).
+        public static let promotedBy = "modelops.io/promoted-by"
+        public static let promotedAlias = "modelops.io/promoted-alias"
+        public static let previousVersion = "modelops.io/previous-version"
+        /// On a model version a ModelDeployment rolled back: why, which ModelDeployment, when.
+        public static let rejected = "modelops.io/rejected"
     }
 
     /// Finalizers.

@@ -42,6 +42,36 @@ public final class RetrainPolicyController: Sendable {
         deployments.store.addIndex(ModelDeploymentController.fromPolicyIndex, ModelDeploymentController.fromPolicyKeys)
     }
 
+    /// Moves `spec.registry.mlflow.alias` to the promoted model's registered version, once per
+    /// promotion (`status.promoted.registryVersion`), with condition RegistryAliasSet. True: retry
+    /// with the key's backoff (MLflow failed).
+    func moveAlias(_ policy: RetrainPolicy, ref: ObjectRef, status: inout RetrainPolicyStatus, now: Date) async -> Bool {
+        guard let alias = policy.spec.registry?.mlflow?.alias, let promoted = status.promoted, promoted.registryVersion == nil,
+              let jobName = promoted.trainingJob else { return false }
+        let job = jobs.store.get(namespace: policy.metadata.namespace, name: jobName)
+        let outcome = await MLflowAliasMover(client: context.client).move(alias: alias, job: job, jobName: jobName, policy: ref)
+        let model = job?.status?.tracking?.mlflow?.registeredModel ?? ""
+        let (value, reason, message, retry): (Condition.Status, String, String, Bool)
+        switch outcome {
+        case let .moved(version, previous):
+            status.promoted?.registryVersion = version
+            (value, reason, message, retry) = (.true, "AliasMoved", "alias \(GoQuote.quote(alias)) of \(model) points at version \(version)"
+                                               + (previous.map { " (was \($0))" } ?? ""), false)
+        case let .unchanged(version):
+            status.promoted?.registryVersion = version
+            (value, reason, message, retry) = (.true, "AliasMoved", "alias \(GoQuote.quote(alias)) of \(model) points at version \(version)", false)
+        case let .notRegistered(detail):
+            (value, reason, message, retry) = (.false, "NotRegistered", detail, false)
+        case let .failed(failure, detail):
+            (value, reason, message, retry) = (.false, failure, detail, true)
+        }
+        status.conditions = Condition.setting(
+            Condition(type: MLflowAliasMover.condition, status: value, observedGeneration: policy.metadata.generation,
+                      lastTransitionTime: KubeTime(now), reason: reason, message: message),
+            in: status.conditions ?? [])
+        return retry
+    }
+
     func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
         guard let policy = policies.store.get(ref), policy.metadata.deletionTimestamp == nil else {
             memory.withLock { memory in
@@ -89,17 +119,28 @@ public final class RetrainPolicyController: Sendable {
         } catch let refusal as ChildRefusal {
             return try await refused(policy, refusal, now: now)
         }
-        if plan.status != policy.status {
+        var status = plan.status
+        let aliasRetry = await moveAlias(policy, ref: ref, status: &status, now: now)
+        if status != policy.status {
             // The cache was behind the policy (a user's annotation, our own last write): plan
             // again from the newer version, quietly. Runs are named for what started them, so
             // creating them again is AlreadyExists; events follow the status that is written.
-            if try await writeStatus(policy, plan.status) == .conflict {
+            if try await writeStatus(policy, status) == .conflict {
                 return .requeue
             }
         }
         for event in plan.events {
             context.events.record(policy, type: event.type, reason: event.reason, action: event.action, note: event.note)
         }
+        let before = policy.status?.conditions?[type: MLflowAliasMover.condition]
+        if let after = status.conditions?[type: MLflowAliasMover.condition], after != before {
+            if after.status == .true, after.message != before?.message {
+                context.events.record(policy, type: .normal, reason: "RegistryAliasMoved", action: "Promote", note: after.message)
+            } else if after.status == .false, before?.status != .false || before?.reason != after.reason {
+                context.events.record(policy, type: .warning, reason: after.reason, action: "Promote", note: after.message)
+            }
+        }
+        if aliasRetry { return .requeue }
 
         var wake = plan.wakeAt.map { $0.timeIntervalSince(now) }
         if let next = nextMetricEvaluation(policy, ref: ref, now: now) {

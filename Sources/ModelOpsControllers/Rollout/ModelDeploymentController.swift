@@ -128,7 +128,8 @@ public final class ModelDeploymentController: Sendable {
         var (desired, desiredMessage) = resolveModel(object)
         var registry: MLflowAliasResolver.Resolution?
         if let alias = object.spec.model.registry?.mlflow {
-            let resolution = await aliasResolver.resolve(alias, ref: ref, last: status.registry?.mlflow, now: now)
+            let resolution = await aliasResolver.resolve(alias, ref: ref, last: status.registry?.mlflow,
+                                                         rejected: status.rejectedVersions ?? [], now: now)
             (desired, desiredMessage, registry) = (resolution.model, resolution.message, resolution)
         }
         var working = status
@@ -190,6 +191,7 @@ public final class ModelDeploymentController: Sendable {
             if registry.reachable == .false, before?.status != .false || before?.reason != registry.reason {
                 plan.events.append(.init(warning: true, reason: registry.reason, note: registry.detail))
             }
+            plan.events += registry.events.map { .init(warning: false, reason: $0.reason, note: $0.note) }
         }
         let applied: AppliedChildren
         do {

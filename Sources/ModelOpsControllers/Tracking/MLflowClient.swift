@@ -144,6 +144,36 @@ public struct MLflowClient: Sendable {
         return (version, found[path: ["model_version", "source"]]?.stringValue ?? "")
     }
 
+    /// The version `alias` of `model` points at, or nil when the alias is not set.
+    public func aliasVersion(model: String, alias: String) async throws(MLflowError) -> String? {
+        do throws(MLflowError) {
+            return try await modelVersion(model: model, alias: alias).version
+        } catch where error.code == "RESOURCE_DOES_NOT_EXIST" || error.code == "INVALID_PARAMETER_VALUE" && error.message.contains("alias") {
+            return nil
+        }
+    }
+
+    /// Points `alias` of `model` at `version`.
+    public func setAlias(model: String, alias: String, version: String) async throws(MLflowError) {
+        _ = try await call("POST", "registered-models/alias", body: ["name": .string(model), "alias": .string(alias), "version": .string(version)])
+    }
+
+    /// One model version: its source and tags.
+    public func getModelVersion(model: String, version: String) async throws(MLflowError) -> (source: String, tags: [String: String]) {
+        let found = try await call("GET", "model-versions/get?name=\(Self.queryEncoded(model))&version=\(Self.queryEncoded(version))")
+        var tags: [String: String] = [:]
+        for tag in found[path: ["model_version", "tags"]]?.arrayValue ?? [] {
+            if let key = tag["key"]?.stringValue { tags[key] = tag["value"]?.stringValue ?? "" }
+        }
+        return (found[path: ["model_version", "source"]]?.stringValue ?? "", tags)
+    }
+
+    public func setModelVersionTag(model: String, version: String, key: String, value: String) async throws(MLflowError) {
+        _ = try await call("POST", "model-versions/set-tag", body: [
+            "name": .string(model), "version": .string(version), "key": .string(key), "value": .string(value),
+        ])
+    }
+
     // MARK: Transport
 
     func call(_ method: String, _ path: String, body: JSON? = nil) async throws(MLflowError) -> JSON {

@@ -27,6 +27,8 @@ final class MLflowAliasResolver: Sendable {
         var detail: String
         /// When to read the alias again.
         var recheck: Duration
+        /// What was written to the registry on the way (a rollback recorded, the alias moved back).
+        var events: [(reason: String, note: String)] = []
     }
 
     private struct Entry {
@@ -35,6 +37,8 @@ final class MLflowAliasResolver: Sendable {
         var record: MLflowAliasRecord?
         var failure: (reason: String, message: String)?
         var failures: Int
+        /// The rejected version whose rollback was written to the registry.
+        var recordedRejection: String? = nil
     }
 
     private let entries = Mutex<[ObjectRef: Entry]>([:])
@@ -50,8 +54,14 @@ final class MLflowAliasResolver: Sendable {
         _ = entries.withLock { $0.removeValue(forKey: ref) }
     }
 
-    /// `last`: status.registry.mlflow as the ModelDeployment has it.
-    func resolve(_ source: MLflowModelAlias, ref: ObjectRef, last: MLflowAliasRecord?, now: Date) async -> Resolution {
+    /// `last`: status.registry.mlflow as the ModelDeployment has it; `rejected`: its rolled-back
+    /// versions. When the alias points at a rolled-back version, the version is tagged
+    /// `modelops.io/rejected` with the reason, and when a RetrainPolicy moved the alias there
+    /// (its `modelops.io/promoted-alias` tag names this alias) the alias goes back to
+    /// `modelops.io/previous-version`. A version a person pointed the alias at stays: it is
+    /// tagged, not rolled out (status.rejectedVersions), until `modelops retry`.
+    func resolve(_ source: MLflowModelAlias, ref: ObjectRef, last: MLflowAliasRecord?, rejected: [RejectedVersion] = [],
+                 now: Date) async -> Resolution {
         let interval = source.pollInterval.flatMap { try? GoDuration.parse($0) } ?? Self.defaultPollInterval
         guard let uri = source.trackingURI ?? defaultTrackingURI, !uri.isEmpty else {
             return failed(source, last: last, key: nil, reason: "NoTrackingServer",
@@ -66,7 +76,8 @@ final class MLflowAliasResolver: Sendable {
                     return failed(source, last: entry.record ?? last, key: key, reason: failure.reason, message: failure.message,
                                   recheck: Self.remaining(until: entry.at.addingTimeInterval(wait.timeInterval), now: now))
                 }
-            } else if let record = entry.record, now < entry.at.addingTimeInterval(interval.timeInterval) {
+            } else if let record = entry.record, now < entry.at.addingTimeInterval(interval.timeInterval),
+                      !rejected.contains(where: { $0.version == record.version }) || entry.recordedRejection == record.version {
                 return resolved(record, recheck: Self.remaining(until: entry.at.addingTimeInterval(interval.timeInterval), now: now))
             }
         }
@@ -76,10 +87,32 @@ final class MLflowAliasResolver: Sendable {
             let credentials = try await MLflowCredentials.read(source.credentialsSecret, namespace: ref.namespace ?? "",
                                                                field: "spec.model.registry.mlflow.credentialsSecret", client: client)
             let mlflow = MLflowClient(trackingURI: uri, credentials: credentials)
-            let found = try await mlflow.modelVersion(model: source.name, alias: source.alias)
+            var found = try await mlflow.modelVersion(model: source.name, alias: source.alias)
+            var events: [(reason: String, note: String)] = []
+            var recorded: String?
+            if let rejection = rejected.first(where: { $0.version == found.version }) {
+                let tags = WireContract.MLflowTags.self
+                let version = try await mlflow.getModelVersion(model: source.name, version: found.version)
+                if version.tags[tags.rejected] == nil {
+                    let note = "\(rejection.reason ?? "RolledBack") by ModelDeployment \(ref.namespace ?? "")/\(ref.name)"
+                        + (rejection.time.map { " at \($0.rfc3339)" } ?? "")
+                    try await mlflow.setModelVersionTag(model: source.name, version: found.version, key: tags.rejected, value: note)
+                    events.append(("RegistryVersionRejected", "tagged \(source.name) version \(found.version) \(tags.rejected)=\(note)"))
+                }
+                recorded = found.version
+                if version.tags[tags.promotedAlias] == source.alias, let previous = version.tags[tags.previousVersion],
+                   previous != found.version {
+                    try await mlflow.setAlias(model: source.name, alias: source.alias, version: previous)
+                    events.append(("RegistryAliasMovedBack",
+                                   "alias \(GoQuote.quote(source.alias)) of \(source.name) moved back from rolled-back version \(found.version) to \(previous)"))
+                    found = try await mlflow.modelVersion(model: source.name, alias: source.alias)
+                }
+            }
             let record = MLflowAliasRecord(trackingURI: uri, name: source.name, alias: source.alias, version: found.version, source: found.source)
-            entries.withLock { $0[ref] = Entry(key: key, at: now, record: record, failure: nil, failures: 0) }
-            return resolved(record, recheck: interval)
+            entries.withLock { $0[ref] = Entry(key: key, at: now, record: record, failure: nil, failures: 0, recordedRejection: recorded) }
+            var resolution = resolved(record, recheck: interval)
+            resolution.events = events
+            return resolution
         } catch {
             let (reason, message): (String, String)
             switch error {

@@ -1,0 +1,57 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import ModelOpsAPI
+
+/// Moves a RetrainPolicy's alias (`spec.registry.mlflow.alias`) to the model version its promoted
+/// TrainingJob registered, in the tracking server that TrainingJob wrote to. The version is
+/// tagged first with the policy, the alias and the version the alias pointed at before, which is
+/// where a ModelDeployment's rollback moves the alias back (`MLflowAliasResolver`). Safe to
+/// repeat: an alias already there is left alone.
+struct MLflowAliasMover: Sendable {
+    static let condition = "RegistryAliasSet"
+
+    var client: KubeClient
+
+    enum Outcome: Sendable, Equatable {
+        case moved(version: String, previous: String?)
+        case unchanged(version: String)
+        /// The promoted TrainingJob registered no version (it has no spec.tracking.mlflow, or has
+        /// not registered yet): nothing to retry until it does.
+        case notRegistered(String)
+        case failed(reason: String, message: String)
+    }
+
+    func move(alias: String, job: TrainingJob?, jobName: String, policy: ObjectRef) async -> Outcome {
+        guard let job, let record = job.status?.tracking?.mlflow, let model = record.registeredModel,
+              let version = record.registeredVersion else {
+            return .notRegistered("TrainingJob \(jobName) has no registered MLflow model version "
+                                  + "(trainingJobTemplate.spec.tracking.mlflow registers one when the training succeeds)")
+        }
+        do {
+            let credentials = try await MLflowCredentials.read(job.spec.tracking?.mlflow?.credentialsSecret, namespace: job.metadata.namespace ?? "",
+                                                               field: "spec.trainingJobTemplate.spec.tracking.mlflow.credentialsSecret",
+                                                               client: client)
+            let mlflow = MLflowClient(trackingURI: record.trackingURI, credentials: credentials)
+            let previous = try await mlflow.aliasVersion(model: model, alias: alias)
+            if previous == version { return .unchanged(version: version) }
+            let tags = WireContract.MLflowTags.self
+            try await mlflow.setModelVersionTag(model: model, version: version, key: tags.promotedBy,
+                                                value: "\(policy.namespace ?? "")/\(policy.name)")
+            try await mlflow.setModelVersionTag(model: model, version: version, key: tags.promotedAlias, value: alias)
+            if let previous {
+                try await mlflow.setModelVersionTag(model: model, version: version, key: tags.previousVersion, value: previous)
+            }
+            try await mlflow.setAlias(model: model, alias: alias, version: version)
+            return .moved(version: version, previous: previous)
+        } catch let problem as MLflowCredentials.Problem {
+            return .failed(reason: "CredentialsUnavailable", message: problem.message)
+        } catch let error as MLflowError {
+            return .failed(reason: error.code == "UNREACHABLE" || error.status >= 500 ? "MLflowUnavailable" : "MLflowError",
+                           message: "moving alias \(GoQuote.quote(alias)) of \(model) to version \(version): \(error)")
+        } catch {
+            return .failed(reason: "MLflowError", message: "\(error)")
+        }
+    }
+}

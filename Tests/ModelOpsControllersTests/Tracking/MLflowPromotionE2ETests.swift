@@ -1,0 +1,147 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import ModelOpsAPI
+import ModelOpsControllers
+import Testing
+import TestSupport
+
+/// The loop closed through MLflow's registry: a RetrainPolicy's run is tracked and registered,
+/// the promotion moves the `champion` alias, the ModelDeployment that follows the alias rolls it
+/// out as a canary, and a rollback tags the version and moves the alias back. All three
+/// controllers run; a real MLflow server; what it holds is read with MLflow's Python client.
+@Suite("Promotion into an MLflow alias, and back on rollback", .serialized)
+struct MLflowPromotionE2ETests {
+    static let deployment = """
+        apiVersion: modelops.io/v1alpha1
+        kind: ModelDeployment
+        metadata:
+          name: fraud
+          namespace: ml
+        spec:
+          model:
+            registry:
+              mlflow:
+                name: fraud
+                alias: champion
+                pollInterval: 1s
+          replicas: 2
+          template:
+            spec:
+              containers:
+              - name: server
+                image: ghcr.io/example/model-server:1.4
+          strategy:
+            type: Canary
+            canary:
+              steps:
+              - setWeight: 50
+              - pause: {}
+        """
+
+    static let policy = """
+        apiVersion: modelops.io/v1alpha1
+        kind: RetrainPolicy
+        metadata:
+          name: fraud
+          namespace: ml
+        spec:
+          modelDeploymentRef:
+            name: fraud
+          schedule: "0 2 * * *"
+          promotion: Automatic
+          registry:
+            mlflow:
+              alias: champion
+          trainingJobTemplate:
+            spec:
+              model:
+                name: fraud
+              outputURI: s3://models/fraud/
+              dataset:
+                uri: s3://data/tx/
+              tracking:
+                mlflow:
+                  experiment: fraud-training
+              template:
+                metadata:
+                  annotations:
+                    sim.modelops.io/run-seconds: "0.2"
+                    sim.modelops.io/termination-message: '{"metrics": {"accuracy": 0.93}, "modelURI": "s3://models/fraud/v2"}'
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - name: trainer
+                    image: registry.example/fraud-trainer:2
+              validation:
+                gates:
+                - metric: accuracy
+                  min: 0.9
+        """
+
+    @Test("promotion moves champion to the new version, the ModelDeployment canaries it; its rollback tags the version and moves champion back")
+    func promoteIntoAliasAndBack() async throws {
+        try await MLflowFixture.with { mlflow in
+            _ = try await mlflow.python("""
+                from mlflow import MlflowClient
+                c = MlflowClient()
+                c.create_registered_model("fraud")
+                c.create_model_version("fraud", "s3://models/fraud/v1")
+                c.set_registered_model_alias("fraud", "champion", "1")
+                """)
+            let harness = try await OperatorHarness.start(configure: { $0.mlflowTrackingURI = mlflow.address })
+            do {
+                try await harness.create(Self.deployment)
+                try await harness.waitFor(ModelDeployment.self, "fraud", "healthy on version 1") {
+                    $0.status?.phase == .healthy && $0.status?.stable?.version == "1"
+                }
+                try await harness.create(Self.policy)
+                let annotate: JSON = ["metadata": ["annotations": [WireContract.Annotations.retrain: "now"]]]
+                _ = try await harness.resource(RetrainPolicy.self).patch("fraud", .merge(annotate.serialized()))
+
+                let promoted = try await harness.waitFor(RetrainPolicy.self, "fraud", "alias moved") {
+                    $0.status?.promoted?.registryVersion != nil
+                }
+                #expect(promoted.status?.promoted?.registryVersion == "2")
+                let moved = try #require(promoted.status?.conditions?[type: "RegistryAliasSet"])
+                #expect(moved.status == .true && moved.message == "alias \"champion\" of fraud points at version 2 (was 1)")
+                _ = try await harness.events(about: "fraud", waitingFor: ["RegistryAliasMoved"])
+
+                let canary = try await harness.waitFor(ModelDeployment.self, "fraud", "canary of version 2 paused at 50%") {
+                    $0.status?.phase == .paused && $0.status?.canary?.version == "2"
+                }
+                #expect(canary.status?.canary?.uri == "s3://models/fraud/v2")
+
+                let abort: JSON = ["metadata": ["annotations": [ManualAction.annotation: .string("abort/\(UUID().uuidString.prefix(8))")]]]
+                _ = try await harness.resource(ModelDeployment.self).patch("fraud", .merge(abort.serialized()))
+                let back = try await harness.waitFor(ModelDeployment.self, "fraud", "back on version 1, alias moved back") {
+                    $0.status?.canary == nil && $0.status?.registry?.mlflow?.version == "1" && $0.status?.stable?.version == "1"
+                }
+                #expect(back.status?.rejectedVersions?.map(\.version) == ["2"])
+                _ = try await harness.events(about: "fraud", waitingFor: ["RegistryVersionRejected", "RegistryAliasMovedBack"])
+
+                let output = try await mlflow.python("""
+                    import json
+                    from mlflow import MlflowClient
+                    c = MlflowClient()
+                    v2 = c.get_model_version("fraud", "2")
+                    print(json.dumps({"champion": c.get_model_version_by_alias("fraud", "champion").version,
+                                      "source": v2.source, "tags": v2.tags}))
+                    """)
+                let read = try JSON.parse(output)
+                #expect(read["champion"] == "1")
+                #expect(read["source"] == "s3://models/fraud/v2")
+                #expect(read[path: ["tags", "modelops.io/promoted-by"]] == "ml/fraud")
+                #expect(read[path: ["tags", "modelops.io/promoted-alias"]] == "champion")
+                #expect(read[path: ["tags", "modelops.io/previous-version"]] == "1")
+                #expect(read[path: ["tags", "modelops.io/rejected"]]?.stringValue?.hasPrefix("Aborted by ModelDeployment ml/fraud at ") == true,
+                        "\(read)")
+            } catch {
+                await harness.stop()
+                throw error
+            }
+            await harness.stop()
+        }
+    }
+}
