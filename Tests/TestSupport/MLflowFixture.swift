@@ -55,9 +55,11 @@ public final class MLflowFixture: Sendable {
 
     /// Starts a server on a fresh store, or on `reusing`'s store and port (after its `stop(keepingData: true)`),
     /// and returns once `/health` answers.
-    public static func start(reusing previous: MLflowFixture? = nil) async throws -> MLflowFixture {
+    /// With `basicAuth`, the server runs MLflow's `basic-auth` app with that admin user: every
+    /// request needs the user's password.
+    public static func start(reusing previous: MLflowFixture? = nil, basicAuth: (username: String, password: String)? = nil) async throws -> MLflowFixture {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw Unavailable(description: "mlflow not found (\(binary)): pip install mlflow==3.17.2 into ~/.cache/modelops/mlflow (.ci/run does), or set MODELOPS_MLFLOW")
+            throw Unavailable(description: "mlflow not found (\(binary)): pip install 'mlflow[auth]==3.17.2' into ~/.cache/modelops/mlflow (.ci/run does), or set MODELOPS_MLFLOW")
         }
         let dir = previous?.dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("mlflow-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("artifacts"), withIntermediateDirectories: true)
@@ -75,6 +77,21 @@ public final class MLflowFixture: Sendable {
                              "--host", "127.0.0.1", "--port", "\(port)", "--workers", "1"]
         var environment = ProcessInfo.processInfo.environment
         environment["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
+        if let basicAuth {
+            let ini = dir.appendingPathComponent("basic_auth.ini")
+            try Data("""
+                [mlflow]
+                default_permission = READ
+                database_uri = sqlite:///\(dir.appendingPathComponent("auth.db").path)
+                admin_username = \(basicAuth.username)
+                admin_password = \(basicAuth.password)
+                authorization_function = mlflow.server.auth:authenticate_request_basic_auth
+
+                """.utf8).write(to: ini)
+            environment["MLFLOW_AUTH_CONFIG_PATH"] = ini.path
+            environment["MLFLOW_FLASK_SERVER_SECRET_KEY"] = "modelops-tests"  // CSRF key the auth app requires
+            process.arguments! += ["--app-name", "basic-auth"]
+        }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = logHandle
@@ -148,8 +165,13 @@ public final class MLflowFixture: Sendable {
 
     /// Runs a Python snippet with `MLFLOW_TRACKING_URI` set to this server and returns what it
     /// printed on stdout; throws with its stderr when it exits non-zero.
-    public func python(_ script: String) async throws -> String {
-        let result = try await Command.run(Self.python, ["-c", script], environment: ["MLFLOW_TRACKING_URI": address])
+    public func python(_ script: String, username: String? = nil, password: String? = nil) async throws -> String {
+        var environment = ["MLFLOW_TRACKING_URI": address]
+        if let username, let password {
+            environment["MLFLOW_TRACKING_USERNAME"] = username
+            environment["MLFLOW_TRACKING_PASSWORD"] = password
+        }
+        let result = try await Command.run(Self.python, ["-c", script], environment: environment)
         guard result.status == 0 else {
             throw Unavailable(description: "python snippet exited \(result.status):\n\(result.stderr)")
         }

@@ -146,6 +146,49 @@ struct MLflowTrackingE2ETests {
         await mlflow.stop()
     }
 
+    @Test("credentials from a Secret: basic auth against MLflow's basic-auth app; a wrong password is Tracked=False with MLflow's 401")
+    func basicAuth() async throws {
+        let mlflow = try await MLflowFixture.start(basicAuth: ("admin", "s3cret-Passw0rd!"))
+        let harness = try await OperatorHarness.start(configure: { [address = mlflow.address] in $0.mlflowTrackingURI = address })
+        do {
+            func secret(_ name: String, password: String) -> String {
+                """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: \(name)
+                  namespace: \(OperatorHarness.namespace)
+                stringData:
+                  username: admin
+                  password: "\(password)"
+                """
+            }
+            try await harness.create(secret("mlflow-good", password: "s3cret-Passw0rd!"))
+            try await harness.create(secret("mlflow-bad", password: "wrong"))
+            try await harness.create(Self.trackedJob("fraud-a1", tracking: "      credentialsSecret:\n        name: mlflow-good"))
+            try await harness.create(Self.trackedJob("fraud-a2", tracking: "      credentialsSecret:\n        name: mlflow-bad"))
+            let good = try await harness.waitFor(TrainingJob.self, "fraud-a1", "tracked with basic auth") {
+                $0.status?.tracking?.mlflow?.registeredVersion != nil
+            }
+            let runID = try #require(good.status?.tracking?.mlflow?.runID)
+            let status = try await mlflow.python("from mlflow import MlflowClient; print(MlflowClient().get_run('\(runID)').info.status)",
+                                                 username: "admin", password: "s3cret-Passw0rd!")
+            #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "FINISHED")
+            let bad = try await harness.waitFor(TrainingJob.self, "fraud-a2", "refused by MLflow") {
+                $0.status?.phase == .succeeded && $0.status?.conditions?[type: "Tracked"]?.status == .false
+            }
+            let condition = try #require(bad.status?.conditions?[type: "Tracked"])
+            #expect(condition.reason == "MLflowError" && condition.message.contains("(HTTP 401)"), "\(condition.message)")
+            #expect(bad.status?.metrics == ["accuracy": 0.93, "auc": 0.97], "the results stay in status")
+        } catch {
+            await harness.stop()
+            await mlflow.stop()
+            throw error
+        }
+        await harness.stop()
+        await mlflow.stop()
+    }
+
     @Test("no tracking server anywhere: Tracked=False names the field, and the training is not held up")
     func noTrackingServer() async throws {
         let harness = try await OperatorHarness.start()
