@@ -51,7 +51,8 @@ public final class PrometheusFixture: Sendable {
     /// A failed scrape (200 ms timeout) on a loaded machine does not hide the series: the exporter
     /// timestamps its samples, which Prometheus never marks stale (see `MetricsExporter.exposition`).
     public static func start(scrapeInterval: Duration = .milliseconds(200),
-                             lookbackDelta: Duration = .seconds(300)) async throws -> PrometheusFixture {
+                             lookbackDelta: Duration = .seconds(300),
+                             operatorTargets: [String] = []) async throws -> PrometheusFixture {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw Unavailable(description: "prometheus not found at \(binary): install Debian's prometheus package (.ci/run does)")
         }
@@ -59,7 +60,8 @@ public final class PrometheusFixture: Sendable {
         var lastError: any Error = Unavailable(description: "prometheus did not start")
         for _ in 0..<3 {  // a free port can be taken between finding it and Prometheus binding it
             do {
-                let fixture = try await launch(exporter: exporter, scrapeInterval: scrapeInterval, lookbackDelta: lookbackDelta)
+                let fixture = try await launch(exporter: exporter, scrapeInterval: scrapeInterval, lookbackDelta: lookbackDelta,
+                                               operatorTargets: operatorTargets)
                 do {
                     try await fixture.waitUntilReady()
                     return fixture
@@ -80,8 +82,9 @@ public final class PrometheusFixture: Sendable {
     /// Runs `body` with a started fixture and stops it afterwards, also when `body` throws.
     public static func with<T: Sendable>(scrapeInterval: Duration = .milliseconds(200),
                                          lookbackDelta: Duration = .seconds(300),
+                                         operatorTargets: [String] = [],
                                          _ body: (PrometheusFixture) async throws -> T) async throws -> T {
-        let fixture = try await start(scrapeInterval: scrapeInterval, lookbackDelta: lookbackDelta)
+        let fixture = try await start(scrapeInterval: scrapeInterval, lookbackDelta: lookbackDelta, operatorTargets: operatorTargets)
         do {
             let result = try await body(fixture)
             await fixture.stop()
@@ -93,7 +96,7 @@ public final class PrometheusFixture: Sendable {
     }
 
     private static func launch(exporter: MetricsExporter, scrapeInterval: Duration,
-                               lookbackDelta: Duration) async throws -> PrometheusFixture {
+                               lookbackDelta: Duration, operatorTargets: [String]) async throws -> PrometheusFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
         let interval = "\(max(1, scrapeInterval.milliseconds))ms"
@@ -106,7 +109,12 @@ public final class PrometheusFixture: Sendable {
               - job_name: exporter
                 static_configs:
                   - targets: ['127.0.0.1:\(exporter.port)']
-            """
+            """ + (operatorTargets.isEmpty ? "" : """
+
+              - job_name: modelops-operator-metrics
+                static_configs:
+                  - targets: [\(operatorTargets.map { "'\($0)'" }.joined(separator: ", "))]
+            """)
         try Data(config.utf8).write(to: dir.appendingPathComponent("prometheus.yml"))
         let port = try freePort()
         let log = dir.appendingPathComponent("prometheus.log")

@@ -129,6 +129,8 @@ public final class RetrainPolicyController: Sendable {
                 return .requeue
             }
         }
+        context.domainMetrics.retrained(policy, triggers: plan.create.compactMap { $0.metadata.labels?[TrainingJobLabels.trigger] },
+                                        missed: (status.missedRuns ?? 0) - (policy.status?.missedRuns ?? 0))
         for event in plan.events {
             context.events.record(policy, type: event.type, reason: event.reason, action: event.action, note: event.note)
         }

@@ -55,8 +55,10 @@ public final class ModelDeploymentController: Sendable {
         let aliases = MLflowAliasResolver(defaultTrackingURI: context.mlflowTrackingURI, client: client)
         aliasResolver = aliases
         let statusWriter = self.statusWriter
+        let domainMetrics = context.domainMetrics
         deployments.onDelete { deleted in
             statusWriter.forget(deleted)
+            domainMetrics.forget(kind: "ModelDeployment", namespace: deleted.metadata.namespace, name: deleted.metadata.name ?? "")
             aliases.forget(ObjectRef(namespace: deleted.metadata.namespace, name: deleted.metadata.name ?? ""))
         }
         deployments.store.addIndex(Self.fromPolicyIndex, Self.fromPolicyKeys)
@@ -220,6 +222,7 @@ public final class ModelDeploymentController: Sendable {
         if try await statusWriter.write(planned, of: object, at: \.status, to: resource) == .conflict {
             return .requeue
         }
+        context.domainMetrics.recorded(object, before: object.status, after: planned, events: plan.events.map(\.reason))
         for event in plan.events {
             context.events.record(object, type: event.warning ? .warning : .normal, reason: event.reason, action: "Rollout", note: event.note)
         }

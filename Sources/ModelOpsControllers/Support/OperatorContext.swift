@@ -33,6 +33,9 @@ public struct OperatorContext: Sendable {
     /// (`--mlflow-tracking-uri`).
     public var mlflowTrackingURI: String? = nil
 
+    /// The `modelops_*` metrics, on the same registry as `metrics`.
+    public var domainMetrics: ModelOpsMetrics { ModelOpsMetrics.of(metrics) }
+
     public init(client: KubeClient, clock: OperatorClock = .system, events: EventRecorder,
                 applier: ChildApplier = ChildApplier(), namespace: String? = nil, workers: Int = 4,
                 rateLimits: QueueRateLimits = .default, informerOptions: InformerOptions = InformerOptions(),

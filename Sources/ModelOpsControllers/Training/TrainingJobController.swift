@@ -116,6 +116,7 @@ public struct TrainingJobController: Sendable {
                                         to: context.client.resource(TrainingJob.self, namespace: namespace)) == .conflict {
             return .requeue
         }
+        context.domainMetrics.ended(job, status: plan.status)
         for event in plan.events {
             context.events.record(job, type: event.type, reason: event.reason, action: "Train", note: event.note)
         }

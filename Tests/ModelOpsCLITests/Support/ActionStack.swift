@@ -19,7 +19,10 @@ final class ActionStack: Sendable {
     }
 
     /// Runs `body` with a started stack and stops everything afterwards, also when it throws.
-    static func with(operator runOperator: Bool = true, rbac: Bool = false, _ body: (ActionStack) async throws -> Void) async throws {
+    /// `operatorArguments` are added to `modelops run`'s (a `--metrics-bind-address` among them
+    /// replaces the default, which turns metrics off).
+    static func with(operator runOperator: Bool = true, rbac: Bool = false, operatorArguments: [String] = [],
+                     _ body: (ActionStack) async throws -> Void) async throws {
         let cluster = try await CLICluster.start(rbac: rbac, simulator: true)
         var op: OperatorProcess?
         do {
@@ -30,10 +33,11 @@ final class ActionStack: Sendable {
                   name: \(namespace)
                 """)
             if runOperator {
+                let metricsOff = operatorArguments.contains("--metrics-bind-address") ? [] : ["--metrics-bind-address", "0"]
                 let process = try OperatorProcess(arguments: [
-                    "run", "--kubeconfig", cluster.kubeconfig, "--namespace", namespace, "--metrics-bind-address", "0",
+                    "run", "--kubeconfig", cluster.kubeconfig, "--namespace", namespace,
                     "--health-probe-bind-address", "127.0.0.1:0", "--log-format", "json",
-                ])
+                ] + metricsOff + operatorArguments)
                 op = process
                 try await process.waitForLine("starting the ModelOps operator")
             }

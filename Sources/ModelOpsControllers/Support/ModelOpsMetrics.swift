@@ -1,0 +1,203 @@
+import Foundation
+import KubeRuntime
+import ModelOpsAPI
+import Prometheus
+import Synchronization
+
+/// The operator's domain metrics (`modelops_*`), beside controller-runtime's on /metrics: what a
+/// platform team alerts and draws dashboards on (manifests/monitoring/).
+///
+/// Labels are bounded: `namespace` and the object's name (objects are what users create, and a
+/// deleted object's series are removed), enum values (phase, outcome, result, trigger) and the
+/// metric names a spec declares. No counter has a model-version label: versions grow without end.
+/// The one version label, on `modelops_training_headline_metric`, holds a single series per
+/// model and metric (the previous version's series is removed when a newer run succeeds).
+///
+/// Counters count what a status write recorded, after the write succeeded, so a conflict that
+/// makes a reconcile plan again counts nothing twice.
+public final class ModelOpsMetrics: Sendable {
+    struct Definition {
+        let name: String
+        let help: String
+        var descriptor: MetricNameDescriptor { MetricNameDescriptor(metricName: name, unitName: "", helpText: help) }
+    }
+
+    static let rollouts = Definition(name: "modelops_rollouts_total",
+                                     help: "Rollouts of a ModelDeployment that ended, by outcome (promoted, rolled_back)")
+    static let canaryWeight = Definition(name: "modelops_rollout_canary_weight",
+                                         help: "Percent of traffic the candidate version of a ModelDeployment receives (0 without a rollout)")
+    static let step = Definition(name: "modelops_rollout_step",
+                                 help: "The canary step index a ModelDeployment's rollout is at (0 without a rollout)")
+    static let phase = Definition(name: "modelops_modeldeployment_phase",
+                                  help: "1 for the phase a ModelDeployment is in, 0 for the others")
+    static let phaseSince = Definition(name: "modelops_modeldeployment_phase_transition_timestamp_seconds",
+                                       help: "When the ModelDeployment's Progressing condition last changed (Unix seconds)")
+    static let measurements = Definition(name: "modelops_analysis_measurements_total",
+                                         help: "Analysis measurements taken for a ModelDeployment's candidates, by metric and result")
+    static let analysisValue = Definition(name: "modelops_analysis_value",
+                                          help: "The last value an analysis metric of a ModelDeployment's candidate measured")
+    static let analysisThreshold = Definition(name: "modelops_analysis_threshold",
+                                              help: "The thresholdRange bounds (min, max) of a ModelDeployment's analysis metric")
+    static let registryReachable = Definition(name: "modelops_registry_reachable",
+                                              help: "1 when the model registry alias a ModelDeployment follows was read at the last try, else 0")
+    static let trainingRuns = Definition(name: "modelops_training_runs_total", help: "TrainingJobs that ended, by result (succeeded, failed)")
+    static let trainingDuration = Definition(name: "modelops_training_duration_seconds",
+                                             help: "Time from a TrainingJob's start to its end, by result")
+    static let headline = Definition(name: "modelops_training_headline_metric",
+                                     help: "The headline metric of the newest succeeded TrainingJob of a model, by model version")
+    static let retrainRuns = Definition(name: "modelops_retrain_runs_total",
+                                        help: "TrainingJobs a RetrainPolicy started, by trigger (Schedule, Metric, DataVersion, Manual)")
+    static let missedSchedules = Definition(name: "modelops_retrain_missed_schedules_total",
+                                            help: "Scheduled runs a RetrainPolicy skipped (concurrency, starting deadline, suspended)")
+
+    static let durationBuckets: [Double] = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400]
+
+    let registry: PrometheusCollectorRegistry
+    private let gauges = Mutex<[String: (object: String, gauge: Gauge)]>([:])
+    private let headlines = Mutex<[String: (key: String, gauge: Gauge)]>([:])
+
+    public init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
+
+    private static let instances = Mutex<[ObjectIdentifier: ModelOpsMetrics]>([:])
+
+    /// The one instance per registry (the operator's controllers share it, so a deleted object's
+    /// gauges are found wherever they were made).
+    public static func of(_ metrics: RuntimeMetrics) -> ModelOpsMetrics {
+        instances.withLock { instances in
+            let key = ObjectIdentifier(metrics.registry)
+            if let existing = instances[key] { return existing }
+            let made = ModelOpsMetrics(registry: metrics.registry)
+            instances[key] = made
+            return made
+        }
+    }
+
+    private func counter(_ definition: Definition, _ labels: [(String, String)]) -> Counter {
+        registry.makeCounter(descriptor: definition.descriptor, labels: labels)
+    }
+
+    /// A gauge of one object, remembered so that `forget` removes it with the object.
+    private func gauge(_ definition: Definition, object: String, _ labels: [(String, String)]) -> Gauge {
+        let key = definition.name + "|" + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        return gauges.withLock { gauges in
+            if let existing = gauges[key] { return existing.gauge }
+            let made = registry.makeGauge(descriptor: definition.descriptor, labels: labels)
+            gauges[key] = (object, made)
+            return made
+        }
+    }
+
+    /// Removes the gauges of a deleted object.
+    public func forget(kind: String, namespace: String?, name: String) {
+        let object = "\(kind)/\(namespace ?? "")/\(name)"
+        let removed = gauges.withLock { gauges in
+            let keys = gauges.filter { $0.value.object == object }.map(\.key)
+            return keys.compactMap { gauges.removeValue(forKey: $0)?.gauge }
+        }
+        for gauge in removed { registry.unregisterGauge(gauge) }
+    }
+
+    // MARK: ModelDeployment
+
+    /// After a status write of a ModelDeployment: `before` is the status it replaced.
+    func recorded(_ deployment: ModelDeployment, before: ModelDeploymentStatus?, after: ModelDeploymentStatus, events: [String]) {
+        let namespace = deployment.metadata.namespace ?? "", name = deployment.metadata.name ?? ""
+        let object = "ModelDeployment/\(namespace)/\(name)"
+        let labels = [("namespace", namespace), ("modeldeployment", name)]
+        for reason in events {
+            switch reason {
+            case "Promoted": counter(Self.rollouts, labels + [("outcome", "promoted")]).increment()
+            case "RolledBack": counter(Self.rollouts, labels + [("outcome", "rolled_back")]).increment()
+            default: break
+            }
+        }
+        gauge(Self.canaryWeight, object: object, labels).set(Double(after.canary?.weight ?? 0))
+        gauge(Self.step, object: object, labels).set(Double(after.canary?.step ?? 0))
+        for phase in ModelDeploymentStatus.Phase.allCases {
+            gauge(Self.phase, object: object, labels + [("phase", phase.rawValue)]).set(Double(after.phase == phase ? 1 : 0))
+        }
+        if let time = after.conditions?[type: "Progressing"]?.lastTransitionTime {
+            gauge(Self.phaseSince, object: object, labels).set(time.date.timeIntervalSince1970)
+        }
+        if let registry = after.conditions?[type: MLflowAliasResolver.condition] {
+            gauge(Self.registryReachable, object: object, labels).set(Double(registry.status == .true ? 1 : 0))
+        }
+        for metric in deployment.spec.analysis?.metrics ?? [] {
+            for (bound, value) in [("min", metric.thresholdRange?.min), ("max", metric.thresholdRange?.max)] {
+                guard let value else { continue }
+                gauge(Self.analysisThreshold, object: object, labels + [("metric", metric.name), ("bound", bound)]).set(value)
+            }
+        }
+        for run in after.analysisRuns ?? [] {
+            for metric in run.metrics ?? [] {
+                guard let value = metric.measurements?.last(where: { $0.value != nil })?.value else { continue }
+                gauge(Self.analysisValue, object: object, labels + [("metric", metric.name)]).set(value)
+            }
+        }
+        // New measurements: the counts of each run's metrics, against the status replaced.
+        func counts(_ status: ModelDeploymentStatus?) -> [String: [String: Int]] {
+            var result: [String: [String: Int]] = [:]
+            for run in status?.analysisRuns ?? [] {
+                for metric in run.metrics ?? [] {
+                    let key = "\(run.name)/\(run.version ?? "")/\(metric.name)"
+                    result[key] = ["successful": metric.successful ?? 0, "failed": metric.failed ?? 0,
+                                   "inconclusive": metric.inconclusive ?? 0, "error": metric.errors ?? 0]
+                }
+            }
+            return result
+        }
+        let old = counts(before)
+        for (key, now) in counts(after) {
+            let metric = String(key.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+            for (result, value) in now where value > (old[key]?[result] ?? 0) {
+                counter(Self.measurements, labels + [("metric", metric), ("result", result)])
+                    .increment(by: Int64(value - (old[key]?[result] ?? 0)))
+            }
+        }
+    }
+
+    // MARK: TrainingJob
+
+    /// After a status write of a TrainingJob that ended (its phase became Succeeded or Failed).
+    func ended(_ job: TrainingJob, status: TrainingJobStatus) {
+        guard let phase = status.phase, phase == .succeeded || phase == .failed else { return }
+        let namespace = job.metadata.namespace ?? ""
+        let result = phase == .succeeded ? "succeeded" : "failed"
+        counter(Self.trainingRuns, [("namespace", namespace), ("result", result)]).increment()
+        if let start = status.startTime?.date, let end = status.completionTime?.date {
+            registry.makeValueHistogram(descriptor: Self.trainingDuration.descriptor, labels: [("namespace", namespace), ("result", result)],
+                                        buckets: Self.durationBuckets)
+                .record(max(0, end.timeIntervalSince(start)))
+        }
+        guard phase == .succeeded, let headline = status.headlineMetric, let equals = headline.firstIndex(of: "="),
+              let value = Double(headline[headline.index(after: equals)...]) else { return }
+        let metric = String(headline[..<equals])
+        let model = status.model?.name ?? job.spec.model.name
+        let version = status.model?.version ?? ""
+        let series = "\(namespace)/\(model)/\(metric)"
+        let labels = [("namespace", namespace), ("model", model), ("metric", metric), ("version", version)]
+        let key = labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        let replaced: Gauge? = headlines.withLock { headlines in
+            guard headlines[series]?.key != key else { return nil }
+            let old = headlines[series]?.gauge
+            let gauge = registry.makeGauge(descriptor: Self.headline.descriptor, labels: labels)
+            gauge.set(value)
+            headlines[series] = (key, gauge)
+            return old
+        }
+        if let replaced { registry.unregisterGauge(replaced) }
+    }
+
+    // MARK: RetrainPolicy
+
+    /// After a RetrainPolicy pass: the runs it created (their triggers) and the schedules it missed.
+    func retrained(_ policy: RetrainPolicy, triggers: [String], missed: Int64) {
+        let labels = [("namespace", policy.metadata.namespace ?? ""), ("retrainpolicy", policy.metadata.name ?? "")]
+        for trigger in triggers {
+            counter(Self.retrainRuns, labels + [("trigger", trigger)]).increment()
+        }
+        if missed > 0 { counter(Self.missedSchedules, labels).increment(by: missed) }
+    }
+}
