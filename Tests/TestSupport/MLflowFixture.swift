@@ -27,8 +27,7 @@ public final class MLflowFixture: Sendable {
     public let port: Int
     public let dir: URL
     private let process: Process
-    private let watchdog: Process
-    private let watchdogInput: FileHandle
+    private let watchdog: ExitWatchdog
     private let stopped = Mutex(false)
 
     /// The `mlflow` executable: `$MODELOPS_MLFLOW`, else the virtualenv `.ci/run` installs
@@ -44,13 +43,12 @@ public final class MLflowFixture: Sendable {
         URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("python3").path
     }
 
-    private init(address: String, port: Int, dir: URL, process: Process, watchdog: Process, watchdogInput: FileHandle) {
+    private init(address: String, port: Int, dir: URL, process: Process, watchdog: ExitWatchdog) {
         self.address = address
         self.port = port
         self.dir = dir
         self.process = process
         self.watchdog = watchdog
-        self.watchdogInput = watchdogInput
     }
 
     /// Starts a server on a fresh store, or on `reusing`'s store and port (after its `stop(keepingData: true)`),
@@ -97,22 +95,15 @@ public final class MLflowFixture: Sendable {
         process.standardOutput = logHandle
         process.standardError = logHandle
         try process.run()
-        let watchdog = Process()
-        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
         // Foundation starts every child as the leader of a process group of its own (pgid = pid).
-        watchdog.arguments = ["-c", "read -r _; kill -KILL -- -\"$0\" 2>/dev/null", String(process.processIdentifier)]
-        let input = Pipe()
-        watchdog.standardInput = input
-        watchdog.standardOutput = FileHandle.nullDevice
-        watchdog.standardError = FileHandle.nullDevice
+        let watchdog: ExitWatchdog
         do {
-            try watchdog.run()
+            watchdog = try ExitWatchdog.start(signal: "KILL", target: -process.processIdentifier)
         } catch {
             kill(-process.processIdentifier, SIGKILL)
             throw error
         }
-        let fixture = MLflowFixture(address: "http://127.0.0.1:\(port)", port: port, dir: dir, process: process, watchdog: watchdog,
-                                    watchdogInput: input.fileHandleForWriting)
+        let fixture = MLflowFixture(address: "http://127.0.0.1:\(port)", port: port, dir: dir, process: process, watchdog: watchdog)
         do {
             try await fixture.waitUntilHealthy()
         } catch {
@@ -183,8 +174,7 @@ public final class MLflowFixture: Sendable {
     /// removes the store unless `keepingData` (for `start(reusing:)`).
     public func stop(keepingData: Bool = false, crash: Bool = false) async {
         guard stopped.withLock({ let was = $0; $0 = true; return !was }) else { return }
-        if watchdog.isRunning { kill(watchdog.processIdentifier, SIGKILL) }
-        try? watchdogInput.close()
+        watchdog.disarm()
         let group = process.processIdentifier
         kill(-group, crash ? SIGKILL : SIGTERM)
         if (try? await eventually(timeout: .seconds(10), "mlflow to exit", { !process.isRunning })) == nil {

@@ -24,8 +24,7 @@ public final class PrometheusFixture: Sendable {
     public let exporter: MetricsExporter
     public let dir: URL
     private let process: Process
-    private let watchdog: Process
-    private let watchdogInput: FileHandle
+    private let watchdog: ExitWatchdog
     private let stopped = Mutex(false)
 
     public static var binary: String {
@@ -33,14 +32,12 @@ public final class PrometheusFixture: Sendable {
             .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/prometheus"
     }
 
-    private init(address: String, exporter: MetricsExporter, dir: URL, process: Process, watchdog: Process,
-                 watchdogInput: FileHandle) {
+    private init(address: String, exporter: MetricsExporter, dir: URL, process: Process, watchdog: ExitWatchdog) {
         self.address = address
         self.exporter = exporter
         self.dir = dir
         self.process = process
         self.watchdog = watchdog
-        self.watchdogInput = watchdogInput
     }
 
     /// Starts the exporter and Prometheus, and returns once Prometheus is ready (`/-/ready`) and has
@@ -132,24 +129,15 @@ public final class PrometheusFixture: Sendable {
         process.standardOutput = logHandle
         process.standardError = logHandle
         try process.run()
-        // The watchdog kills Prometheus when its stdin closes, which the kernel does when this test
-        // process dies without stop(). It only reads and kills: no `wait`, which would hang on the
-        // SIGCHLD mask the test process hands its children.
-        let watchdog = Process()
-        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
-        watchdog.arguments = ["-c", "read -r _; kill -TERM \"$0\" 2>/dev/null", String(process.processIdentifier)]
-        let input = Pipe()
-        watchdog.standardInput = input
-        watchdog.standardOutput = FileHandle.nullDevice
-        watchdog.standardError = FileHandle.nullDevice
+        let watchdog: ExitWatchdog
         do {
-            try watchdog.run()
+            watchdog = try ExitWatchdog.start(signal: "TERM", target: process.processIdentifier)
         } catch {
             process.terminate()
             throw error
         }
         return PrometheusFixture(address: "http://127.0.0.1:\(port)", exporter: exporter, dir: dir, process: process,
-                                 watchdog: watchdog, watchdogInput: input.fileHandleForWriting)
+                                 watchdog: watchdog)
     }
 
     /// The Prometheus process's id.
@@ -232,8 +220,7 @@ public final class PrometheusFixture: Sendable {
     private func stopPrometheus() async {
         guard stopped.withLock({ let was = $0; $0 = true; return !was }) else { return }
         // The watchdog goes first, so that it never signals a process id the system has reused.
-        if watchdog.isRunning { kill(watchdog.processIdentifier, SIGKILL) }
-        try? watchdogInput.close()
+        watchdog.disarm()
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         if (try? await eventually(timeout: .seconds(10), "prometheus to exit", { !process.isRunning })) == nil {
             kill(process.processIdentifier, SIGKILL)
