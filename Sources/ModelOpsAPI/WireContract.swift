@@ -22,6 +22,11 @@ public enum WireContract {
         public static let trigger = "modelops.io/trigger"
         /// On a training workload, its pod template and so every trainer pod: the TrainingJob's name.
         public static let trainingJob = "modelops.io/training-job"
+        /// On a Secret, set by its owner to `"true"`: ModelOps may send its `token` or
+        /// `username`/`password` to the MLflow server a TrainingJob or ModelDeployment names.
+        /// Without it the operator refuses the Secret, so naming a Secret in a spec cannot send
+        /// just any credentials (a service account's token) to a server of the spec writer's choice.
+        public static let mlflowCredentials = "modelops.io/mlflow-credentials"
     }
 
     /// Annotations (written by the operator, or by users and the CLI to ask for an action).

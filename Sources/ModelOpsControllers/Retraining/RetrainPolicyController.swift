@@ -62,8 +62,8 @@ public final class RetrainPolicyController: Sendable {
             (value, reason, message, retry) = (.true, "AliasMoved", "alias \(GoQuote.quote(alias)) of \(model) points at version \(version)", false)
         case let .notRegistered(detail):
             (value, reason, message, retry) = (.false, "NotRegistered", detail, false)
-        case let .failed(failure, detail):
-            (value, reason, message, retry) = (.false, failure, detail, true)
+        case let .failed(failure, detail, retryable):
+            (value, reason, message, retry) = (.false, failure, detail, retryable)
         }
         status.conditions = Condition.setting(
             Condition(type: MLflowAliasMover.condition, status: value, observedGeneration: policy.metadata.generation,
@@ -142,12 +142,14 @@ public final class RetrainPolicyController: Sendable {
                 context.events.record(policy, type: .warning, reason: after.reason, action: "Promote", note: after.message)
             }
         }
-        if aliasRetry { return .requeue }
 
         var wake = plan.wakeAt.map { $0.timeIntervalSince(now) }
         if let next = nextMetricEvaluation(policy, ref: ref, now: now) {
             wake = min(wake ?? next, next)
         }
+        // MLflow failed to take the alias: try again in 30 s, never later than the schedule's
+        // next slot or metric evaluation (a key backoff of up to 1000 s would delay those).
+        if aliasRetry { wake = min(wake ?? 30, 30) }
         guard let wake else { return .done }
         return .requeueAfter(.milliseconds(Int64(max(0, wake) * 1000) + 1))
     }

@@ -193,7 +193,11 @@ public final class ModelDeploymentController: Sendable {
             if registry.reachable == .false, before?.status != .false || before?.reason != registry.reason {
                 plan.events.append(.init(warning: true, reason: registry.reason, note: registry.detail))
             }
-            plan.events += registry.events.map { .init(warning: false, reason: $0.reason, note: $0.note) }
+            plan.events += registry.events.map { .init(warning: $0.reason == "RegistryWriteBackFailed", reason: $0.reason, note: $0.note) }
+        } else if planned.registry != nil || planned.conditions?[type: MLflowAliasResolver.condition] != nil {
+            // The spec no longer follows a registry alias: what it said about one goes.
+            planned.registry = nil
+            planned.conditions?.removeAll { $0.type == MLflowAliasResolver.condition }
         }
         let applied: AppliedChildren
         do {

@@ -7,9 +7,10 @@ import Synchronization
 /// The operator's domain metrics (`modelops_*`), beside controller-runtime's on /metrics: what a
 /// platform team alerts and draws dashboards on (manifests/monitoring/).
 ///
-/// Labels are bounded: `namespace` and the object's name (objects are what users create, and a
-/// deleted object's series are removed), enum values (phase, outcome, result, trigger) and the
-/// metric names a spec declares. No counter has a model-version label: versions grow without end.
+/// Labels are bounded: `namespace` and the object's name (objects are what users create; a
+/// deleted object's gauges are removed, its counters stay until the process restarts, as
+/// Prometheus client counters do), enum values (phase, outcome, result, trigger) and the metric
+/// names a spec declares. No counter has a model-version label: versions grow without end.
 /// The one version label, on `modelops_training_headline_metric`, holds a single series per
 /// model and metric (the previous version's series is removed when a newer run succeeds).
 ///
@@ -89,6 +90,11 @@ public final class ModelOpsMetrics: Sendable {
         }
     }
 
+    private func drop(_ definition: Definition, _ labels: [(String, String)]) {
+        let key = definition.name + "|" + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        if let removed = gauges.withLock({ $0.removeValue(forKey: key) }) { registry.unregisterGauge(removed.gauge) }
+    }
+
     /// Removes the gauges of a deleted object.
     public func forget(kind: String, namespace: String?, name: String) {
         let object = "\(kind)/\(namespace ?? "")/\(name)"
@@ -123,6 +129,8 @@ public final class ModelOpsMetrics: Sendable {
         }
         if let registry = after.conditions?[type: MLflowAliasResolver.condition] {
             gauge(Self.registryReachable, object: object, labels).set(Double(registry.status == .true ? 1 : 0))
+        } else {
+            drop(Self.registryReachable, labels)  // no longer follows an alias: no series to alert on
         }
         for metric in deployment.spec.analysis?.metrics ?? [] {
             for (bound, value) in [("min", metric.thresholdRange?.min), ("max", metric.thresholdRange?.max)] {

@@ -20,7 +20,9 @@ struct MLflowAliasMover: Sendable {
         /// The promoted TrainingJob registered no version (it has no spec.tracking.mlflow, or has
         /// not registered yet): nothing to retry until it does.
         case notRegistered(String)
-        case failed(reason: String, message: String)
+        /// `retryable`: MLflow unreachable or overloaded; else it refused (a reserved alias such
+        /// as `latest` or `v3`, no permission) and says so until someone changes something.
+        case failed(reason: String, message: String, retryable: Bool)
     }
 
     func move(alias: String, job: TrainingJob?, jobName: String, policy: ObjectRef) async -> Outcome {
@@ -46,12 +48,13 @@ struct MLflowAliasMover: Sendable {
             try await mlflow.setAlias(model: model, alias: alias, version: version)
             return .moved(version: version, previous: previous)
         } catch let problem as MLflowCredentials.Problem {
-            return .failed(reason: "CredentialsUnavailable", message: problem.message)
+            return .failed(reason: "CredentialsUnavailable", message: problem.message, retryable: true)
         } catch let error as MLflowError {
             return .failed(reason: error.code == "UNREACHABLE" || error.status >= 500 ? "MLflowUnavailable" : "MLflowError",
-                           message: "moving alias \(GoQuote.quote(alias)) of \(model) to version \(version): \(error)")
+                           message: "moving alias \(GoQuote.quote(alias)) of \(model) to version \(version): \(error)",
+                           retryable: error.isRetryable)
         } catch {
-            return .failed(reason: "MLflowError", message: "\(error)")
+            return .failed(reason: "MLflowError", message: "\(error)", retryable: true)
         }
     }
 }

@@ -93,7 +93,7 @@ public struct MLflowClient: Sendable {
                          tags: [String: String] = [:]) async throws(MLflowError) {
         let timestamp = Self.milliseconds(time)
         let metricList: [JSON] = metrics.keys.sorted().map { key in
-            ["key": .string(key), "value": .double(metrics[key] ?? 0), "timestamp": .int(timestamp), "step": 0]
+            ["key": .string(Self.key(key)), "value": .double(metrics[key] ?? 0), "timestamp": .int(timestamp), "step": 0]
         }
         _ = try await call("POST", "runs/log-batch", body: [
             "run_id": .string(runID), "params": Self.pairs(params), "metrics": .array(metricList), "tags": Self.pairs(tags),
@@ -168,6 +168,10 @@ public struct MLflowClient: Sendable {
         return (found[path: ["model_version", "source"]]?.stringValue ?? "", tags)
     }
 
+    public func deleteModelVersionTag(model: String, version: String, key: String) async throws(MLflowError) {
+        _ = try await call("DELETE", "model-versions/delete-tag", body: ["name": .string(model), "version": .string(version), "key": .string(key)])
+    }
+
     public func setModelVersionTag(model: String, version: String, key: String, value: String) async throws(MLflowError) {
         _ = try await call("POST", "model-versions/set-tag", body: [
             "name": .string(model), "version": .string(version), "key": .string(key), "value": .string(value),
@@ -194,7 +198,9 @@ public struct MLflowClient: Sendable {
         do {
             response = try await engine.execute(request)
         } catch {
-            throw MLflowError(status: 0, code: "UNREACHABLE", message: "\(trackingURI): \(error)")
+            // A stable message (libcurl's text counts the milliseconds it waited): conditions
+            // carry it, and a changing message would mean a status write per retry.
+            throw MLflowError(status: 0, code: "UNREACHABLE", message: "\(trackingURI): \(Self.stable(error))")
         }
         let decoded = try? JSON.parse(response.body)
         guard (200..<300).contains(response.status) else {
@@ -206,8 +212,27 @@ public struct MLflowClient: Sendable {
         return decoded ?? [:]
     }
 
+    static func stable(_ error: TransportError) -> String {
+        switch error {
+        case .connectFailed: return "cannot connect"
+        case .timedOut: return "no answer within the timeout"
+        case .idleTimeout: return "the connection went silent"
+        case .tls: return "TLS failed"
+        case .cancelled: return "cancelled"
+        case .proxy: return "the proxy failed"
+        case let .other(code, _): return "transport error (curl code \(code))"
+        }
+    }
+
+    /// MLflow's rule for metric, param and tag keys: letters, digits, `_`, `-`, `.`, ` ` and `/`.
+    /// Anything else becomes `_` (`recall@10` → `recall_10`), so one odd name a trainer reports
+    /// cannot keep a whole run from being logged.
+    public static func key(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber || "_-. /".contains($0) ? $0 : "_" })
+    }
+
     static func pairs(_ values: [String: String]) -> JSON {
-        .array(values.keys.sorted().map { ["key": .string($0), "value": .string(values[$0] ?? "")] })
+        .array(values.keys.sorted().map { ["key": .string(key($0)), "value": .string(values[$0] ?? "")] })
     }
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
@@ -249,6 +274,11 @@ public struct MLflowError: Error, Sendable, CustomStringConvertible {
     public var status: Int
     public var code: String
     public var message: String
+
+    /// Trying the same call again can succeed: MLflow unreachable, a 5xx, 408 or 429. Other
+    /// answers (bad input, 401/403, a reserved alias) stay the same until someone changes
+    /// something, so they are reported, not retried.
+    public var isRetryable: Bool { status == 0 || status >= 500 || status == 408 || status == 429 }
 
     public var description: String {
         status == 0 ? "MLflow \(code): \(message)" : "MLflow \(code) (HTTP \(status)): \(message)"

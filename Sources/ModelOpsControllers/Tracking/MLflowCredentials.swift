@@ -5,6 +5,8 @@ import ModelOpsAPI
 
 /// MLflow credentials from a Secret in the object's namespace, read when a call is due (the
 /// operator may `get` Secrets, never list or watch them): `token`, else `username` and `password`.
+/// Only a Secret its owner labelled `modelops.io/mlflow-credentials=true`, and never a service
+/// account token.
 enum MLflowCredentials {
     struct Problem: Error { var message: String }
 
@@ -19,6 +21,14 @@ enum MLflowCredentials {
             secret = try await client.dynamic(secrets, namespace: namespace).get(reference.name)
         } catch {
             throw Problem(message: "\(field): reading Secret \(namespace)/\(reference.name): \(error)")
+        }
+        let label = WireContract.Labels.mlflowCredentials
+        guard secret[path: ["metadata", "labels", label]]?.stringValue == "true" else {
+            throw Problem(message: "\(field): Secret \(namespace)/\(reference.name) is not labelled \(label)=true; "
+                          + "its owner labels it to let ModelOps send it to MLflow")
+        }
+        guard secret["type"]?.stringValue != "kubernetes.io/service-account-token" else {
+            throw Problem(message: "\(field): Secret \(namespace)/\(reference.name) holds a service account token, which ModelOps never sends to MLflow")
         }
         func value(_ key: String) -> String? {
             guard let encoded = secret[path: ["data", key]]?.stringValue, let data = Data(base64Encoded: encoded) else { return nil }

@@ -52,7 +52,10 @@ struct MLflowTracker: Sendable {
                 status.tracking = TrackingStatus(mlflow: record.runID == nil && status.tracking == nil ? nil : record)
                 let reason = error.code == "UNREACHABLE" || error.status >= 500 ? "MLflowUnavailable" : "MLflowError"
                 setCondition(&status, job, (.false, reason, "\(Self.describe(step)): \(error)"), now: now, &outcome)
-                outcome.retry = true
+                // MLflow refusing the call (bad input, 401/403) answers the same until someone
+                // changes something; the condition says what, and the next change of the
+                // TrainingJob (or an operator restart) tries again.
+                outcome.retry = error.isRetryable
                 return outcome
             }
             status.tracking = TrackingStatus(mlflow: record)

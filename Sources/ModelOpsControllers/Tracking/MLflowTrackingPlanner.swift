@@ -44,7 +44,7 @@ public enum MLflowTrackingPlanner {
         guard final else { return nil }
         let ended = status.phase == .succeeded ? "FINISHED" : "FAILED"
         if record?.runStatus != ended {
-            let time = status.completionTime?.date ?? Date(timeIntervalSince1970: 0)
+            let time = (status.completionTime ?? status.startTime ?? job.metadata.creationTimestamp)?.date ?? Date(timeIntervalSince1970: 0)
             var tags: [String: String] = [:]
             if let digest = status.lineage?.imageDigest { tags[Tags.imageDigest] = digest }
             if let version = status.model?.version { tags[Tags.modelVersion] = version }

@@ -195,6 +195,18 @@ extension TrainingJobController {
     public static func make(_ context: OperatorContext, backends: [any TrainingBackend] = TrainingBackends.standard) -> Controller<TrainingJob> {
         let client = context.client
         let jobs = context.informers.informer(client.resource(TrainingJob.self, namespace: context.namespace), options: context.informerOptions)
+        // A TrainingJob deleted while its MLflow run is open (a Replace policy, a user): the run
+        // is ended KILLED, best effort, rather than left RUNNING for good.
+        let clock = context.clock
+        _ = jobs.onDelete { job in
+            guard let record = job.status?.tracking?.mlflow, record.runStatus == "RUNNING", let runID = record.runID else { return }
+            Task {
+                let credentials = try? await MLflowCredentials.read(job.spec.tracking?.mlflow?.credentialsSecret, namespace: job.metadata.namespace ?? "",
+                                                                    field: "spec.tracking.mlflow.credentialsSecret", client: client)
+                try? await MLflowClient(trackingURI: record.trackingURI, credentials: credentials ?? nil)
+                    .endRun(runID, status: "KILLED", endTime: clock.now())
+            }
+        }
         var labelled = context.informerOptions
         labelled.labelSelector = TrainingJobLabels.trainingJob
         var workloads: [TrainingJobSpec.Backend: Workload] = [:]

@@ -95,6 +95,18 @@ struct MLflowTrackingE2ETests {
                 #expect(reread["runs"] == 1, "no second run")
                 #expect(reread["versions"]?.arrayValue?.count == 1, "no second version")
                 #expect(reread["accuracyHistory"] == 1, "the metrics logged again are the same points")
+
+                // A TrainingJob deleted while it trains: its run is ended KILLED, not left RUNNING.
+                try await harness.create(Self.trackedJob("fraud-v10", runSeconds: "60"))
+                let running = try await harness.waitFor(TrainingJob.self, "fraud-v10", "run started") {
+                    $0.status?.tracking?.mlflow?.runStatus == "RUNNING"
+                }
+                let open = try #require(running.status?.tracking?.mlflow?.runID)
+                _ = try await harness.resource(TrainingJob.self).delete("fraud-v10")
+                try await eventually(timeout: .seconds(60), "run \(open) KILLED") {
+                    let status = try await mlflow.python("from mlflow import MlflowClient; print(MlflowClient().get_run('\(open)').info.status)")
+                    return status.trimmingCharacters(in: .whitespacesAndNewlines) == "KILLED"
+                }
             } catch {
                 await harness.stop()
                 throw error
@@ -146,18 +158,20 @@ struct MLflowTrackingE2ETests {
         await mlflow.stop()
     }
 
-    @Test("credentials from a Secret: basic auth against MLflow's basic-auth app; a wrong password is Tracked=False with MLflow's 401")
+    @Test("credentials from a labelled Secret: basic auth against MLflow's basic-auth app; a wrong password is MLflow's 401; an unlabelled Secret is not sent")
     func basicAuth() async throws {
         let mlflow = try await MLflowFixture.start(basicAuth: ("admin", "s3cret-Passw0rd!"))
         let harness = try await OperatorHarness.start(configure: { [address = mlflow.address] in $0.mlflowTrackingURI = address })
         do {
-            func secret(_ name: String, password: String) -> String {
+            func secret(_ name: String, password: String, labelled: Bool = true) -> String {
                 """
                 apiVersion: v1
                 kind: Secret
                 metadata:
                   name: \(name)
                   namespace: \(OperatorHarness.namespace)
+                  labels:
+                    modelops.io/mlflow-credentials: "\(labelled)"
                 stringData:
                   username: admin
                   password: "\(password)"
@@ -166,7 +180,9 @@ struct MLflowTrackingE2ETests {
             try await harness.create(secret("mlflow-good", password: "s3cret-Passw0rd!"))
             try await harness.create(secret("mlflow-bad", password: "wrong"))
             try await harness.create(Self.trackedJob("fraud-a1", tracking: "      credentialsSecret:\n        name: mlflow-good"))
+            try await harness.create(secret("mlflow-unlabelled", password: "s3cret-Passw0rd!", labelled: false))
             try await harness.create(Self.trackedJob("fraud-a2", tracking: "      credentialsSecret:\n        name: mlflow-bad"))
+            try await harness.create(Self.trackedJob("fraud-a3", tracking: "      credentialsSecret:\n        name: mlflow-unlabelled"))
             let good = try await harness.waitFor(TrainingJob.self, "fraud-a1", "tracked with basic auth") {
                 $0.status?.tracking?.mlflow?.registeredVersion != nil
             }
@@ -180,6 +196,12 @@ struct MLflowTrackingE2ETests {
             let condition = try #require(bad.status?.conditions?[type: "Tracked"])
             #expect(condition.reason == "MLflowError" && condition.message.contains("(HTTP 401)"), "\(condition.message)")
             #expect(bad.status?.metrics == ["accuracy": 0.93, "auc": 0.97], "the results stay in status")
+            let refused = try await harness.waitFor(TrainingJob.self, "fraud-a3", "credentials refused") {
+                $0.status?.conditions?[type: "Tracked"]?.reason == "CredentialsUnavailable"
+            }
+            #expect(refused.status?.conditions?[type: "Tracked"]?.message
+                    == "spec.tracking.mlflow.credentialsSecret: Secret ml/mlflow-unlabelled is not labelled modelops.io/mlflow-credentials=true; its owner labels it to let ModelOps send it to MLflow")
+            #expect(refused.status?.tracking == nil, "nothing was sent")
         } catch {
             await harness.stop()
             await mlflow.stop()

@@ -91,21 +91,16 @@ final class MLflowAliasResolver: Sendable {
             var events: [(reason: String, note: String)] = []
             var recorded: String?
             if let rejection = rejected.first(where: { $0.version == found.version }) {
-                let tags = WireContract.MLflowTags.self
-                let version = try await mlflow.getModelVersion(model: source.name, version: found.version)
-                if version.tags[tags.rejected] == nil {
-                    let note = "\(rejection.reason ?? "RolledBack") by ModelDeployment \(ref.namespace ?? "")/\(ref.name)"
-                        + (rejection.time.map { " at \($0.rfc3339)" } ?? "")
-                    try await mlflow.setModelVersionTag(model: source.name, version: found.version, key: tags.rejected, value: note)
-                    events.append(("RegistryVersionRejected", "tagged \(source.name) version \(found.version) \(tags.rejected)=\(note)"))
-                }
+                // Written back at most once per poll interval; a failure here (read-only
+                // credentials) is its own Warning, not a failed read: the read succeeded.
                 recorded = found.version
-                if version.tags[tags.promotedAlias] == source.alias, let previous = version.tags[tags.previousVersion],
-                   previous != found.version {
-                    try await mlflow.setAlias(model: source.name, alias: source.alias, version: previous)
-                    events.append(("RegistryAliasMovedBack",
-                                   "alias \(GoQuote.quote(source.alias)) of \(source.name) moved back from rolled-back version \(found.version) to \(previous)"))
-                    found = try await mlflow.modelVersion(model: source.name, alias: source.alias)
+                do throws(MLflowError) {
+                    if let moved = try await writeBack(rejection, of: found.version, source: source, ref: ref, mlflow: mlflow, events: &events) {
+                        found = moved
+                    }
+                } catch {
+                    events.append(("RegistryWriteBackFailed",
+                                   "recording the rollback of \(source.name) version \(found.version) in MLflow: \(error)"))
                 }
             }
             let record = MLflowAliasRecord(trackingURI: uri, name: source.name, alias: source.alias, version: found.version, source: found.source)
@@ -128,6 +123,29 @@ final class MLflowAliasResolver: Sendable {
             entries.withLock { $0[ref] = Entry(key: key, at: now, record: known, failure: (reason, message), failures: failures) }
             return failed(source, last: known, key: key, reason: reason, message: message, recheck: Self.backoff(failures, cap: interval))
         }
+    }
+
+    /// Tags a rolled-back version `modelops.io/rejected`, and when a RetrainPolicy moved this
+    /// alias there, moves it back to where it was and removes `modelops.io/promoted-alias` (so a
+    /// person pointing the alias at the version again later is not undone). Returns what the
+    /// alias points at after a move.
+    func writeBack(_ rejection: RejectedVersion, of version: String, source: MLflowModelAlias, ref: ObjectRef, mlflow: MLflowClient,
+                   events: inout [(reason: String, note: String)]) async throws(MLflowError) -> (version: String, source: String)? {
+        let tags = WireContract.MLflowTags.self
+        let current = try await mlflow.getModelVersion(model: source.name, version: version)
+        if current.tags[tags.rejected] == nil {
+            let note = "\(rejection.reason ?? "RolledBack") by ModelDeployment \(ref.namespace ?? "")/\(ref.name)"
+                + (rejection.time.map { " at \($0.rfc3339)" } ?? "")
+            try await mlflow.setModelVersionTag(model: source.name, version: version, key: tags.rejected, value: note)
+            events.append(("RegistryVersionRejected", "tagged \(source.name) version \(version) \(tags.rejected)=\(note)"))
+        }
+        guard current.tags[tags.promotedAlias] == source.alias, let previous = current.tags[tags.previousVersion],
+              previous != version else { return nil }
+        try await mlflow.setAlias(model: source.name, alias: source.alias, version: previous)
+        try await mlflow.deleteModelVersionTag(model: source.name, version: version, key: tags.promotedAlias)
+        events.append(("RegistryAliasMovedBack",
+                       "alias \(GoQuote.quote(source.alias)) of \(source.name) moved back from rolled-back version \(version) to \(previous)"))
+        return try await mlflow.modelVersion(model: source.name, alias: source.alias)
     }
 
     func resolved(_ record: MLflowAliasRecord, recheck: Duration) -> Resolution {
