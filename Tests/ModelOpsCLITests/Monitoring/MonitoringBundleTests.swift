@@ -154,8 +154,10 @@ struct MonitoringBundleTests {
                 try await prometheus.waitForSample(query: #"count_over_time(modelops_training_runs_total{result="failed"}[1h])"#,
                                                    where: { $0 >= 2 })
                 try await prometheus.waitForSample(query: "modelops_registry_reachable")
+                // As Grafana asks: a range query over the scenario (the canary's weight and step
+                // exist only while its rollout ran).
                 for (title, expr) in queries {
-                    let answer = try await prometheus.query(expr)
+                    let answer = try await prometheus.queryRange(expr, seconds: 600)
                     #expect(answer["status"] == "success", "\(title): \(expr): \(answer.serializedString())")
                     let series = answer[path: ["data", "result"]]?.arrayValue ?? []
                     if Self.noDataInScenario.contains(title) { continue }
