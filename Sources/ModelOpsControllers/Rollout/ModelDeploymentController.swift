@@ -127,12 +127,14 @@ public final class ModelDeploymentController: Sendable {
             throw TerminalError(SpecValidation.message(problems))
         }
 
-        var (desired, desiredMessage) = resolveModel(object)
+        let desired: ModelVersion?, desiredMessage: String?
         var registry: MLflowAliasResolver.Resolution?
         if let alias = object.spec.model.registry?.mlflow {
             let resolution = await aliasResolver.resolve(alias, ref: ref, last: status.registry?.mlflow,
                                                          rejected: status.rejectedVersions ?? [], now: now)
             (desired, desiredMessage, registry) = (resolution.model, resolution.message, resolution)
+        } else {
+            (desired, desiredMessage) = resolveModel(object)
         }
         var working = status
         var action: ManualAction?

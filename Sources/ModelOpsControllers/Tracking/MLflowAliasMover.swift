@@ -50,7 +50,7 @@ struct MLflowAliasMover: Sendable {
         } catch let problem as MLflowCredentials.Problem {
             return .failed(reason: "CredentialsUnavailable", message: problem.message, retryable: true)
         } catch let error as MLflowError {
-            return .failed(reason: error.code == "UNREACHABLE" || error.status >= 500 ? "MLflowUnavailable" : "MLflowError",
+            return .failed(reason: error.isUnavailable ? "MLflowUnavailable" : "MLflowError",
                            message: "moving alias \(GoQuote.quote(alias)) of \(model) to version \(version): \(error)",
                            retryable: error.isRetryable)
         } catch {

@@ -280,6 +280,9 @@ public struct MLflowError: Error, Sendable, CustomStringConvertible {
     /// something, so they are reported, not retried.
     public var isRetryable: Bool { status == 0 || status >= 500 || status == 408 || status == 429 }
 
+    /// MLflow could not be reached or failed itself (5xx), as opposed to refusing the call.
+    public var isUnavailable: Bool { code == "UNREACHABLE" || status >= 500 }
+
     public var description: String {
         status == 0 ? "MLflow \(code): \(message)" : "MLflow \(code) (HTTP \(status)): \(message)"
     }

@@ -50,7 +50,7 @@ struct MLflowTracker: Sendable {
                 try await take(step, mlflow: mlflow, job: job, record: &record, outcome: &outcome)
             } catch {
                 status.tracking = TrackingStatus(mlflow: record.runID == nil && status.tracking == nil ? nil : record)
-                let reason = error.code == "UNREACHABLE" || error.status >= 500 ? "MLflowUnavailable" : "MLflowError"
+                let reason = error.isUnavailable ? "MLflowUnavailable" : "MLflowError"
                 setCondition(&status, job, (.false, reason, "\(Self.describe(step)): \(error)"), now: now, &outcome)
                 // MLflow refusing the call (bad input, 401/403) answers the same until someone
                 // changes something; the condition says what, and the next change of the

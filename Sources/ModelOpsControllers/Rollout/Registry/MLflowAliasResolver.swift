@@ -114,7 +114,7 @@ final class MLflowAliasResolver: Sendable {
             case let problem as MLflowCredentials.Problem:
                 (reason, message) = ("CredentialsUnavailable", problem.message)
             case let failure as MLflowError:
-                (reason, message) = (failure.code == "UNREACHABLE" || failure.status >= 500 ? "RegistryUnreachable" : "RegistryError",
+                (reason, message) = (failure.isUnavailable ? "RegistryUnreachable" : "RegistryError",
                                      "reading alias \(GoQuote.quote(source.alias)) of \(source.name): \(failure)")
             default:
                 (reason, message) = ("RegistryError", "reading alias \(GoQuote.quote(source.alias)) of \(source.name): \(error)")
