@@ -88,7 +88,7 @@ struct MonitoringBundleTests {
             try await prometheus.waitForSample(query: #"model_request_error_ratio{version="v2"}"#)
             try await ActionStack.with(operatorArguments: ["--metrics-bind-address", "127.0.0.1:\(port)", "--leader-elect",
                                                            "--leader-election-namespace", ActionStack.namespace]) { stack in
-                try await stack.apply(ActionFixtures.modelDeployment("churn", version: "v1", steps: "- setWeight: 25\n- analysis: {}", analysis: """
+                try await stack.apply(ActionFixtures.modelDeployment("churn", version: "v1", steps: "- setWeight: 25\n- analysis: {}\n- pause: {duration: 3s}", analysis: """
                     analysis:
                       provider:
                         prometheus:
@@ -103,6 +103,9 @@ struct MonitoringBundleTests {
                     """))
                 try await stack.waitFor("modeldeployments", "churn", "v1 healthy") { $0[path: ["status", "phase"]]?.stringValue == "Healthy" }
                 try await stack.patchSpec("modeldeployments", "churn", #"{"spec":{"model":{"version":"v2","uri":"s3://models/churn/v2"}}}"#)
+                // The canary lasts 3 s past its analysis (15 scrapes at 200 ms), so its weight and
+                // step are scraped even when a loaded machine misses some scrapes.
+                try await prometheus.waitForSample(query: "max_over_time(modelops_rollout_canary_weight[10m])", where: { $0 == 25 })
                 try await stack.waitFor("modeldeployments", "churn", "v2 promoted after its analysis") {
                     $0[path: ["status", "stable", "version"]]?.stringValue == "v2"
                 }
