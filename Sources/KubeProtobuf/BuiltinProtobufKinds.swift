@@ -4,7 +4,9 @@ import SwiftProtobuf
 /// The built-in kinds whose messages are compiled into this module (Kubernetes' own
 /// generated.proto, trimmed to what these kinds reach): the objects kubectl's `create namespace`,
 /// `create configmap`, `create secret generic`, `create serviceaccount` and `create deployment`
-/// send as protobuf (golden exchanges 133-137).
+/// send as protobuf (golden exchanges 133-137), and the authorization.k8s.io/v1 access reviews
+/// (`SelfSubjectAccessReview`, which `auth can-i` sends as protobuf, `SubjectAccessReview` and
+/// `LocalSubjectAccessReview`).
 public enum BuiltinProtobufKinds {
     private typealias Decoder = @Sendable ([UInt8]) throws(ProtobufDecodingError) -> JSON?
 
@@ -14,6 +16,15 @@ public enum BuiltinProtobufKinds {
         "v1/Secret": { raw throws(ProtobufDecodingError) in try convert(K8s_Io_Api_Core_V1_Secret.self, raw) },
         "v1/ServiceAccount": { raw throws(ProtobufDecodingError) in try convert(K8s_Io_Api_Core_V1_ServiceAccount.self, raw) },
         "apps/v1/Deployment": { raw throws(ProtobufDecodingError) in try convert(K8s_Io_Api_Apps_V1_Deployment.self, raw) },
+        "authorization.k8s.io/v1/SelfSubjectAccessReview": { raw throws(ProtobufDecodingError) in
+            try convert(K8s_Io_Api_Authorization_V1_SelfSubjectAccessReview.self, raw)
+        },
+        "authorization.k8s.io/v1/SubjectAccessReview": { raw throws(ProtobufDecodingError) in
+            try convert(K8s_Io_Api_Authorization_V1_SubjectAccessReview.self, raw)
+        },
+        "authorization.k8s.io/v1/LocalSubjectAccessReview": { raw throws(ProtobufDecodingError) in
+            try convert(K8s_Io_Api_Authorization_V1_LocalSubjectAccessReview.self, raw)
+        },
     ]
 
     /// `apiVersion/kind` of every kind this module can read.

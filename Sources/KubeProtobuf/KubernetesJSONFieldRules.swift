@@ -124,6 +124,8 @@ enum KubernetesJSONFieldRules {
 
     /// Non-pointer scalars without `omitempty` (required fields): Go writes them even when zero.
     static let alwaysWritten: Set<String> = [
+        "k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement.key",
+        "k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement.operator",
         "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement.key",
         "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement.operator",
         "k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference.apiVersion",
@@ -181,6 +183,7 @@ enum KubernetesJSONFieldRules {
         "k8s.io.api.core.v1.TypedObjectReference.name",
         "k8s.io.api.apps.v1.DeploymentCondition.type",
         "k8s.io.api.apps.v1.DeploymentCondition.status",
+        "k8s.io.api.authorization.v1.SubjectAccessReviewStatus.allowed",
     ]
 
     /// Whether a scalar that decoded to its zero value still appears in the JSON.

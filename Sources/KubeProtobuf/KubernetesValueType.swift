@@ -2,10 +2,13 @@ import Foundation
 import KubeCore
 import SwiftProtobuf
 
-/// The apimachinery types whose JSON form is not their message's fields: each has its own
-/// MarshalJSON in Go. Times are RFC 3339 strings, a Quantity its string, an IntOrString an
+/// The types whose JSON form is not their message's fields. The apimachinery ones each have their
+/// own MarshalJSON in Go: Times are RFC 3339 strings, a Quantity its string, an IntOrString an
 /// integer or a string, FieldsV1 and RawExtension the JSON they carry, a Duration Go's duration
-/// text.
+/// text. The others are messages go-to-protobuf wraps around a Go named slice type
+/// (`+protobuf.nullable=true`), which encoding/json writes as the plain list: authorization's
+/// `type ExtraValue []string` is `{items: [...]}` on the wire and `[...]` in JSON, so
+/// `spec.extra` reads `{"key": ["a", "b"]}`.
 enum KubernetesValueType {
     /// What a special message becomes in JSON. A zero Time or MicroTime is left out, as the
     /// v1.36 server leaves it out (golden 137: kubectl v1.32 writes `creationTimestamp: null` in
@@ -39,6 +42,10 @@ enum KubernetesValueType {
             return .json(try embeddedJSON(fields.raw))
         case let raw as K8s_Io_Apimachinery_Pkg_Runtime_RawExtension:
             return .json(try embeddedJSON(raw.raw))
+        case let extra as K8s_Io_Api_Authorization_V1_ExtraValue:
+            // gogo's Unmarshal fills a map value starting from `&ExtraValue{}`, a non-nil empty
+            // slice, so a value without items is `[]`, never `null`.
+            return .json(.array(extra.items.map { .string($0) }))
         default:
             return nil
         }

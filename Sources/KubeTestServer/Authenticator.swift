@@ -1,11 +1,10 @@
 import Foundation
 import KubeTestServerCore
-import Synchronization
 
 /// Bearer tokens and client certificates → user and groups. Anything else is 401. Tokens are
-/// the server's own (admin, `serviceAccountToken`) or those the TokenRequest API issued.
+/// the server's own (admin, `serviceAccountToken`) or those the TokenRequest API issued; the
+/// table lives in `APIServer` so that TokenReviews see the same tokens.
 final class Authenticator: Sendable {
-    private let tokens = Mutex<[String: UserInfo]>([:])
     private let api: APIServer
 
     init(api: APIServer) {
@@ -13,11 +12,11 @@ final class Authenticator: Sendable {
     }
 
     func add(token: String, user: UserInfo) {
-        tokens.withLock { $0[token] = user }
+        api.addStaticToken(token, user: user)
     }
 
     func remove(token: String) {
-        _ = tokens.withLock { $0.removeValue(forKey: token) }
+        api.removeStaticToken(token)
     }
 
     func authenticate(authorization: String?, certificateDER: [UInt8]?) -> UserInfo? {
@@ -25,9 +24,7 @@ final class Authenticator: Sendable {
             let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
             // A wrong token is refused even when a certificate is present, as the real server's
             // union authenticator reports the token failure.
-            return (tokens.withLock { $0[token] } ?? api.authenticate(serviceAccountToken: token)).map { user in
-                UserInfo(name: user.name, groups: user.groups + ["system:authenticated"])
-            }
+            return api.authenticate(bearerToken: token)
         }
         if let der = certificateDER, let identity = CertificateAuthority.identity(fromDER: der) {
             return UserInfo(name: identity.user, groups: identity.groups + ["system:authenticated"])

@@ -56,6 +56,10 @@ struct OperatorCommand {
 
         var options = Manager.Options(
             probeBindAddress: settings.healthProbeBindAddress, metricsBindAddress: settings.metricsBindAddress)
+        options.metricsSecure = settings.metricsSecure
+        if let directory = settings.metricsCertPath {
+            options.metricsCertificate = try ServingCertificate.load(directory: directory)
+        }
         if settings.leaderElect {
             var election = LeaderElectionConfig(namespace: settings.leaderElectionNamespace,
                                                 leaseName: settings.leaderElectionID, identity: settings.identity)
@@ -68,7 +72,8 @@ struct OperatorCommand {
         op.register(on: manager)
         let permissions = PermissionWatch(
             check: PermissionCheck(client: client, namespace: settings.namespace,
-                                   leaseNamespace: settings.leaderElect ? settings.leaderElectionNamespace : nil),
+                                   leaseNamespace: settings.leaderElect ? settings.leaderElectionNamespace : nil,
+                                   metricsAuthorization: settings.metricsSecure && settings.metricsBindAddress != "0"),
             logger: logger)
         manager.addReadinessCheck("permissions") { permissions.readiness }
 
@@ -84,7 +89,7 @@ struct OperatorCommand {
             "maxConcurrentReconciles": "\(settings.maxConcurrentReconciles)",
             "lists": "\(settings.streamingLists ? "streaming (paged where the server does not stream)" : "paged")",
             "clientLimit": "\(settings.kubeAPIQPS.map { "\($0) qps, burst \(settings.kubeAPIBurst ?? 1)" } ?? "none (API Priority and Fairness)")",
-            "metrics": "\(settings.metricsBindAddress == "0" ? "off" : settings.metricsBindAddress)",
+            "metrics": "\(settings.metricsBindAddress == "0" ? "off" : settings.metricsBindAddress + (settings.metricsSecure ? " (https, authorized by the API server)" : " (http)"))",
             "healthProbes": "\(settings.healthProbeBindAddress)",
         ])
 

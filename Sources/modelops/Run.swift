@@ -43,6 +43,12 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Address /metrics is served on; \"0\" turns metrics off (default: :8080).")
     var metricsBindAddress: String?
 
+    @Flag(inversion: .prefixedNo, help: "Serve /metrics over HTTPS to those whose token a TokenReview accepts and a SubjectAccessReview allows get on /metrics (default: off; on in manifests/, where the address defaults to :8443).")
+    var metricsSecure: Bool?
+
+    @Option(help: "Directory with tls.crt and tls.key for --metrics-secure (default: a self-signed certificate made at start).")
+    var metricsCertPath: String?
+
     @Option(help: "Address /healthz and /readyz are served on (default: :8081).")
     var healthProbeBindAddress: String?
 

@@ -21,6 +21,12 @@ struct RunSettings: Sendable, Equatable {
     /// "0" turns metrics off.
     var metricsBindAddress = ":8080"
     var healthProbeBindAddress = ":8081"
+    /// /metrics over HTTPS, readable only by those a SubjectAccessReview allows `get` on
+    /// `/metrics` (kubebuilder v4's default; on in manifests/). Off by default so that a local
+    /// `modelops run` keeps plain http://localhost:8080/metrics.
+    var metricsSecure = false
+    /// A directory with tls.crt and tls.key for the secure listener; nil: a self-signed one.
+    var metricsCertPath: String? = nil
     var maxConcurrentReconciles = 1
     /// Client-side request limit; nil: none (controller-runtime's default since v0.21, on SIG API
     /// Machinery's advice): the API server's Priority and Fairness shares it out, and a 429 it
@@ -51,6 +57,8 @@ struct RunSettings: Sendable, Equatable {
         static let retryPeriod = "MODELOPS_LEADER_ELECTION_RETRY_PERIOD"
         static let metricsBindAddress = "MODELOPS_METRICS_BIND_ADDRESS"
         static let healthProbeBindAddress = "MODELOPS_HEALTH_PROBE_BIND_ADDRESS"
+        static let metricsSecure = "MODELOPS_METRICS_SECURE"
+        static let metricsCertPath = "MODELOPS_METRICS_CERT_PATH"
         static let maxConcurrentReconciles = "MODELOPS_MAX_CONCURRENT_RECONCILES"
         static let kubeAPIQPS = "MODELOPS_KUBE_API_QPS"
         static let kubeAPIBurst = "MODELOPS_KUBE_API_BURST"
@@ -79,7 +87,8 @@ struct RunSettings: Sendable, Equatable {
             throw Invalid(description: "invalid namespace \"\(namespace)\" (--namespace or \(Variable.namespace)): must be a DNS label")
         }
         for (flag, variable, path) in [(flags.leaderElect, Variable.leaderElect, \RunSettings.leaderElect),
-                                       (flags.streamingLists, Variable.streamingLists, \RunSettings.streamingLists)] {
+                                       (flags.streamingLists, Variable.streamingLists, \RunSettings.streamingLists),
+                                       (flags.metricsSecure, Variable.metricsSecure, \RunSettings.metricsSecure)] {
             if let flag {
                 settings[keyPath: path] = flag
             } else if let text = environment[variable] {
@@ -113,6 +122,19 @@ struct RunSettings: Sendable, Equatable {
                               + (path == \RunSettings.metricsBindAddress ? " (\"0\" turns metrics off)" : ""))
             }
             settings[keyPath: path] = text
+        }
+        if settings.metricsSecure {
+            // kubebuilder's secure metrics port, unless an address was given.
+            if pick(flags.metricsBindAddress, Variable.metricsBindAddress) == nil { settings.metricsBindAddress = ":8443" }
+            if settings.metricsBindAddress == settings.healthProbeBindAddress, !settings.metricsBindAddress.hasSuffix(":0") {
+                throw Invalid(description: "--metrics-secure needs /metrics on an address of its own: the health probes stay plain HTTP on \(settings.healthProbeBindAddress)")
+            }
+        }
+        if let (text, source) = pick(flags.metricsCertPath, Variable.metricsCertPath), !text.isEmpty {
+            guard settings.metricsSecure else {
+                throw Invalid(description: "\(source) is for the secure metrics listener: set --metrics-secure (or \(Variable.metricsSecure)=true) too")
+            }
+            settings.metricsCertPath = text
         }
         if let (text, source) = pick(flags.maxConcurrentReconciles, Variable.maxConcurrentReconciles) {
             guard let workers = Int(text), workers >= 1 else {

@@ -63,6 +63,9 @@ struct AccessTests {
             #expect(write.stderr.contains("Forbidden"))
             let patchStatus = try await cluster.kubectl("auth", "can-i", "patch", "gizmos/status", "-n", "golden", kubeconfig: saConfig)
             #expect(patchStatus.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "no")
+            // kubectl sends its SelfSubjectAccessReview as protobuf: the granted verb must read yes.
+            let list = try await cluster.kubectl("auth", "can-i", "list", "gizmos.golden.example.com", "-n", "golden", kubeconfig: saConfig)
+            #expect(list.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "yes", "\(list)")
         }
     }
 

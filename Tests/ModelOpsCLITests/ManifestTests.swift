@@ -40,7 +40,8 @@ struct ManifestTests {
         let container = try #require(pod["containers"]?.arrayValue?.first)
         let args = container["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(args.first == "run" && args.contains("--leader-elect"))
-        #expect(args.contains("--health-probe-bind-address=:8081") && args.contains("--metrics-bind-address=:8080"))
+        #expect(args.contains("--health-probe-bind-address=:8081") && args.contains("--metrics-bind-address=:8443"))
+        #expect(args.contains("--metrics-secure"), "metrics over HTTPS with authorization, as kubebuilder v4 ships it")
         #expect(container["command"] == nil, "the image's ENTRYPOINT is the binary; the Deployment passes args only")
         let security = try #require(container["securityContext"])
         #expect(security["allowPrivilegeEscalation"]?.boolValue == false)
@@ -53,7 +54,7 @@ struct ManifestTests {
         let ports = Dictionary(uniqueKeysWithValues: (container["ports"]?.arrayValue ?? []).compactMap { port in
             port["name"]?.stringValue.map { ($0, Int(port["containerPort"]?.intValue ?? 0)) }
         })
-        #expect(ports == ["metrics": 8080, "probes": 8081])
+        #expect(ports == ["metrics": 8443, "probes": 8081])
         #expect(container[path: ["livenessProbe", "httpGet", "port"]]?.stringValue == "probes")
         #expect(container[path: ["readinessProbe", "httpGet", "port"]]?.stringValue == "probes")
         for kind in ["requests", "limits"] {
@@ -85,6 +86,12 @@ struct ManifestTests {
         }
         #expect(grants(try rendered.one("ClusterRole", "modelops-manager")) == expected(OperatorPermissions.cluster))
         #expect(grants(try rendered.one("Role", "modelops-leader-election")) == expected(OperatorPermissions.leaderElection))
+        #expect(grants(try rendered.one("ClusterRole", "modelops-metrics-auth")) == expected(OperatorPermissions.metricsAuthorization))
+        let binding = try rendered.one("ClusterRoleBinding", "modelops-metrics-auth")
+        #expect(binding[path: ["roleRef", "name"]] == "modelops-metrics-auth")
+        #expect(binding["subjects"] == [["kind": "ServiceAccount", "name": "modelops", "namespace": "modelops-system"]])
+        // Readers get /metrics and nothing else.
+        #expect(try rendered.one("ClusterRole", "modelops-metrics-reader")["rules"] == [["nonResourceURLs": ["/metrics"], "verbs": ["get"]]])
         let everything = rendered.all("ClusterRole") + rendered.all("Role")
         #expect(!everything.contains { role in grants(role).contains { $0.hasPrefix("*") || $0.hasSuffix("/*") } }, "no wildcards")
     }

@@ -45,8 +45,8 @@ struct ReadmeTests {
     @Test("every README command works as documented")
     func commands() async throws {
         let blocks = try Self.blocks()
-        #expect(blocks.count == 6, "a new README block needs a test here: \(blocks)")
-        guard blocks.count == 6 else { return }
+        #expect(blocks.count == 7, "a new README block needs a test here: \(blocks)")
+        guard blocks.count == 7 else { return }
 
         // 1. docker build: its VERSION is the Dockerfile's build argument, its tag the overlay's image.
         let build = blocks[0]
@@ -93,12 +93,20 @@ struct ReadmeTests {
                 return out.status == 0 && out.stdout.contains("leader_election_master_status") && out.stdout.hasSuffix("ok")
             }
 
-            // 5. The shipped ClusterRole.
-            let role = try await sh(blocks[4])
+            // 5. Prometheus's ServiceAccount bound to the metrics-reader ClusterRole manifests/ ships.
+            let binding = try await sh(blocks[4])
+            #expect(binding.status == 0, "\(binding)")
+            let bound = await cluster.direct("GET", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/prometheus-modelops-metrics")
+            #expect(bound[path: ["roleRef", "name"]] == "modelops-metrics-reader", "\(bound)")
+            #expect(await cluster.direct("GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles/modelops-metrics-reader")["rules"]
+                    == [["nonResourceURLs": ["/metrics"], "verbs": ["get"]]])
+
+            // 6. The shipped ClusterRole.
+            let role = try await sh(blocks[5])
             #expect(role.status == 0 && role.stdout.contains("name: modelops-manager") && role.stdout.contains("trainingjobs"), "\(role)")
 
-            // 6. Who leads.
-            let lead = try await sh(blocks[5])
+            // 7. Who leads.
+            let lead = try await sh(blocks[6])
             let start = try JSON.parse(try await running.waitForLine("starting the ModelOps operator"))
             #expect(lead.status == 0 && lead.stdout == start["identity"]?.stringValue, "\(lead)")
             #expect(try await running.terminate() == 0)

@@ -34,6 +34,9 @@ struct RunCommandTests {
               (["--kube-api-burst", "10"], [:], "--kube-api-qps"),
               (["--mlflow-tracking-uri", "mlflow:5000"], [:], "--mlflow-tracking-uri"),
               ([], ["MODELOPS_MLFLOW_TRACKING_URI": "ftp://mlflow"], "MODELOPS_MLFLOW_TRACKING_URI"),
+              (["--metrics-secure", "--metrics-bind-address", ":9000", "--health-probe-bind-address", ":9000"], [:], "--metrics-secure"),
+              (["--metrics-cert-path", "/etc/certs"], [:], "--metrics-secure"),
+              ([], ["MODELOPS_METRICS_SECURE": "maybe"], "MODELOPS_METRICS_SECURE"),
           ])
     func badValue(arguments: [String], environment: [String: String], named: String) async throws {
         let (status, output) = try await OperatorProcess.run(["run", "--kubeconfig", "/nonexistent"] + arguments,

@@ -20,6 +20,14 @@ public final class PrometheusFixture: Sendable {
     }
 
     /// Base URL of the Prometheus HTTP API, e.g. "http://127.0.0.1:41234".
+    /// How Prometheus scrapes the operator when its metrics are secure (`--metrics-secure`): HTTPS
+    /// with a bearer token, the server's self-signed certificate not verified, as the
+    /// ServiceMonitor of manifests/monitoring configures it.
+    public struct SecureScrape: Sendable {
+        public var bearerToken: String
+        public init(bearerToken: String) { self.bearerToken = bearerToken }
+    }
+
     public let address: String
     public let exporter: MetricsExporter
     public let dir: URL
@@ -49,7 +57,8 @@ public final class PrometheusFixture: Sendable {
     /// timestamps its samples, which Prometheus never marks stale (see `MetricsExporter.exposition`).
     public static func start(scrapeInterval: Duration = .milliseconds(200),
                              lookbackDelta: Duration = .seconds(300),
-                             operatorTargets: [String] = []) async throws -> PrometheusFixture {
+                             operatorTargets: [String] = [],
+                             secureScrape: SecureScrape? = nil) async throws -> PrometheusFixture {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw Unavailable(description: "prometheus not found at \(binary): install Debian's prometheus package (.ci/run does)")
         }
@@ -58,7 +67,7 @@ public final class PrometheusFixture: Sendable {
         for _ in 0..<3 {  // a free port can be taken between finding it and Prometheus binding it
             do {
                 let fixture = try await launch(exporter: exporter, scrapeInterval: scrapeInterval, lookbackDelta: lookbackDelta,
-                                               operatorTargets: operatorTargets)
+                                               operatorTargets: operatorTargets, secureScrape: secureScrape)
                 do {
                     try await fixture.waitUntilReady()
                     return fixture
@@ -80,8 +89,10 @@ public final class PrometheusFixture: Sendable {
     public static func with<T: Sendable>(scrapeInterval: Duration = .milliseconds(200),
                                          lookbackDelta: Duration = .seconds(300),
                                          operatorTargets: [String] = [],
+                                         secureScrape: SecureScrape? = nil,
                                          _ body: (PrometheusFixture) async throws -> T) async throws -> T {
-        let fixture = try await start(scrapeInterval: scrapeInterval, lookbackDelta: lookbackDelta, operatorTargets: operatorTargets)
+        let fixture = try await start(scrapeInterval: scrapeInterval, lookbackDelta: lookbackDelta, operatorTargets: operatorTargets,
+                                      secureScrape: secureScrape)
         do {
             let result = try await body(fixture)
             await fixture.stop()
@@ -93,9 +104,16 @@ public final class PrometheusFixture: Sendable {
     }
 
     private static func launch(exporter: MetricsExporter, scrapeInterval: Duration,
-                               lookbackDelta: Duration, operatorTargets: [String]) async throws -> PrometheusFixture {
+                               lookbackDelta: Duration, operatorTargets: [String], secureScrape: SecureScrape?) async throws -> PrometheusFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
+        var secure = ""
+        if let secureScrape {
+            let tokenFile = dir.appendingPathComponent("token")
+            try Data(secureScrape.bearerToken.utf8).write(to: tokenFile)
+            secure = "\n    scheme: https\n    authorization:\n      credentials_file: \(tokenFile.path)\n"
+                + "    tls_config:\n      insecure_skip_verify: true"
+        }
         let interval = "\(max(1, scrapeInterval.milliseconds))ms"
         let config = """
             global:
@@ -110,7 +128,7 @@ public final class PrometheusFixture: Sendable {
 
               - job_name: modelops-operator-metrics
                 static_configs:
-                  - targets: [\(operatorTargets.map { "'\($0)'" }.joined(separator: ", "))]
+                  - targets: [\(operatorTargets.map { "'\($0)'" }.joined(separator: ", "))]\(secure)
             """)
         try Data(config.utf8).write(to: dir.appendingPathComponent("prometheus.yml"))
         let port = try freePort()

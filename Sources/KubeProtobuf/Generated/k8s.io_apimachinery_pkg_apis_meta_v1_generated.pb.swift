@@ -10,8 +10,9 @@
 
 // Trimmed copy of Kubernetes' own generated.proto (the README beside proto/ names the source commit
 // and the generation command): only the messages reachable from Namespace, ConfigMap,
-// Secret, ServiceAccount and Deployment, with their field names, numbers and types unchanged and the
-// doc comments dropped. The upstream file is Apache-2.0, Copyright The Kubernetes Authors.
+// Secret, ServiceAccount, Deployment and the authorization.k8s.io/v1 access reviews, with their field
+// names, numbers and types unchanged and the doc comments dropped. The upstream file is Apache-2.0,
+// Copyright The Kubernetes Authors.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -49,6 +50,39 @@ nonisolated struct K8s_Io_Apimachinery_Pkg_Apis_Meta_V1_Duration: Sendable {
   init() {}
 
   fileprivate var _duration: Int64? = nil
+}
+
+nonisolated struct K8s_Io_Apimachinery_Pkg_Apis_Meta_V1_FieldSelectorRequirement: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var key: String {
+    get {_key ?? String()}
+    set {_key = newValue}
+  }
+  /// Returns true if `key` has been explicitly set.
+  var hasKey: Bool {self._key != nil}
+  /// Clears the value of `key`. Subsequent reads from it will return its default value.
+  mutating func clearKey() {self._key = nil}
+
+  var `operator`: String {
+    get {_operator ?? String()}
+    set {_operator = newValue}
+  }
+  /// Returns true if ``operator`` has been explicitly set.
+  var hasOperator: Bool {self._operator != nil}
+  /// Clears the value of ``operator``. Subsequent reads from it will return its default value.
+  mutating func clearOperator() {self._operator = nil}
+
+  var values: [String] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _key: String? = nil
+  fileprivate var _operator: String? = nil
 }
 
 nonisolated struct K8s_Io_Apimachinery_Pkg_Apis_Meta_V1_FieldsV1: Sendable {
@@ -493,6 +527,50 @@ nonisolated extension K8s_Io_Apimachinery_Pkg_Apis_Meta_V1_Duration: SwiftProtob
 
   static func ==(lhs: K8s_Io_Apimachinery_Pkg_Apis_Meta_V1_Duration, rhs: K8s_Io_Apimachinery_Pkg_Apis_Meta_V1_Duration) -> Bool {
     if lhs._duration != rhs._duration {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension K8s_Io_Apimachinery_Pkg_Apis_Meta_V1_FieldSelectorRequirement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".FieldSelectorRequirement"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}key\0\u{1}operator\0\u{1}values\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self._key) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self._operator) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.values) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._key {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._operator {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    } }()
+    if !self.values.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.values, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: K8s_Io_Apimachinery_Pkg_Apis_Meta_V1_FieldSelectorRequirement, rhs: K8s_Io_Apimachinery_Pkg_Apis_Meta_V1_FieldSelectorRequirement) -> Bool {
+    if lhs._key != rhs._key {return false}
+    if lhs._operator != rhs._operator {return false}
+    if lhs.values != rhs.values {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

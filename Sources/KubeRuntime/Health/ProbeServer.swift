@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// The manager's small HTTP/1.1 endpoint for the kubelet and Prometheus:
 /// - `GET /metrics`: the Prometheus text exposition of `RuntimeMetrics`;
@@ -9,8 +10,10 @@ import NIOPosix
 /// - `GET /readyz`: 200 `ok` once the readiness check says so (caches synced), else 500 with
 ///   the reason.
 ///
-/// Plain HTTP on NIO: probes and scrapes come from inside the cluster, and a framework would
-/// be a large dependency for three routes.
+/// HTTP/1.1 on NIO (a framework would be a large dependency for three routes). Probes stay plain
+/// HTTP for the kubelet; a metrics listener may be secured as kubebuilder v4 scaffolds it
+/// (`--metrics-secure`): TLS, and every scrape's bearer token reviewed by the API server
+/// (`DelegatedAuthorizer`).
 public final class ProbeServer: Sendable {
     public typealias ReadinessCheck = @Sendable () async -> Readiness
 
@@ -45,6 +48,8 @@ public final class ProbeServer: Sendable {
     public static func start(bindAddress: String, metrics: RuntimeMetrics = .shared,
                              readiness: @escaping ReadinessCheck = { .ready },
                              routes: Routes = .all,
+                             tls: NIOSSLContext? = nil,
+                             authorizer: DelegatedAuthorizer? = nil,
                              logger: Logger = Logger(label: "modelops.probes"),
                              group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> ProbeServer {
         let requested = try BindAddress(parsing: bindAddress)
@@ -54,12 +59,13 @@ public final class ProbeServer: Sendable {
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: requested.host, port: requested.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
                 }
             }
         let bound = BindAddress(host: requested.host, port: server.channel.localAddress?.port ?? requested.port)
-        let router = ProbeRouter(metrics: metrics, readiness: readiness, routes: routes)
+        let router = ProbeRouter(metrics: metrics, readiness: readiness, routes: routes, authorizer: authorizer)
         let loop = Task {
             do {
                 try await withThrowingDiscardingTaskGroup { group in
@@ -76,7 +82,11 @@ public final class ProbeServer: Sendable {
             }
         }
         let what = routes == .all ? "metrics and health probes" : routes == .metrics ? "metrics" : "health probes"
-        logger.info("serving \(what)", metadata: ["address": "\(bound)"])
+        logger.info("serving \(what)", metadata: [
+            "address": "\(bound)",
+            "scheme": "\(tls == nil ? "http" : "https")",
+            "authorization": "\(authorizer == nil ? "none" : "TokenReview + SubjectAccessReview")",
+        ])
         return ProbeServer(address: bound, routes: routes, channel: server.channel, acceptLoop: loop)
     }
 
@@ -101,7 +111,8 @@ public final class ProbeServer: Sendable {
                     case .end:
                         guard let request = head else { continue }
                         head = nil
-                        let response = await router.respond(method: request.method, uri: request.uri)
+                        let response = await router.respond(method: request.method, uri: request.uri,
+                                                            authorization: request.headers.first(name: "Authorization"))
                         var headers = HTTPHeaders()
                         headers.add(name: "Content-Type", value: response.contentType)
                         headers.add(name: "Content-Length", value: String(response.body.count))
@@ -137,12 +148,23 @@ struct ProbeRouter: Sendable {
     let metrics: RuntimeMetrics
     let readiness: ProbeServer.ReadinessCheck
     var routes: ProbeServer.Routes = .all
+    /// Set on a secure metrics listener: who may read /metrics.
+    var authorizer: DelegatedAuthorizer? = nil
 
-    func respond(method: HTTPMethod, uri: String) async -> Response {
+    func respond(method: HTTPMethod, uri: String, authorization: String? = nil) async -> Response {
         guard method == .GET || method == .HEAD else { return .text(.methodNotAllowed, "method not allowed\n") }
         let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
         switch path {
         case "/metrics" where routes.contains(.metrics):
+            if let authorizer {
+                // controller-runtime's filter: the verb is the method in lower case, the path the URL's.
+                switch await authorizer.decide(authorization: authorization, method: method == .HEAD ? "head" : "get", path: path) {
+                case .allowed: break
+                case .unauthenticated: return .text(.unauthorized, "Unauthorized\n")
+                case let .forbidden(user): return .text(.forbidden, "Authorization denied for user \(user)\n")
+                case let .failed(message): return .text(.internalServerError, message + "\n")
+                }
+            }
             return Response(status: .ok, contentType: RuntimeMetrics.contentType, body: metrics.exposition())
         case "/healthz" where routes.contains(.health), "/livez" where routes.contains(.health):
             return .text(.ok, "ok")

@@ -20,6 +20,12 @@ public final class Manager: Service, Sendable {
         /// convention); the same address as the probes shares that listener; any other address
         /// gets a listener of its own.
         public var metricsBindAddress: String?
+        /// Serve /metrics over HTTPS and let only those a SubjectAccessReview allows `get` on
+        /// `/metrics` read it (`--metrics-secure`). The metrics listener is then never shared
+        /// with the probes, which the kubelet reads over plain HTTP.
+        public var metricsSecure = false
+        /// The secure listener's certificate; nil: one signed at start.
+        public var metricsCertificate: ServingCertificate?
         public var drainTimeout: Duration = .seconds(30)
 
         public init(leaderElection: LeaderElectionConfig? = nil, probeBindAddress: String? = nil,
@@ -33,12 +39,13 @@ public final class Manager: Service, Sendable {
         var listeners: [(address: String, routes: ProbeServer.Routes)] {
             switch (probeBindAddress, metricsBindAddress) {
             case (nil, nil), (nil, "0"): return []
+            case let (probe?, nil) where metricsSecure: return [(probe, .health), (":8443", .metrics)]
             case let (probe?, nil): return [(probe, .all)]
             case let (probe?, "0"): return [(probe, .health)]
             case let (nil, metrics?): return [(metrics, .metrics)]
             case let (probe?, metrics?):
                 // Port 0 asks for a free port per listener, so ":0" twice is two listeners.
-                let shared = probe == metrics && !probe.hasSuffix(":0")
+                let shared = probe == metrics && !probe.hasSuffix(":0") && !metricsSecure
                 return shared ? [(probe, .all)] : [(probe, .health), (metrics, .metrics)]
             }
         }
@@ -109,8 +116,12 @@ public final class Manager: Service, Sendable {
             if !servers.isEmpty { Task { for server in servers { await server.stop() } } }
         }
         for (address, routes) in options.listeners {
-            let server = try await ProbeServer.start(bindAddress: address, metrics: metrics,
-                                                     readiness: { [self] in readiness }, routes: routes, logger: logger)
+            let secure = options.metricsSecure && routes.contains(.metrics)
+            let server = try await ProbeServer.start(
+                bindAddress: address, metrics: metrics, readiness: { [self] in readiness }, routes: routes,
+                tls: secure ? try (options.metricsCertificate ?? ServingCertificate.selfSigned()).sslContext() : nil,
+                authorizer: secure ? DelegatedAuthorizer(client: client, logger: logger) : nil,
+                logger: logger)
             probes.withLock { $0.append(server) }
         }
         let runnables = self.runnables.withLock { $0 }

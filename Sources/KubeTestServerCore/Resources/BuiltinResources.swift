@@ -39,9 +39,18 @@ public enum BuiltinResources {
                          plural: "selfsubjectaccessreviews", namespaced: false, verbs: ["create"]))
         add(ResourceType(group: "authentication.k8s.io", version: "v1", kind: "SelfSubjectReview",
                          plural: "selfsubjectreviews", namespaced: false, verbs: ["create"]))
+        // Golden 014 lists both (cluster scope, verb create): what delegated authentication and
+        // authorization (a secure metrics endpoint, an aggregated API server) call.
+        add(ResourceType(group: "authentication.k8s.io", version: "v1", kind: "TokenReview",
+                         plural: "tokenreviews", namespaced: false, verbs: ["create"]))
+        add(ResourceType(group: "authorization.k8s.io", version: "v1", kind: "SubjectAccessReview",
+                         plural: "subjectaccessreviews", namespaced: false, verbs: ["create"]))
         return list
     }()
 
     /// Kinds answered by the server without storing anything (reviews).
-    static let virtualKinds: Set<String> = ["SelfSubjectAccessReview", "SelfSubjectReview"]
+    static let virtualKinds: Set<String> = ["SelfSubjectAccessReview", "SelfSubjectReview", "TokenReview", "SubjectAccessReview"]
+    /// Reviews of oneself, which everyone may create (the default `system:basic-user` role);
+    /// TokenReview and SubjectAccessReview need RBAC (`system:auth-delegator` grants both).
+    static let selfReviewKinds: Set<String> = ["SelfSubjectAccessReview", "SelfSubjectReview"]
 }

@@ -4,10 +4,13 @@ import KubeCore
 public struct UserInfo: Sendable, Equatable {
     public var name: String
     public var groups: [String]
+    /// The user's uid where the authenticator knows one (a service account's).
+    public var uid: String
 
-    public init(name: String, groups: [String]) {
+    public init(name: String, groups: [String], uid: String = "") {
         self.name = name
         self.groups = groups
+        self.uid = uid
     }
 
     public var isMaster: Bool { groups.contains("system:masters") }

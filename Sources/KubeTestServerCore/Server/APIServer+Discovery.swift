@@ -197,23 +197,4 @@ extension APIServer {
         return ["openapi": "3.0.0", "info": ["title": "Kubernetes", "version": .string(configuration.gitVersion)],
                 "paths": .object(paths), "components": ["schemas": .object(schemas)]]
     }
-
-    // MARK: - Reviews
-
-    func review(_ request: APIRequest, resource: ResourceType) throws -> APIResponse {
-        var body = (try? JSON.parse(request.body)) ?? [:]
-        body["metadata"] = ["creationTimestamp": nil]
-        switch resource.kind {
-        case "SelfSubjectReview":
-            body["status"] = ["userInfo": ["username": .string(request.user.name), "groups": .array(request.user.groups.map(JSON.string))]]
-        default:
-            let attrs = body[path: ["spec", "resourceAttributes"]] ?? [:]
-            let allowed = request.user.isMaster || !configuration.rbac || RBACAuthorizer(store: store).allows(
-                request.user, verb: attrs["verb"]?.stringValue ?? "", group: attrs["group"]?.stringValue ?? "",
-                resource: attrs["resource"]?.stringValue ?? "", subresource: attrs["subresource"]?.stringValue ?? "",
-                namespace: attrs["namespace"]?.stringValue ?? "", name: attrs["name"]?.stringValue ?? "")
-            body["status"] = ["allowed": .bool(allowed)]
-        }
-        return .json(201, body)
-    }
 }

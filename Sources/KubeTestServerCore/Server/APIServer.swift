@@ -36,6 +36,9 @@ public final class APIServer: Sendable {
     public let counter = RequestCounter()
     /// Service-account tokens issued through the TokenRequest API.
     let tokens = ServiceAccountTokens()
+    /// Tokens the front end hands out itself (admin, test service accounts), as a static token
+    /// file would: they authenticate requests and TokenReviews alike.
+    let staticTokens = Mutex<[String: UserInfo]>([:])
     let registryState: Mutex<ResourceRegistry>
     let gcWakeup: GarbageCollector
 

@@ -11,19 +11,7 @@ struct RBACAuthorizer {
         let fullResource = subresource.isEmpty ? resource : "\(resource)/\(subresource)"
         return store.withState { state in
             func subjectsMatch(_ binding: JSON, bindingNamespace: String) -> Bool {
-                for subject in binding["subjects"]?.arrayValue ?? [] {
-                    let kind = subject["kind"]?.stringValue ?? ""
-                    let subjectName = subject["name"]?.stringValue ?? ""
-                    switch kind {
-                    case "User": if subjectName == user.name { return true }
-                    case "Group": if user.groups.contains(subjectName) { return true }
-                    case "ServiceAccount":
-                        let ns = subject["namespace"]?.stringValue ?? bindingNamespace
-                        if user.name == "system:serviceaccount:\(ns):\(subjectName)" { return true }
-                    default: break
-                    }
-                }
-                return false
+                Self.subjects(binding, match: user, bindingNamespace: bindingNamespace)
             }
             func rules(_ roleRef: JSON, bindingNamespace: String) -> [JSON] {
                 let kind = roleRef["kind"]?.stringValue ?? ""
@@ -58,13 +46,54 @@ struct RBACAuthorizer {
             return false
         }
     }
+
+    /// A request for a path outside the resource tree (`/metrics`, `/healthz`): allowed when a
+    /// ClusterRole bound by a ClusterRoleBinding has a rule whose `nonResourceURLs` hold the path
+    /// (or `*`, or a prefix ending in `*`) and whose verbs hold the verb. Roles cannot grant them,
+    /// as in the real RBAC authorizer, which visits only cluster bindings for non-resource requests.
+    func allowsNonResource(_ user: UserInfo, verb: String, path: String) -> Bool {
+        store.withState { state in
+            for (_, binding) in state.all("clusterrolebindings.rbac.authorization.k8s.io")
+            where Self.subjects(binding.object, match: user, bindingNamespace: "") {
+                guard binding.object[path: ["roleRef", "kind"]]?.stringValue == "ClusterRole",
+                      let roleName = binding.object[path: ["roleRef", "name"]]?.stringValue,
+                      let role = state.get("clusterroles.rbac.authorization.k8s.io", ObjectKey(namespace: "", name: roleName))
+                else { continue }
+                for rule in role.object["rules"]?.arrayValue ?? [] {
+                    let verbs = (rule["verbs"]?.arrayValue ?? []).compactMap(\.stringValue)
+                    guard verbs.contains("*") || verbs.contains(verb) else { continue }
+                    let urls = (rule["nonResourceURLs"]?.arrayValue ?? []).compactMap(\.stringValue)
+                    if urls.contains(where: { $0 == "*" || $0 == path || ($0.hasSuffix("*") && path.hasPrefix(String($0.dropLast()))) }) {
+                        return true
+                    }
+                }
+            }
+            return false
+        }
+    }
+
+    static func subjects(_ binding: JSON, match user: UserInfo, bindingNamespace: String) -> Bool {
+        for subject in binding["subjects"]?.arrayValue ?? [] {
+            let kind = subject["kind"]?.stringValue ?? ""
+            let subjectName = subject["name"]?.stringValue ?? ""
+            switch kind {
+            case "User": if subjectName == user.name { return true }
+            case "Group": if user.groups.contains(subjectName) { return true }
+            case "ServiceAccount":
+                let ns = subject["namespace"]?.stringValue ?? bindingNamespace
+                if user.name == "system:serviceaccount:\(ns):\(subjectName)" { return true }
+            default: break
+            }
+        }
+        return false
+    }
 }
 
 extension APIServer {
     func authorize(_ user: UserInfo, route: Route, target: ResourceTarget) throws {
         let r = target.resource
         // Everyone may review themselves, as the default system:basic-user role allows.
-        if BuiltinResources.virtualKinds.contains(r.kind) { return }
+        if BuiltinResources.selfReviewKinds.contains(r.kind) { return }
         let namespace = r.namespaced ? (target.namespace ?? "") : ""
         let allowed = RBACAuthorizer(store: store).allows(
             user, verb: route.verb, group: r.group, resource: r.plural, subresource: target.subresource ?? "",

@@ -73,6 +73,27 @@ extension APIServer {
         }
         guard valid else { return nil }
         return UserInfo(name: "system:serviceaccount:\(entry.namespace):\(entry.serviceAccount)",
-                        groups: ["system:serviceaccounts", "system:serviceaccounts:\(entry.namespace)"])
+                        groups: ["system:serviceaccounts", "system:serviceaccounts:\(entry.namespace)"], uid: entry.uid)
+    }
+}
+
+extension APIServer {
+    /// Accepts `token` as `user` from now on (the front end's own tokens).
+    public func addStaticToken(_ token: String, user: UserInfo) {
+        staticTokens.withLock { $0[token] = user }
+    }
+
+    /// Stops accepting a token `addStaticToken` added.
+    public func removeStaticToken(_ token: String) {
+        _ = staticTokens.withLock { $0.removeValue(forKey: token) }
+    }
+
+    /// Who a bearer token stands for, with `system:authenticated` added as the real server's
+    /// authenticators add it; nil when no authenticator knows the token. Requests and TokenReviews
+    /// ask the same question, so they cannot disagree.
+    public func authenticate(bearerToken token: String) -> UserInfo? {
+        (staticTokens.withLock { $0[token] } ?? authenticate(serviceAccountToken: token)).map { user in
+            UserInfo(name: user.name, groups: user.groups + ["system:authenticated"], uid: user.uid)
+        }
     }
 }

@@ -65,6 +65,15 @@ public enum OperatorPermissions {
                  neededBy: "Events for clusters and tools that read core/v1 Events"),
     ]
 
+    /// Granted by the ClusterRole `modelops-metrics-auth` (kubebuilder's metrics-auth-role):
+    /// what `--metrics-secure` needs to review each scraper's token.
+    public static let metricsAuthorization: [RBACRule] = [
+        RBACRule(group: "authentication.k8s.io", resources: ["tokenreviews"], verbs: ["create"],
+                 neededBy: "the secure metrics endpoint authenticates each scraper's bearer token"),
+        RBACRule(group: "authorization.k8s.io", resources: ["subjectaccessreviews"], verbs: ["create"],
+                 neededBy: "the secure metrics endpoint asks whether the scraper may get /metrics"),
+    ]
+
     /// Granted in the operator's own namespace by the Role `modelops-leader-election`.
     public static let leaderElection: [RBACRule] = [
         RBACRule(group: "coordination.k8s.io", resources: ["leases"], verbs: ["get", "create", "update"],

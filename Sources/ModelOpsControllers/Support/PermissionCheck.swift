@@ -29,11 +29,14 @@ public struct PermissionCheck: Sendable {
     public let namespace: String?
     /// The Lease's namespace.
     public let leaseNamespace: String?
+    /// Whether the secure metrics endpoint reviews scrapers' tokens (`--metrics-secure`).
+    public let metricsAuthorization: Bool
 
-    public init(client: KubeClient, namespace: String?, leaseNamespace: String?) {
+    public init(client: KubeClient, namespace: String?, leaseNamespace: String?, metricsAuthorization: Bool = false) {
         self.client = client
         self.namespace = namespace
         self.leaseNamespace = leaseNamespace
+        self.metricsAuthorization = metricsAuthorization
     }
 
     static let reviews = ResourceInfo(group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectAccessReview",
@@ -47,6 +50,9 @@ public struct PermissionCheck: Sendable {
         }
         if let leaseNamespace {
             for rule in OperatorPermissions.leaderElection { asks += expand(rule, namespace: leaseNamespace) }
+        }
+        if metricsAuthorization {
+            for rule in OperatorPermissions.metricsAuthorization { asks += expand(rule, namespace: "") }
         }
         let client = self.client
         let answers: [(Int, Result<Bool, KubeError>)] = await withTaskGroup(of: (Int, Result<Bool, KubeError>).self) { group in

@@ -153,9 +153,11 @@ struct ProtobufDecodingTests {
         }
     }
 
-    @Test("only the five kinds kubectl's create generators send are compiled in")
+    @Test("only the kinds kubectl sends as protobuf are compiled in: its create generators' five and the access reviews of auth can-i")
     func compiledKinds() {
-        #expect(BuiltinProtobufKinds.kinds == ["apps/v1/Deployment", "v1/ConfigMap", "v1/Namespace", "v1/Secret", "v1/ServiceAccount"])
+        #expect(BuiltinProtobufKinds.kinds == ["apps/v1/Deployment", "authorization.k8s.io/v1/LocalSubjectAccessReview",
+                                               "authorization.k8s.io/v1/SelfSubjectAccessReview", "authorization.k8s.io/v1/SubjectAccessReview",
+                                               "v1/ConfigMap", "v1/Namespace", "v1/Secret", "v1/ServiceAccount"])
         #expect(!BuiltinProtobufKinds.supports(apiVersion: "v1", kind: "Pod"))
     }
 }

@@ -66,6 +66,52 @@ struct MonitoringBundleTests {
         #expect(dashboard[path: ["metadata", "labels", "grafana_dashboard"]] == "1")
     }
 
+    /// The Prometheus Operator's own CRDs for the two kinds the bundle uses (Tests/Fixtures).
+    static let prometheusOperatorCRDs = directory.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Tests/Fixtures/prometheus-operator")
+
+    @Test("kubectl apply -k manifests/monitoring on top of manifests/, on a server with the Prometheus Operator's CRDs: accepted whole, nothing pruned; a misspelt field is refused")
+    func appliesOnPrometheusOperatorCRDs() async throws {
+        let cluster = try await TestCluster.start(simulator: nil)
+        do {
+            for file in ["monitoring.coreos.com_servicemonitors.yaml", "monitoring.coreos.com_prometheusrules.yaml"] {
+                try await cluster.kubectlOK("apply", "--server-side", "-f", Self.prometheusOperatorCRDs.appendingPathComponent(file).path)
+            }
+            try await cluster.kubectlOK("wait", "--for=condition=Established", "--timeout=60s",
+                                        "crd/servicemonitors.monitoring.coreos.com", "crd/prometheusrules.monitoring.coreos.com")
+            try await cluster.kubectlOK("apply", "-k", Self.directory.deletingLastPathComponent().path)
+            let applied = try await cluster.kubectlOK("apply", "-k", Self.directory.path)
+            #expect(applied.contains("servicemonitor.monitoring.coreos.com/modelops-operator created")
+                    && applied.contains("prometheusrule.monitoring.coreos.com/modelops-alerts created")
+                    && applied.contains("configmap/modelops-grafana-dashboard created"), "\(applied)")
+
+            // What the server stored is what the bundle says: no field pruned by the real schemas.
+            let rendered = try JSON.parseYAMLDocuments(try await Command.run(Command.which("kubectl") ?? "/usr/bin/kubectl",
+                                                                              ["kustomize", Self.directory.path]).stdout)
+            let monitor = await cluster.direct("GET", "/apis/monitoring.coreos.com/v1/namespaces/modelops-system/servicemonitors/modelops-operator")
+            #expect(monitor["spec"] == rendered.first { $0["kind"] == "ServiceMonitor" }?["spec"], "\(monitor)")
+            #expect(monitor[path: ["spec", "endpoints"]]?[0]?["scheme"] == "https")
+            let rule = await cluster.direct("GET", "/apis/monitoring.coreos.com/v1/namespaces/modelops-system/prometheusrules/modelops-alerts")
+            #expect(rule["spec"] == rendered.first { $0["kind"] == "PrometheusRule" }?["spec"], "\(rule)")
+
+            // kubectl's strict field validation against the real schema, as on a cluster.
+            let misspelt = try await cluster.kubectl("apply", "-f", "-", stdin: """
+                apiVersion: monitoring.coreos.com/v1
+                kind: ServiceMonitor
+                metadata: {name: typo, namespace: modelops-system}
+                spec:
+                  selector: {matchLabels: {app: x}}
+                  endpoints:
+                  - {port: metrics, bearerTokenFiel: /var/run/secrets/kubernetes.io/serviceaccount/token}
+                """)
+            #expect(misspelt.status != 0 && misspelt.stderr.contains("bearerTokenFiel"), "\(misspelt)")
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+    }
+
     /// Every panel's query, from the dashboard JSON in the ConfigMap.
     static func panelQueries() throws -> [(title: String, expr: String)] {
         let map = try document("grafana-dashboard.yaml")

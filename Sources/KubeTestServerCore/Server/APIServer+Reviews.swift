@@ -1,0 +1,93 @@
+import KubeCore
+import KubeProtobuf
+
+/// The review kinds: answered from the request, never stored (`POST` only, 201 with the object
+/// and its `status`).
+///
+/// Discovery pins their existence (golden 014: `tokenreviews`, `subjectaccessreviews`,
+/// `selfsubjectaccessreviews`, `selfsubjectreviews`, cluster scope, verb create). No recorded
+/// exchange pins the answers: the checks and messages follow kube-apiserver's registries
+/// (pkg/registry/authentication/tokenreview, pkg/registry/authorization/subjectaccessreview and
+/// the authorization validation) and the RBAC authorizer.
+extension APIServer {
+    func review(_ request: APIRequest, resource: ResourceType) throws -> APIResponse {
+        var body: JSON
+        let contentType = request.headers["content-type"]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if resource.kind == "SelfSubjectReview", contentType == Self.protobufMediaType {
+            // `kubectl auth whoami` sends protobuf. A SelfSubjectReview has no spec and the
+            // server ignores whatever metadata it carries, so the envelope is all there is to read.
+            do {
+                _ = try ProtobufEnvelope(decoding: request.body)
+            } catch {
+                throw APIError.badRequest("the object provided is unrecognized (must be of type \(resource.kind)): \(error.message) (\(Self.summarize(request.body)))")
+            }
+            body = [:]
+        } else {
+            // Other reviews are read like any body: JSON, YAML, or protobuf for the kinds the
+            // test server has messages for (`kubectl auth can-i` sends its review as protobuf).
+            body = try decodeBody(request, resource: resource)
+        }
+        try checkTypeMeta(&body, resource: resource)
+        body["metadata"] = ["creationTimestamp": nil]
+        switch resource.kind {
+        case "SelfSubjectReview":
+            body["status"] = ["userInfo": userInfoJSON(request.user)]
+        case "TokenReview":
+            // Token authentication as the server's own authenticators do it; no audience other
+            // than the server's default exists here, so `spec.audiences` is echoed when given.
+            let token = body[path: ["spec", "token"]]?.stringValue ?? ""
+            guard !token.isEmpty else { throw APIError.badRequest("token is required for TokenReview in authentication") }
+            if let user = authenticate(bearerToken: token) {
+                var audiences = (body[path: ["spec", "audiences"]]?.arrayValue ?? []).compactMap(\.stringValue)
+                if audiences.isEmpty { audiences = [Self.tokenIssuer] }
+                body["status"] = ["authenticated": true, "user": userInfoJSON(user), "audiences": .array(audiences.map(JSON.string))]
+            } else {
+                body["status"] = ["user": [:]]
+            }
+        case "SubjectAccessReview":
+            let spec = body["spec"] ?? [:]
+            var errors: [FieldError] = []
+            let resourceAttributes = spec["resourceAttributes"].flatMap { $0 == .null ? nil : $0 }
+            let nonResourceAttributes = spec["nonResourceAttributes"].flatMap { $0 == .null ? nil : $0 }
+            if resourceAttributes != nil, let nonResourceAttributes {
+                errors.append(.invalid("spec.nonResourceAttributes", nonResourceAttributes, "cannot be specified in combination with resourceAttributes"))
+            }
+            if resourceAttributes == nil, nonResourceAttributes == nil {
+                errors.append(.invalid("spec.resourceAttributes", .null, "exactly one of nonResourceAttributes or resourceAttributes must be specified"))
+            }
+            let name = spec["user"]?.stringValue ?? ""
+            let groups = (spec["groups"]?.arrayValue ?? []).compactMap(\.stringValue)
+            if name.isEmpty, groups.isEmpty {
+                errors.append(.invalid("spec.user", .string(name), "at least one of user or group must be specified"))
+            }
+            if !errors.isEmpty { throw APIError.invalid(kind: resource.kind, group: resource.group, name: "", errors: errors) }
+            let subject = UserInfo(name: name, groups: groups, uid: spec["uid"]?.stringValue ?? "")
+            body["status"] = ["allowed": .bool(allows(subject, spec: spec))]
+        default:
+            body["status"] = ["allowed": .bool(allows(request.user, spec: body["spec"] ?? [:]))]
+        }
+        return .json(201, body)
+    }
+
+    /// RBAC's answer for resource or non-resource attributes (a SubjectAccessReview's or a
+    /// SelfSubjectAccessReview's spec). `system:masters` is allowed everything, as the real
+    /// server's privileged-group authorizer allows it.
+    private func allows(_ user: UserInfo, spec: JSON) -> Bool {
+        if user.isMaster || !configuration.rbac { return true }
+        if let attributes = spec["nonResourceAttributes"], attributes != .null {
+            return RBACAuthorizer(store: store).allowsNonResource(
+                user, verb: attributes["verb"]?.stringValue ?? "", path: attributes["path"]?.stringValue ?? "")
+        }
+        let attributes = spec["resourceAttributes"] ?? [:]
+        return RBACAuthorizer(store: store).allows(
+            user, verb: attributes["verb"]?.stringValue ?? "", group: attributes["group"]?.stringValue ?? "",
+            resource: attributes["resource"]?.stringValue ?? "", subresource: attributes["subresource"]?.stringValue ?? "",
+            namespace: attributes["namespace"]?.stringValue ?? "", name: attributes["name"]?.stringValue ?? "")
+    }
+
+    private func userInfoJSON(_ user: UserInfo) -> JSON {
+        var info: [String: JSON] = ["username": .string(user.name), "groups": .array(user.groups.map(JSON.string))]
+        if !user.uid.isEmpty { info["uid"] = .string(user.uid) }
+        return .object(info)
+    }
+}
