@@ -85,6 +85,10 @@ public struct RetrainPolicyStatus: Sendable, Hashable, Codable {
         /// The MLflow model version `spec.registry.mlflow.alias` was moved to for it.
         public var registryVersion: String?
 
+        /// Set once `spec.registry.mlflow.servedAlias` was moved to `registryVersion` (the
+        /// ModelDeployment served the model to all traffic).
+        public var servedAliasVersion: String?
+
         public init(
             name: String? = nil,
             version: String,

@@ -334,6 +334,10 @@ enum BadManifests {
             field: "spec.suspend", reason: "FieldValueTypeInvalid",
             message: "spec.suspend in body must be of type boolean: \"string\"", check: .schema),
         BadManifest(
+            name: "served alias the same as the promotion alias",
+            yaml: rtp(rtpRef, rtpSchedule, rtpTemplate, "registry: {mlflow: {alias: champion, servedAlias: champion}}"),
+            field: "spec.registry.mlflow.servedAlias", reason: "FieldValueInvalid", message: "servedAlias must differ from alias", check: .cel),
+        BadManifest(
             name: "cooldown that is not a duration", yaml: rtp(rtpRef, rtpSchedule, rtpTemplate, "cooldown: soon"),
             field: "spec.cooldown", reason: "FieldValueInvalid", message: "should match", check: .schema),
         BadManifest(

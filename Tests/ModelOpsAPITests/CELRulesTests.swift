@@ -83,6 +83,9 @@ struct CELRulesTests {
         Rule(kind: "RetrainPolicy", path: "spec.trainingJobTemplate.spec.validation.gates[]",
              rule: "has(self.min) || has(self.max)",
              message: "a gate needs min, max or both"),
+        Rule(kind: "RetrainPolicy", path: "spec.registry.mlflow",
+             rule: "!has(self.servedAlias) || self.servedAlias != self.alias",
+             message: "servedAlias must differ from alias", fieldPath: ".servedAlias"),
     ]
 
     static func rules(kind: String) -> [Rule] {

@@ -72,6 +72,60 @@ public final class RetrainPolicyController: Sendable {
         return retry
     }
 
+    /// Moves `spec.registry.mlflow.servedAlias` to the promoted version once the policy's
+    /// ModelDeployment serves it to all traffic (Healthy, stable on the promoted model's URI, no
+    /// rollout under way), with condition RegistryServedAliasSet; until then the condition says
+    /// what it waits for. A version rolled back never gets it. True: retry (MLflow failed).
+    func moveServedAlias(_ policy: RetrainPolicy, ref: ObjectRef, status: inout RetrainPolicyStatus, rejected: Set<String>,
+                         now: Date) async -> Bool {
+        guard let served = policy.spec.registry?.mlflow?.servedAlias else {
+            status.conditions = status.conditions?.filter { $0.type != MLflowAliasMover.servedCondition }
+            if status.conditions?.isEmpty == true { status.conditions = nil }
+            return false
+        }
+        guard let promoted = status.promoted, promoted.servedAliasVersion == nil, let jobName = promoted.trainingJob else { return false }
+        let deploymentName = policy.spec.modelDeploymentRef.name
+        let deployment = deployments.store.get(namespace: policy.metadata.namespace, name: deploymentName)
+        var (value, reason, message, retry): (Condition.Status, String, String, Bool)
+        if rejected.contains(promoted.version) {
+            (value, reason, message, retry) = (.false, "RolledBack",
+                                               "version \(promoted.version) was rolled back: alias \(GoQuote.quote(served)) stays where it is", false)
+        } else if let registryVersion = promoted.registryVersion, let stable = deployment?.status?.stable,
+                  deployment?.status?.phase == .healthy, deployment?.status?.canary == nil, stable.uri == promoted.uri {
+            let job = jobs.store.get(namespace: policy.metadata.namespace, name: jobName)
+            let model = job?.status?.tracking?.mlflow?.registeredModel ?? ""
+            switch await MLflowAliasMover(client: context.client).move(alias: served, job: job, jobName: jobName, policy: ref,
+                                                                       tagPromotion: false) {
+            case let .moved(version, previous):
+                status.promoted?.servedAliasVersion = version
+                (value, reason, message, retry) = (.true, "AliasMoved", "ModelDeployment \(deploymentName) serves version \(registryVersion): "
+                                                   + "alias \(GoQuote.quote(served)) of \(model) points at version \(version)"
+                                                   + (previous.map { " (was \($0))" } ?? ""), false)
+            case let .unchanged(version):
+                status.promoted?.servedAliasVersion = version
+                (value, reason, message, retry) = (.true, "AliasMoved", "ModelDeployment \(deploymentName) serves version \(registryVersion): "
+                                                   + "alias \(GoQuote.quote(served)) of \(model) points at version \(version)", false)
+            case let .notRegistered(detail):
+                (value, reason, message, retry) = (.false, "NotRegistered", detail, false)
+            case let .failed(failure, detail, retryable):
+                (value, reason, message, retry) = (.false, failure, detail, retryable)
+            }
+        } else if promoted.registryVersion == nil {
+            (value, reason, message, retry) = (.false, "WaitingForAlias",
+                                               "alias \(GoQuote.quote(policy.spec.registry?.mlflow?.alias ?? "")) has not been moved to the promoted version yet", false)
+        } else {
+            (value, reason, message, retry) = (.false, "WaitingForRollout",
+                                               "waiting for ModelDeployment \(deploymentName) to serve version \(promoted.version) to all traffic", false)
+        }
+        let existing = status.conditions?[type: MLflowAliasMover.servedCondition]
+        let changed = existing?.status != value || existing?.reason != reason
+        status.conditions = Condition.setting(
+            Condition(type: MLflowAliasMover.servedCondition, status: value, observedGeneration: policy.metadata.generation,
+                      lastTransitionTime: changed ? KubeTime(now) : existing?.lastTransitionTime ?? KubeTime(now), reason: reason, message: message),
+            in: status.conditions ?? [])
+        return retry
+    }
+
     func reconcile(_ ref: ObjectRef) async throws -> ReconcileResult {
         guard let policy = policies.store.get(ref), policy.metadata.deletionTimestamp == nil else {
             memory.withLock { memory in
@@ -120,7 +174,8 @@ public final class RetrainPolicyController: Sendable {
             return try await refused(policy, refusal, now: now)
         }
         var status = plan.status
-        let aliasRetry = await moveAlias(policy, ref: ref, status: &status, now: now)
+        var aliasRetry = await moveAlias(policy, ref: ref, status: &status, now: now)
+        if await moveServedAlias(policy, ref: ref, status: &status, rejected: observation.rejectedVersions, now: now) { aliasRetry = true }
         if status != policy.status {
             // The cache was behind the policy (a user's annotation, our own last write): plan
             // again from the newer version, quietly. Runs are named for what started them, so
@@ -134,11 +189,13 @@ public final class RetrainPolicyController: Sendable {
         for event in plan.events {
             context.events.record(policy, type: event.type, reason: event.reason, action: event.action, note: event.note)
         }
-        let before = policy.status?.conditions?[type: MLflowAliasMover.condition]
-        if let after = status.conditions?[type: MLflowAliasMover.condition], after != before {
+        for (condition, moved) in [(MLflowAliasMover.condition, "RegistryAliasMoved"), (MLflowAliasMover.servedCondition, "RegistryServedAliasMoved")] {
+            let before = policy.status?.conditions?[type: condition]
+            guard let after = status.conditions?[type: condition], after != before else { continue }
             if after.status == .true, after.message != before?.message {
-                context.events.record(policy, type: .normal, reason: "RegistryAliasMoved", action: "Promote", note: after.message)
-            } else if after.status == .false, before?.status != .false || before?.reason != after.reason {
+                context.events.record(policy, type: .normal, reason: moved, action: "Promote", note: after.message)
+            } else if after.status == .false, before?.status != .false || before?.reason != after.reason,
+                      !["WaitingForRollout", "WaitingForAlias", "RolledBack"].contains(after.reason) {
                 context.events.record(policy, type: .warning, reason: after.reason, action: "Promote", note: after.message)
             }
         }

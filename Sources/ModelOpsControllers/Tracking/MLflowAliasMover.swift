@@ -11,6 +11,8 @@ import ModelOpsAPI
 /// repeat: an alias already there is left alone.
 struct MLflowAliasMover: Sendable {
     static let condition = "RegistryAliasSet"
+    /// The condition of `spec.registry.mlflow.servedAlias`.
+    static let servedCondition = "RegistryServedAliasSet"
 
     var client: KubeClient
 
@@ -25,7 +27,10 @@ struct MLflowAliasMover: Sendable {
         case failed(reason: String, message: String, retryable: Bool)
     }
 
-    func move(alias: String, job: TrainingJob?, jobName: String, policy: ObjectRef) async -> Outcome {
+    /// `tagPromotion`: tag the version with the policy, the alias and the version the alias left
+    /// (what a rollback moves the alias back by); false for `servedAlias`, which only follows a
+    /// rollout that finished and is never moved back.
+    func move(alias: String, job: TrainingJob?, jobName: String, policy: ObjectRef, tagPromotion: Bool = true) async -> Outcome {
         guard let job, let record = job.status?.tracking?.mlflow, let model = record.registeredModel,
               let version = record.registeredVersion else {
             return .notRegistered("TrainingJob \(jobName) has no registered MLflow model version "
@@ -39,11 +44,13 @@ struct MLflowAliasMover: Sendable {
             let previous = try await mlflow.aliasVersion(model: model, alias: alias)
             if previous == version { return .unchanged(version: version) }
             let tags = WireContract.MLflowTags.self
-            try await mlflow.setModelVersionTag(model: model, version: version, key: tags.promotedBy,
-                                                value: "\(policy.namespace ?? "")/\(policy.name)")
-            try await mlflow.setModelVersionTag(model: model, version: version, key: tags.promotedAlias, value: alias)
-            if let previous {
-                try await mlflow.setModelVersionTag(model: model, version: version, key: tags.previousVersion, value: previous)
+            if tagPromotion {
+                try await mlflow.setModelVersionTag(model: model, version: version, key: tags.promotedBy,
+                                                    value: "\(policy.namespace ?? "")/\(policy.name)")
+                try await mlflow.setModelVersionTag(model: model, version: version, key: tags.promotedAlias, value: alias)
+                if let previous {
+                    try await mlflow.setModelVersionTag(model: model, version: version, key: tags.previousVersion, value: previous)
+                }
             }
             try await mlflow.setAlias(model: model, alias: alias, version: version)
             return .moved(version: version, previous: previous)

@@ -145,4 +145,67 @@ struct MLflowPromotionE2ETests {
             await harness.stop()
         }
     }
+
+    @Test("champion/challenger: promotion moves challenger, the ModelDeployment following it canaries the version, champion follows only when the canary finished")
+    func challengerThenChampion() async throws {
+        try await MLflowFixture.with { mlflow in
+            _ = try await mlflow.python("""
+                from mlflow import MlflowClient
+                c = MlflowClient()
+                c.create_registered_model("fraud")
+                c.create_model_version("fraud", "s3://models/fraud/v1")
+                c.set_registered_model_alias("fraud", "champion", "1")
+                c.set_registered_model_alias("fraud", "challenger", "1")
+                """)
+            func aliases() async throws -> JSON {
+                try JSON.parse(try await mlflow.python("""
+                    import json
+                    from mlflow import MlflowClient
+                    c = MlflowClient()
+                    print(json.dumps({a: c.get_model_version_by_alias("fraud", a).version for a in ["champion", "challenger"]}))
+                    """))
+            }
+            let harness = try await OperatorHarness.start(configure: { $0.mlflowTrackingURI = mlflow.address })
+            do {
+                try await harness.create(Self.deployment.replacingOccurrences(of: "alias: champion", with: "alias: challenger"))
+                try await harness.waitFor(ModelDeployment.self, "fraud", "healthy on version 1") {
+                    $0.status?.phase == .healthy && $0.status?.stable?.version == "1"
+                }
+                try await harness.create(Self.policy.replacingOccurrences(of: "alias: champion", with: "alias: challenger\n      servedAlias: champion"))
+                let annotate: JSON = ["metadata": ["annotations": [WireContract.Annotations.retrain: "now"]]]
+                _ = try await harness.resource(RetrainPolicy.self).patch("fraud", .merge(annotate.serialized()))
+
+                // The canary of version 2 pauses at 50%: challenger is on 2, champion still on 1.
+                try await harness.waitFor(ModelDeployment.self, "fraud", "canary of version 2 paused at 50%") {
+                    $0.status?.phase == .paused && $0.status?.canary?.version == "2"
+                }
+                let waiting = try await harness.waitFor(RetrainPolicy.self, "fraud", "served alias waiting for the rollout") {
+                    $0.status?.conditions?[type: "RegistryServedAliasSet"]?.reason == "WaitingForRollout"
+                }
+                #expect(waiting.status?.promoted?.registryVersion == "2")
+                #expect(waiting.status?.promoted?.servedAliasVersion == nil)
+                #expect(try await aliases() == ["champion": "1", "challenger": "2"])
+
+                // Promoted to all traffic: champion follows.
+                let promote: JSON = ["metadata": ["annotations": [ManualAction.annotation: .string("promote/\(UUID().uuidString.prefix(8))")]]]
+                _ = try await harness.resource(ModelDeployment.self).patch("fraud", .merge(promote.serialized()))
+                let served = try await harness.waitFor(RetrainPolicy.self, "fraud", "champion moved to version 2") {
+                    $0.status?.promoted?.servedAliasVersion != nil
+                }
+                #expect(served.status?.promoted?.servedAliasVersion == "2")
+                let condition = try #require(served.status?.conditions?[type: "RegistryServedAliasSet"])
+                #expect(condition.status == .true
+                        && condition.message == "ModelDeployment fraud serves version 2: alias \"champion\" of fraud points at version 2 (was 1)",
+                        "\(condition)")
+                _ = try await harness.events(about: "fraud", waitingFor: ["RegistryServedAliasMoved"])
+                let deployment = try await harness.resource(ModelDeployment.self).get("fraud")
+                #expect(deployment.status?.phase == .healthy && deployment.status?.stable?.version == "2")
+                #expect(try await aliases() == ["champion": "2", "challenger": "2"])
+            } catch {
+                await harness.stop()
+                throw error
+            }
+            await harness.stop()
+        }
+    }
 }
