@@ -24,7 +24,7 @@ final class Authenticator: Sendable {
             let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
             // A wrong token is refused even when a certificate is present, as the real server's
             // union authenticator reports the token failure.
-            return api.authenticate(bearerToken: token)
+            return api.authenticate(bearerToken: token)?.user
         }
         if let der = certificateDER, let identity = CertificateAuthority.identity(fromDER: der) {
             return UserInfo(name: identity.user, groups: identity.groups + ["system:authenticated"])

@@ -89,6 +89,9 @@ public struct RetrainPolicyStatus: Sendable, Hashable, Codable {
         /// ModelDeployment served the model to all traffic).
         public var servedAliasVersion: String?
 
+        /// The alias `servedAliasVersion` is for: a renamed `servedAlias` is moved again.
+        public var servedAlias: String?
+
         public init(
             name: String? = nil,
             version: String,

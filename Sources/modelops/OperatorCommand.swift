@@ -58,7 +58,8 @@ struct OperatorCommand {
             probeBindAddress: settings.healthProbeBindAddress, metricsBindAddress: settings.metricsBindAddress)
         options.metricsSecure = settings.metricsSecure
         if let directory = settings.metricsCertPath {
-            options.metricsCertificate = try ServingCertificate.load(directory: directory)
+            _ = try ServingCertificate.load(directory: directory)  // a bad pair fails at start, naming the file
+            options.metricsCertificateDirectory = directory
         }
         if settings.leaderElect {
             var election = LeaderElectionConfig(namespace: settings.leaderElectionNamespace,

@@ -97,6 +97,22 @@ struct ReviewTests {
             let account = await cluster.direct("GET", "/api/v1/namespaces/golden/serviceaccounts/prometheus")
             #expect(status[path: ["user", "uid"]] == account[path: ["metadata", "uid"]], "the ServiceAccount's uid")
 
+            let credential = status[path: ["user", "extra", "authentication.kubernetes.io/credential-id"]]?[0]?.stringValue ?? ""
+            #expect(credential.hasPrefix("JTI="), "the token's jti, as the real authenticator reports it: \(status)")
+            #expect(status["audiences"] == ["https://kubernetes.default.svc.cluster.local"])
+
+            // A token issued for another audience: not for the API server, only for reviews that ask for that audience.
+            let vaultRequest = #"{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{"audiences":["vault"]}}"#
+            let vault = try #require(try await cluster.kubectlOK("create", "--raw", "/api/v1/namespaces/golden/serviceaccounts/prometheus/token",
+                                                                 "-f", "-", stdin: vaultRequest).json[path: ["status", "token"]]?.stringValue)
+            #expect(try await review(vault).stdout.json[path: ["status", "authenticated"]] == nil, "not for the API server's audience")
+            let forVault = try await cluster.kubectl("create", "-o", "json", "-f", "-", stdin: """
+                {"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"\(vault)","audiences":["vault","nats"]}}
+                """)
+            #expect(forVault.stdout.json[path: ["status", "authenticated"]] == true, "\(forVault)")
+            #expect(forVault.stdout.json[path: ["status", "audiences"]] == ["vault"], "the overlap")
+            #expect(try await cluster.curl("/api/v1/namespaces", auth: .token(vault)).status == 401, "a vault token is no API credential")
+
             let unknown = try await review("not-a-token")
             #expect(unknown.status == 0)
             #expect(unknown.stdout.json[path: ["status", "authenticated"]] == nil, "left out, as false is: \(unknown.stdout)")
@@ -131,7 +147,10 @@ struct ReviewTests {
             let prometheus = "system:serviceaccount:golden:prometheus"
             #expect(try await allowed(user: prometheus, path: "/metrics") == true)
             #expect(try await allowed(user: prometheus, path: "/metrics", verb: "post") == false, "only the verbs the rule lists")
-            #expect(try await allowed(user: prometheus, path: "/healthz") == false, "only the paths the rule lists")
+            #expect(try await allowed(user: prometheus, path: "/debug/pprof/") == false, "only the paths the rule lists")
+            #expect(try await allowed(user: prometheus, path: "/healthz") == false,
+                    "the bootstrap rules bind groups: a review that names none gets none of them")
+            #expect(try await allowed(user: prometheus, groups: ["system:authenticated"], path: "/healthz") == true)
             #expect(try await allowed(user: "system:serviceaccount:golden:reviewer", path: "/metrics") == false)
             #expect(try await allowed(user: "someone", groups: ["system:masters"], path: "/metrics") == true, "system:masters may do anything")
 
@@ -173,8 +192,13 @@ struct ReviewTests {
             try cluster.server.writeKubeconfig(to: prometheusConfig, for: .serviceAccount(namespace: "golden", name: "prometheus"))
             let yes = try await cluster.kubectl("auth", "can-i", "get", "/metrics", kubeconfig: prometheusConfig)
             #expect(yes.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "yes", "\(yes)")
-            let no = try await cluster.kubectl("auth", "can-i", "get", "/healthz", kubeconfig: prometheusConfig)
+            let no = try await cluster.kubectl("auth", "can-i", "get", "/debug/pprof/", kubeconfig: prometheusConfig)
             #expect(no.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "no", "\(no)")
+            // The bootstrap policy's system:public-info-viewer and system:discovery, as in every cluster.
+            for path in ["/healthz", "/version", "/apis/apps/v1"] {
+                let open = try await cluster.kubectl("auth", "can-i", "get", path, kubeconfig: prometheusConfig)
+                #expect(open.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "yes", "\(path): \(open)")
+            }
         }
     }
 }

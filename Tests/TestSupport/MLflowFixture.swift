@@ -154,14 +154,17 @@ public final class MLflowFixture: Sendable {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
-    /// Runs a Python snippet with `MLFLOW_TRACKING_URI` set to this server and returns what it
-    /// printed on stdout; throws with its stderr when it exits non-zero.
-    public func python(_ script: String, username: String? = nil, password: String? = nil) async throws -> String {
-        var environment = ["MLFLOW_TRACKING_URI": address]
+    /// Runs a Python snippet with `MLFLOW_TRACKING_URI` set to this server (or `through`, a proxy
+    /// in front of it) and returns what it printed on stdout; throws with its stderr when it
+    /// exits non-zero. `token` is MLflow's `MLFLOW_TRACKING_TOKEN`.
+    public func python(_ script: String, username: String? = nil, password: String? = nil, token: String? = nil,
+                       through: String? = nil) async throws -> String {
+        var environment = ["MLFLOW_TRACKING_URI": through ?? address]
         if let username, let password {
             environment["MLFLOW_TRACKING_USERNAME"] = username
             environment["MLFLOW_TRACKING_PASSWORD"] = password
         }
+        if let token { environment["MLFLOW_TRACKING_TOKEN"] = token }
         let result = try await Command.run(Self.python, ["-c", script], environment: environment)
         guard result.status == 0 else {
             throw Unavailable(description: "python snippet exited \(result.status):\n\(result.stderr)")

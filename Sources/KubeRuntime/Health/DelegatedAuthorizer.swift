@@ -41,10 +41,13 @@ public final class DelegatedAuthorizer: Sendable {
         var expires: ContinuousClock.Instant
     }
 
+    /// Who the TokenReview said the token belongs to, `extra` included: authorizers may narrow
+    /// a user by it (scoped tokens), so the SubjectAccessReview carries it on.
     struct ReviewedUser: Sendable, Hashable {
         var name: String
         var uid: String
         var groups: [String]
+        var extra: [String: [String]]
     }
 
     static let tokenReviews = ResourceInfo(group: "authentication.k8s.io", version: "v1", kind: "TokenReview",
@@ -66,11 +69,11 @@ public final class DelegatedAuthorizer: Sendable {
 
     /// The decision for a request with this `Authorization` header, method and path.
     public func decide(authorization: String?, method: String, path: String) async -> Decision {
-        guard let authorization, authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
-            return .unauthenticated
-        }
-        let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty else { return .unauthenticated }
+        // As Go's bearertoken authenticator reads the header: "Bearer", one space, the token
+        // (the second space-separated field; an empty one is no token).
+        let parts = (authorization ?? "").trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { return .unauthenticated }
+        let token = String(parts[1])
         let user: ReviewedUser
         switch await authenticate(token) {
         case let .success(reviewed?): user = reviewed
@@ -99,7 +102,10 @@ public final class DelegatedAuthorizer: Sendable {
             if answer[path: ["status", "authenticated"]]?.boolValue == true,
                let name = answer[path: ["status", "user", "username"]]?.stringValue, !name.isEmpty {
                 user = ReviewedUser(name: name, uid: answer[path: ["status", "user", "uid"]]?.stringValue ?? "",
-                                    groups: (answer[path: ["status", "user", "groups"]]?.arrayValue ?? []).compactMap(\.stringValue))
+                                    groups: (answer[path: ["status", "user", "groups"]]?.arrayValue ?? []).compactMap(\.stringValue),
+                                    extra: (answer[path: ["status", "user", "extra"]]?.objectValue ?? [:]).mapValues {
+                                        ($0.arrayValue ?? []).compactMap(\.stringValue)
+                                    })
             }
             let expires = options.now() + options.tokenTTL, capacity = options.capacity
             tokens.withLock { Self.insert(&$0, key: key, value: Cached(value: user, expires: expires), capacity: capacity, now: now) }
@@ -110,12 +116,15 @@ public final class DelegatedAuthorizer: Sendable {
     }
 
     private func authorize(_ user: ReviewedUser, verb: String, path: String) async -> Result<Bool, KubeError> {
-        let key = "\(user.name)\u{0}\(user.uid)\u{0}\(user.groups.joined(separator: ","))\u{0}\(verb)\u{0}\(path)"
-        let now = options.now()
-        if let cached = decisions.withLock({ $0[key] }), cached.expires > now { return .success(cached.value) }
         var spec: [String: JSON] = ["user": .string(user.name), "groups": .array(user.groups.map(JSON.string)),
                                     "nonResourceAttributes": ["path": .string(path), "verb": .string(verb)]]
         if !user.uid.isEmpty { spec["uid"] = .string(user.uid) }
+        if !user.extra.isEmpty { spec["extra"] = .object(user.extra.mapValues { .array($0.map(JSON.string)) }) }
+        // The whole spec is the key, as the webhook authorizer's cache keys it: nothing in it can
+        // run into a neighbouring field.
+        let key = String(decoding: JSON.object(spec).serialized(), as: UTF8.self)
+        let now = options.now()
+        if let cached = decisions.withLock({ $0[key] }), cached.expires > now { return .success(cached.value) }
         let review: JSON = ["apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview", "spec": .object(spec)]
         do {
             let answer = try await client.dynamic(Self.subjectAccessReviews).create(review)

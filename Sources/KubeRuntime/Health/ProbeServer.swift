@@ -48,7 +48,7 @@ public final class ProbeServer: Sendable {
     public static func start(bindAddress: String, metrics: RuntimeMetrics = .shared,
                              readiness: @escaping ReadinessCheck = { .ready },
                              routes: Routes = .all,
-                             tls: NIOSSLContext? = nil,
+                             tls: (@Sendable () -> NIOSSLContext)? = nil,
                              authorizer: DelegatedAuthorizer? = nil,
                              logger: Logger = Logger(label: "modelops.probes"),
                              group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> ProbeServer {
@@ -59,7 +59,8 @@ public final class ProbeServer: Sendable {
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: requested.host, port: requested.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    // Asked per connection, so a renewed certificate is served from the next one on.
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls())) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
                 }

@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
+import Logging
 import NIOSSL
+import Synchronization
 import X509
 
 /// The certificate the secure metrics endpoint serves: `tls.crt` and `tls.key` from a directory
@@ -71,5 +73,57 @@ public struct ServingCertificate: Sendable {
             certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(privateKeyPEM.utf8), format: .pem)))
         configuration.minimumTLSVersion = .tlsv12
         return try NIOSSLContext(configuration: configuration)
+    }
+}
+
+extension ServingCertificate {
+    /// The TLS context to serve: from a directory, re-read when tls.crt or tls.key changes (as
+    /// controller-runtime's certwatcher does, so a renewed cert-manager Secret is served without a
+    /// restart; a pair that does not load keeps the last good one and logs why), or a
+    /// self-signed certificate made once.
+    public final class Source: Sendable {
+        private struct Loaded {
+            var stamp: [Date?]
+            var context: NIOSSLContext
+        }
+
+        private let directory: String?
+        private let logger: Logger
+        private let loaded: Mutex<Loaded>
+
+        public init(directory: String?, logger: Logger) throws {
+            self.directory = directory
+            self.logger = logger
+            if let directory {
+                let stamp = Self.stamp(directory)
+                loaded = Mutex(Loaded(stamp: stamp, context: try ServingCertificate.load(directory: directory).sslContext()))
+            } else {
+                loaded = Mutex(Loaded(stamp: [], context: try ServingCertificate.selfSigned().sslContext()))
+            }
+        }
+
+        /// The current context, reloaded first when the files changed since the last load.
+        @Sendable public func context() -> NIOSSLContext {
+            guard let directory else { return loaded.withLock { $0.context } }
+            let stamp = Self.stamp(directory)
+            if let current = loaded.withLock({ $0.stamp == stamp ? $0.context : nil }) { return current }
+            do {
+                let context = try ServingCertificate.load(directory: directory).sslContext()
+                loaded.withLock { $0 = Loaded(stamp: stamp, context: context) }
+                logger.info("metrics certificate reloaded", metadata: ["directory": "\(directory)"])
+                return context
+            } catch {
+                logger.warning("metrics certificate not reloaded, serving the previous one", metadata: ["error": "\(error)"])
+                return loaded.withLock { $0.stamp = stamp; return $0.context }
+            }
+        }
+
+        /// Modification times of tls.crt and tls.key; a Secret volume swaps a symlink, which
+        /// changes them both.
+        static func stamp(_ directory: String) -> [Date?] {
+            ["tls.crt", "tls.key"].map {
+                (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: directory).appendingPathComponent($0).path))?[.modificationDate] as? Date
+            }
+        }
     }
 }

@@ -24,8 +24,9 @@ public final class Manager: Service, Sendable {
         /// `/metrics` read it (`--metrics-secure`). The metrics listener is then never shared
         /// with the probes, which the kubelet reads over plain HTTP.
         public var metricsSecure = false
-        /// The secure listener's certificate; nil: one signed at start.
-        public var metricsCertificate: ServingCertificate?
+        /// A directory with the secure listener's tls.crt and tls.key, re-read when they change
+        /// (a renewed cert-manager Secret); nil: a certificate signed at start.
+        public var metricsCertificateDirectory: String?
         public var drainTimeout: Duration = .seconds(30)
 
         public init(leaderElection: LeaderElectionConfig? = nil, probeBindAddress: String? = nil,
@@ -119,7 +120,7 @@ public final class Manager: Service, Sendable {
             let secure = options.metricsSecure && routes.contains(.metrics)
             let server = try await ProbeServer.start(
                 bindAddress: address, metrics: metrics, readiness: { [self] in readiness }, routes: routes,
-                tls: secure ? try (options.metricsCertificate ?? ServingCertificate.selfSigned()).sslContext() : nil,
+                tls: secure ? try ServingCertificate.Source(directory: options.metricsCertificateDirectory, logger: logger).context : nil,
                 authorizer: secure ? DelegatedAuthorizer(client: client, logger: logger) : nil,
                 logger: logger)
             probes.withLock { $0.append(server) }

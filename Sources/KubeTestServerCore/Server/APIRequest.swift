@@ -6,11 +6,14 @@ public struct UserInfo: Sendable, Equatable {
     public var groups: [String]
     /// The user's uid where the authenticator knows one (a service account's).
     public var uid: String
+    /// What the authenticator adds (a service-account token's `authentication.kubernetes.io/*`).
+    public var extra: [String: [String]]
 
-    public init(name: String, groups: [String], uid: String = "") {
+    public init(name: String, groups: [String], uid: String = "", extra: [String: [String]] = [:]) {
         self.name = name
         self.groups = groups
         self.uid = uid
+        self.extra = extra
     }
 
     public var isMaster: Bool { groups.contains("system:masters") }

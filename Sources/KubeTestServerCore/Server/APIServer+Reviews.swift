@@ -28,18 +28,22 @@ extension APIServer {
             body = try decodeBody(request, resource: resource)
         }
         try checkTypeMeta(&body, resource: resource)
-        body["metadata"] = ["creationTimestamp": nil]
+        // A review's metadata is empty: its zero creationTimestamp is left out, as v1.36 leaves
+        // zero times out (golden 137: kubectl's `creationTimestamp: null` is not in what the
+        // server answers).
+        body["metadata"] = [:]
         switch resource.kind {
         case "SelfSubjectReview":
             body["status"] = ["userInfo": userInfoJSON(request.user)]
         case "TokenReview":
-            // Token authentication as the server's own authenticators do it; no audience other
-            // than the server's default exists here, so `spec.audiences` is echoed when given.
+            // Token authentication as the server's own authenticators do it, for `spec.audiences`
+            // (the API server's audience when empty): a token issued for other audiences is not
+            // authenticated, and `status.audiences` is the overlap. An unknown token is no error
+            // to the token authenticators (no `status.error`), only not authenticated.
             let token = body[path: ["spec", "token"]]?.stringValue ?? ""
             guard !token.isEmpty else { throw APIError.badRequest("token is required for TokenReview in authentication") }
-            if let user = authenticate(bearerToken: token) {
-                var audiences = (body[path: ["spec", "audiences"]]?.arrayValue ?? []).compactMap(\.stringValue)
-                if audiences.isEmpty { audiences = [Self.tokenIssuer] }
+            let requested = (body[path: ["spec", "audiences"]]?.arrayValue ?? []).compactMap(\.stringValue)
+            if let (user, audiences) = authenticate(bearerToken: token, audiences: requested.isEmpty ? nil : requested) {
                 body["status"] = ["authenticated": true, "user": userInfoJSON(user), "audiences": .array(audiences.map(JSON.string))]
             } else {
                 body["status"] = ["user": [:]]
@@ -64,7 +68,16 @@ extension APIServer {
             let subject = UserInfo(name: name, groups: groups, uid: spec["uid"]?.stringValue ?? "")
             body["status"] = ["allowed": .bool(allows(subject, spec: spec))]
         default:
-            body["status"] = ["allowed": .bool(allows(request.user, spec: body["spec"] ?? [:]))]
+            let spec = body["spec"] ?? [:]
+            let hasResource = spec["resourceAttributes"].map { $0 != .null } ?? false
+            let hasNonResource = spec["nonResourceAttributes"].map { $0 != .null } ?? false
+            if hasResource == hasNonResource {
+                let error: FieldError = hasResource
+                    ? .invalid("spec.nonResourceAttributes", spec["nonResourceAttributes"], "cannot be specified in combination with resourceAttributes")
+                    : .invalid("spec.resourceAttributes", .null, "exactly one of nonResourceAttributes or resourceAttributes must be specified")
+                throw APIError.invalid(kind: resource.kind, group: resource.group, name: "", errors: [error])
+            }
+            body["status"] = ["allowed": .bool(allows(request.user, spec: spec))]
         }
         return .json(201, body)
     }
@@ -88,6 +101,7 @@ extension APIServer {
     private func userInfoJSON(_ user: UserInfo) -> JSON {
         var info: [String: JSON] = ["username": .string(user.name), "groups": .array(user.groups.map(JSON.string))]
         if !user.uid.isEmpty { info["uid"] = .string(user.uid) }
+        if !user.extra.isEmpty { info["extra"] = .object(user.extra.mapValues { .array($0.map(JSON.string)) }) }
         return .object(info)
     }
 }

@@ -46,9 +46,11 @@ extension APIServer {
         let boundTo = try boundObject(spec["boundObjectRef"], namespace: namespace, serviceAccount: name)
 
         let expires = issuedAt.addingTimeInterval(TimeInterval(seconds))
-        let token = ServiceAccountTokens.mint(namespace: namespace, name: name, uid: account.uid, audiences: audiences,
+        let jti = UUID().uuidString.lowercased()
+        let token = ServiceAccountTokens.mint(namespace: namespace, name: name, uid: account.uid, audiences: audiences, jti: jti,
                                               issuedAt: issuedAt, expires: expires)
-        tokens.remember(token, .init(namespace: namespace, serviceAccount: name, uid: account.uid, expires: expires, boundTo: boundTo))
+        tokens.remember(token, .init(namespace: namespace, serviceAccount: name, uid: account.uid, expires: expires,
+                                     audiences: audiences, jti: jti, boundTo: boundTo))
 
         spec["audiences"] = .array(audiences.map(JSON.string))
         spec["expirationSeconds"] = .int(seconds)

@@ -52,7 +52,10 @@ struct RBACAuthorizer {
     /// (or `*`, or a prefix ending in `*`) and whose verbs hold the verb. Roles cannot grant them,
     /// as in the real RBAC authorizer, which visits only cluster bindings for non-resource requests.
     func allowsNonResource(_ user: UserInfo, verb: String, path: String) -> Bool {
-        store.withState { state in
+        for (groups, urls) in Self.bootstrapNonResource where verb == "get" && groups.contains(where: user.groups.contains) {
+            if urls.contains(where: { Self.matches(rule: $0, path: path) }) { return true }
+        }
+        return store.withState { state in
             for (_, binding) in state.all("clusterrolebindings.rbac.authorization.k8s.io")
             where Self.subjects(binding.object, match: user, bindingNamespace: "") {
                 guard binding.object[path: ["roleRef", "kind"]]?.stringValue == "ClusterRole",
@@ -63,7 +66,7 @@ struct RBACAuthorizer {
                     let verbs = (rule["verbs"]?.arrayValue ?? []).compactMap(\.stringValue)
                     guard verbs.contains("*") || verbs.contains(verb) else { continue }
                     let urls = (rule["nonResourceURLs"]?.arrayValue ?? []).compactMap(\.stringValue)
-                    if urls.contains(where: { $0 == "*" || $0 == path || ($0.hasSuffix("*") && path.hasPrefix(String($0.dropLast()))) }) {
+                    if urls.contains(where: { Self.matches(rule: $0, path: path) }) {
                         return true
                     }
                 }
@@ -71,6 +74,28 @@ struct RBACAuthorizer {
             return false
         }
     }
+
+    /// rbac/v1 `NonResourceURLMatches`: `*`, the path itself, or a prefix ending in `*` (every
+    /// trailing `*` trimmed, as `strings.TrimRight` does).
+    static func matches(rule: String, path: String) -> Bool {
+        if rule == "*" || rule == path { return true }
+        guard rule.hasSuffix("*") else { return false }
+        var prefix = Substring(rule)
+        while prefix.last == "*" { prefix = prefix.dropLast() }
+        return path.hasPrefix(prefix)
+    }
+
+    /// The non-resource rules every cluster's bootstrap RBAC policy binds, which the test server
+    /// holds as rules rather than stored objects: `system:public-info-viewer` (to everyone),
+    /// `system:discovery` (to authenticated users) and `system:service-account-issuer-discovery`
+    /// (to service accounts), all `get` (plugin/pkg/auth/authorizer/rbac/bootstrappolicy).
+    static let bootstrapNonResource: [(groups: [String], urls: [String])] = [
+        (["system:authenticated", "system:unauthenticated"], ["/healthz", "/livez", "/readyz", "/version", "/version/"]),
+        (["system:authenticated"], ["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*",
+                                    "/readyz", "/version", "/version/"]),
+        (["system:serviceaccounts"], ["/.well-known/openid-configuration", "/.well-known/openid-configuration/",
+                                      "/openid/v1/jwks", "/openid/v1/jwks/"]),
+    ]
 
     static func subjects(_ binding: JSON, match user: UserInfo, bindingNamespace: String) -> Bool {
         for subject in binding["subjects"]?.arrayValue ?? [] {

@@ -81,9 +81,12 @@ public final class RetrainPolicyController: Sendable {
         guard let served = policy.spec.registry?.mlflow?.servedAlias else {
             status.conditions = status.conditions?.filter { $0.type != MLflowAliasMover.servedCondition }
             if status.conditions?.isEmpty == true { status.conditions = nil }
+            status.promoted?.servedAliasVersion = nil
+            status.promoted?.servedAlias = nil
             return false
         }
-        guard let promoted = status.promoted, promoted.servedAliasVersion == nil, let jobName = promoted.trainingJob else { return false }
+        guard let promoted = status.promoted, promoted.servedAliasVersion == nil || promoted.servedAlias != served,
+              let jobName = promoted.trainingJob else { return false }
         let deploymentName = policy.spec.modelDeploymentRef.name
         let deployment = deployments.store.get(namespace: policy.metadata.namespace, name: deploymentName)
         var (value, reason, message, retry): (Condition.Status, String, String, Bool)
@@ -98,11 +101,13 @@ public final class RetrainPolicyController: Sendable {
                                                                        tagPromotion: false) {
             case let .moved(version, previous):
                 status.promoted?.servedAliasVersion = version
+                status.promoted?.servedAlias = served
                 (value, reason, message, retry) = (.true, "AliasMoved", "ModelDeployment \(deploymentName) serves version \(registryVersion): "
                                                    + "alias \(GoQuote.quote(served)) of \(model) points at version \(version)"
                                                    + (previous.map { " (was \($0))" } ?? ""), false)
             case let .unchanged(version):
                 status.promoted?.servedAliasVersion = version
+                status.promoted?.servedAlias = served
                 (value, reason, message, retry) = (.true, "AliasMoved", "ModelDeployment \(deploymentName) serves version \(registryVersion): "
                                                    + "alias \(GoQuote.quote(served)) of \(model) points at version \(version)", false)
             case let .notRegistered(detail):

@@ -2,6 +2,7 @@ import Foundation
 import KubeClient
 import KubeCore
 import KubeTestServer
+import Logging
 import Synchronization
 import Testing
 import TestSupport
@@ -60,6 +61,9 @@ struct DelegatedAuthorizerTests {
             #expect(await authorizer.decide(authorization: nil, method: "GET", path: "/metrics") == .unauthenticated)
             #expect(await authorizer.decide(authorization: "Basic dXNlcjpwYXNz", method: "GET", path: "/metrics") == .unauthenticated)
             #expect(await authorizer.decide(authorization: "Bearer wrong", method: "GET", path: "/metrics") == .unauthenticated)
+            #expect(await authorizer.decide(authorization: "Bearer", method: "GET", path: "/metrics") == .unauthenticated)
+            #expect(await authorizer.decide(authorization: "Bearer  \(scraper)", method: "GET", path: "/metrics") == .unauthenticated,
+                    "two spaces: the second field is empty, as Go's bearertoken reads it")
             #expect(await authorizer.decide(authorization: "Bearer \(scraper)", method: "GET", path: "/metrics")
                     == .allowed(user: "system:serviceaccount:default:scraper"))
             #expect(await authorizer.decide(authorization: "bearer \(scraper)", method: "GET", path: "/debug")
@@ -140,7 +144,7 @@ struct DelegatedAuthorizerTests {
     func secureListener() async throws {
         try await Self.withServer { cluster, client in
             let server = try await ProbeServer.start(bindAddress: "127.0.0.1:0", routes: .metrics,
-                                                     tls: try ServingCertificate.selfSigned().sslContext(),
+                                                     tls: try ServingCertificate.Source(directory: nil, logger: Logger(label: "test")).context,
                                                      authorizer: DelegatedAuthorizer(client: client))
             defer { Task { await server.stop() } }
             let scraper = cluster.server.serviceAccountToken(namespace: "default", name: "scraper")
@@ -162,7 +166,7 @@ struct DelegatedAuthorizerTests {
         }
     }
 
-    @Test("a mounted tls.crt/tls.key is served (a client that trusts its CA verifies it); a missing or bad pair is refused naming the file")
+    @Test("a mounted tls.crt/tls.key is served (a client that trusts its CA verifies it) and re-read when renewed; a missing or bad pair is refused naming the file")
     func mountedCertificate() async throws {
         let ca = try CertificateAuthority(commonName: "metrics-ca")
         let issued = try ca.issueServer()
@@ -180,12 +184,24 @@ struct DelegatedAuthorizerTests {
             #expect("\(error)".contains(dir.path), "\(error)")
         }
         try Data(issued.privateKeyPEM.utf8).write(to: dir.appendingPathComponent("tls.key"))
-        let certificate = try ServingCertificate.load(directory: dir.path)
-        let server = try await ProbeServer.start(bindAddress: "127.0.0.1:0", routes: .metrics, tls: try certificate.sslContext())
+        let source = try ServingCertificate.Source(directory: dir.path, logger: Logger(label: "test"))
+        let server = try await ProbeServer.start(bindAddress: "127.0.0.1:0", routes: .metrics, tls: source.context)
         defer { Task { await server.stop() } }
-        let result = try await Command.run(Command.which("curl") ?? "/usr/bin/curl",
-                                           ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", dir.appendingPathComponent("ca.crt").path,
-                                            "https://localhost:\(server.port)/metrics"])
-        #expect(result.stdout == "200", "verified against the CA that signed the mounted certificate: \(result)")
+        func scrape(trusting ca: URL) async throws -> String {
+            try await Command.run(Command.which("curl") ?? "/usr/bin/curl",
+                                  ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca.path,
+                                   "https://localhost:\(server.port)/metrics"]).stdout
+        }
+        #expect(try await scrape(trusting: dir.appendingPathComponent("ca.crt")) == "200",
+                "verified against the CA that signed the mounted certificate")
+
+        // cert-manager renews the Secret with a certificate of another CA: the next connection gets it.
+        let renewedCA = try CertificateAuthority(commonName: "metrics-ca-2")
+        let renewed = try renewedCA.issueServer()
+        try Data(renewedCA.certificatePEM.utf8).write(to: dir.appendingPathComponent("ca2.crt"))
+        try Data(renewed.certificatePEM.utf8).write(to: dir.appendingPathComponent("tls.crt"))
+        try Data(renewed.privateKeyPEM.utf8).write(to: dir.appendingPathComponent("tls.key"))
+        #expect(try await scrape(trusting: dir.appendingPathComponent("ca2.crt")) == "200", "the renewed certificate is served")
+        #expect(try await scrape(trusting: dir.appendingPathComponent("ca.crt")) != "200", "the old one no longer")
     }
 }

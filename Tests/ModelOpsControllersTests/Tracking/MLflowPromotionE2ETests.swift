@@ -201,6 +201,20 @@ struct MLflowPromotionE2ETests {
                 let deployment = try await harness.resource(ModelDeployment.self).get("fraud")
                 #expect(deployment.status?.phase == .healthy && deployment.status?.stable?.version == "2")
                 #expect(try await aliases() == ["champion": "2", "challenger": "2"])
+                #expect(served.status?.promoted?.servedAlias == "champion")
+
+                // The served alias renamed: the new name is moved too.
+                let rename: JSON = ["spec": ["registry": ["mlflow": ["servedAlias": "production"]]]]
+                _ = try await harness.resource(RetrainPolicy.self).patch("fraud", .merge(rename.serialized()))
+                let renamed = try await harness.waitFor(RetrainPolicy.self, "fraud", "production moved to version 2") {
+                    $0.status?.promoted?.servedAlias == "production"
+                }
+                #expect(renamed.status?.promoted?.servedAliasVersion == "2")
+                let production = try await mlflow.python("""
+                    from mlflow import MlflowClient
+                    print(MlflowClient().get_model_version_by_alias("fraud", "production").version)
+                    """)
+                #expect(production.trimmingCharacters(in: .whitespacesAndNewlines) == "2")
             } catch {
                 await harness.stop()
                 throw error

@@ -211,6 +211,57 @@ struct MLflowTrackingE2ETests {
         await mlflow.stop()
     }
 
+    @Test("token credentials: sent as MLflow's own client sends MLFLOW_TRACKING_TOKEN, accepted by a token-checking proxy in front of MLflow; a wrong token is its 401")
+    func tokenAuth() async throws {
+        try await MLflowFixture.with { mlflow in
+            let proxy = try await BearerTokenProxy.start(upstream: mlflow.address, token: "mlflow-t0ken-42")
+            let harness = try await OperatorHarness.start(configure: { [address = proxy.address] in $0.mlflowTrackingURI = address })
+            do {
+                // The proxy takes what MLflow's Python client sends for MLFLOW_TRACKING_TOKEN, and refuses it without.
+                let listed = try await mlflow.python("from mlflow import MlflowClient; print(len(MlflowClient().search_experiments()))",
+                                                     token: "mlflow-t0ken-42", through: proxy.address)
+                #expect(Int(listed.trimmingCharacters(in: .whitespacesAndNewlines)) != nil, "\(listed)")
+                await #expect(throws: (any Error).self) {
+                    _ = try await mlflow.python("from mlflow import MlflowClient; MlflowClient().search_experiments()", through: proxy.address)
+                }
+                func secret(_ name: String, token: String) -> String {
+                    """
+                    apiVersion: v1
+                    kind: Secret
+                    metadata:
+                      name: \(name)
+                      namespace: \(OperatorHarness.namespace)
+                      labels:
+                        modelops.io/mlflow-credentials: "true"
+                    stringData:
+                      token: \(token)
+                    """
+                }
+                try await harness.create(secret("mlflow-token", token: "mlflow-t0ken-42"))
+                try await harness.create(secret("mlflow-stale-token", token: "expired"))
+                try await harness.create(Self.trackedJob("fraud-t1", tracking: "      credentialsSecret:\n        name: mlflow-token"))
+                try await harness.create(Self.trackedJob("fraud-t2", tracking: "      credentialsSecret:\n        name: mlflow-stale-token"))
+                let good = try await harness.waitFor(TrainingJob.self, "fraud-t1", "tracked through the token proxy") {
+                    $0.status?.tracking?.mlflow?.registeredVersion != nil
+                }
+                let runID = try #require(good.status?.tracking?.mlflow?.runID)
+                let status = try await mlflow.python("from mlflow import MlflowClient; print(MlflowClient().get_run('\(runID)').info.status)")
+                #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "FINISHED")
+                let bad = try await harness.waitFor(TrainingJob.self, "fraud-t2", "refused by the proxy") {
+                    $0.status?.phase == .succeeded && $0.status?.conditions?[type: "Tracked"]?.status == .false
+                }
+                let condition = try #require(bad.status?.conditions?[type: "Tracked"])
+                #expect(condition.reason == "MLflowError" && condition.message.contains("(HTTP 401)"), "\(condition.message)")
+            } catch {
+                await harness.stop()
+                proxy.stop()
+                throw error
+            }
+            await harness.stop()
+            proxy.stop()
+        }
+    }
+
     @Test("no tracking server anywhere: Tracked=False names the field, and the training is not held up")
     func noTrackingServer() async throws {
         let harness = try await OperatorHarness.start()
