@@ -20,11 +20,13 @@ final class Authenticator: Sendable {
     }
 
     func authenticate(authorization: String?, certificateDER: [UInt8]?) -> UserInfo? {
-        if let authorization, authorization.lowercased().hasPrefix("bearer ") {
-            let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        // As Go's bearertoken authenticator reads the header: "Bearer", one space, the token (the
+        // second space-separated field; an empty one is an invalid token).
+        let parts = (authorization ?? "").trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        if parts.count >= 2, parts[0].lowercased() == "bearer" {
             // A wrong token is refused even when a certificate is present, as the real server's
             // union authenticator reports the token failure.
-            return api.authenticate(bearerToken: token)?.user
+            return parts[1].isEmpty ? nil : api.authenticate(bearerToken: String(parts[1]))?.user
         }
         if let der = certificateDER, let identity = CertificateAuthority.identity(fromDER: der) {
             return UserInfo(name: identity.user, groups: identity.groups + ["system:authenticated"])

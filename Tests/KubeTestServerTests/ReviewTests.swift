@@ -105,7 +105,11 @@ struct ReviewTests {
             let vaultRequest = #"{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{"audiences":["vault"]}}"#
             let vault = try #require(try await cluster.kubectlOK("create", "--raw", "/api/v1/namespaces/golden/serviceaccounts/prometheus/token",
                                                                  "-f", "-", stdin: vaultRequest).json[path: ["status", "token"]]?.stringValue)
-            #expect(try await review(vault).stdout.json[path: ["status", "authenticated"]] == nil, "not for the API server's audience")
+            let notForAPI = try await review(vault).stdout.json
+            #expect(notForAPI[path: ["status", "authenticated"]] == nil, "not for the API server's audience")
+            #expect(notForAPI[path: ["status", "error"]]
+                    == #"token audiences ["vault"] is invalid for the target audiences ["https://kubernetes.default.svc.cluster.local"]"#,
+                    "the JWT authenticator's error: \(notForAPI)")
             let forVault = try await cluster.kubectl("create", "-o", "json", "-f", "-", stdin: """
                 {"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"\(vault)","audiences":["vault","nats"]}}
                 """)
@@ -117,6 +121,7 @@ struct ReviewTests {
             #expect(unknown.status == 0)
             #expect(unknown.stdout.json[path: ["status", "authenticated"]] == nil, "left out, as false is: \(unknown.stdout)")
             #expect(unknown.stdout.json[path: ["status", "user", "username"]] == nil)
+            #expect(unknown.stdout.json[path: ["status", "error"]] == "invalid bearer token", "the bearer-token authenticator's default error")
 
             let empty = try await review("")
             #expect(empty.status != 0)

@@ -16,6 +16,7 @@ public final class BearerTokenProxy: Sendable {
     static let script = #"""
         import http.server, sys, urllib.error, urllib.request
         TOKEN, UPSTREAM, PORT = sys.argv[1], sys.argv[2], int(sys.argv[3])
+        OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via $http_proxy
         class Proxy(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             def forward(self):
@@ -28,7 +29,7 @@ public final class BearerTokenProxy: Sendable {
                     if self.headers.get("Content-Type"):
                         request.add_header("Content-Type", self.headers["Content-Type"])
                     try:
-                        with urllib.request.urlopen(request, timeout=30) as answer:
+                        with OPENER.open(request, timeout=30) as answer:
                             status, ctype, data = answer.status, answer.headers.get("Content-Type", "application/json"), answer.read()
                     except urllib.error.HTTPError as error:
                         status, ctype, data = error.code, error.headers.get("Content-Type", "application/json"), error.read()
@@ -70,7 +71,7 @@ public final class BearerTokenProxy: Sendable {
         do {
             try await eventually(timeout: .seconds(30), "the token proxy to forward /health") {
                 let result = try await Command.run(Command.which("curl") ?? "/usr/bin/curl",
-                                                   ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer \(token)",
+                                                   ["-s", "--noproxy", "*", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer \(token)",
                                                     "\(proxy.address)/health"])
                 return result.stdout == "200"
             }

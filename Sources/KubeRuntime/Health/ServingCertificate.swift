@@ -1,4 +1,7 @@
 import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Logging
 import NIOSSL
@@ -83,8 +86,10 @@ extension ServingCertificate {
     /// self-signed certificate made once.
     public final class Source: Sendable {
         private struct Loaded {
-            var stamp: [Date?]
+            var stamp: [String]
             var context: NIOSSLContext
+            /// The stamp of a pair that did not load, so its warning is logged once.
+            var failed: [String]? = nil
         }
 
         private let directory: String?
@@ -113,16 +118,31 @@ extension ServingCertificate {
                 logger.info("metrics certificate reloaded", metadata: ["directory": "\(directory)"])
                 return context
             } catch {
-                logger.warning("metrics certificate not reloaded, serving the previous one", metadata: ["error": "\(error)"])
-                return loaded.withLock { $0.stamp = stamp; return $0.context }
+                // The last good pair goes on serving; the stamp is not taken, so the next
+                // connection tries again (a pair caught half-written loads once it is whole).
+                let first = loaded.withLock { loaded in
+                    defer { loaded.failed = stamp }
+                    return loaded.failed != stamp
+                }
+                if first {
+                    logger.warning("metrics certificate not reloaded, serving the previous one", metadata: ["error": "\(error)"])
+                }
+                return loaded.withLock { $0.context }
             }
         }
 
-        /// Modification times of tls.crt and tls.key; a Secret volume swaps a symlink, which
-        /// changes them both.
-        static func stamp(_ directory: String) -> [Date?] {
-            ["tls.crt", "tls.key"].map {
-                (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: directory).appendingPathComponent($0).path))?[.modificationDate] as? Date
+        /// Where tls.crt and tls.key really are (symlinks resolved), with their size and
+        /// modification time. A Secret volume's files are symlinks through `..data`, which the
+        /// kubelet swaps to a new directory on renewal: the links themselves never change, the
+        /// files they resolve to do.
+        static func stamp(_ directory: String) -> [String] {
+            ["tls.crt", "tls.key"].map { name in
+                let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
+                guard let resolved = realpath(path, nil) else { return "\(path): missing" }
+                defer { free(resolved) }
+                var info = stat()
+                guard stat(resolved, &info) == 0 else { return "\(path): missing" }
+                return "\(String(cString: resolved))|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)|\(info.st_ino)"
             }
         }
     }

@@ -38,15 +38,20 @@ extension APIServer {
         case "TokenReview":
             // Token authentication as the server's own authenticators do it, for `spec.audiences`
             // (the API server's audience when empty): a token issued for other audiences is not
-            // authenticated, and `status.audiences` is the overlap. An unknown token is no error
-            // to the token authenticators (no `status.error`), only not authenticated.
+            // authenticated, and `status.audiences` is the overlap. `status.error` is what the
+            // bearer-token authenticator says: the JWT authenticator's audience error, else
+            // "invalid bearer token".
             let token = body[path: ["spec", "token"]]?.stringValue ?? ""
             guard !token.isEmpty else { throw APIError.badRequest("token is required for TokenReview in authentication") }
             let requested = (body[path: ["spec", "audiences"]]?.arrayValue ?? []).compactMap(\.stringValue)
             if let (user, audiences) = authenticate(bearerToken: token, audiences: requested.isEmpty ? nil : requested) {
                 body["status"] = ["authenticated": true, "user": userInfoJSON(user), "audiences": .array(audiences.map(JSON.string))]
             } else {
-                body["status"] = ["user": [:]]
+                let wanted = requested.isEmpty ? [Self.tokenIssuer] : requested
+                let error = tokenAudiences(token).map { issued in
+                    "token audiences \(Self.goQuoted(issued)) is invalid for the target audiences \(Self.goQuoted(wanted))"
+                } ?? "invalid bearer token"
+                body["status"] = ["user": [:], "error": .string(error)]
             }
         case "SubjectAccessReview":
             let spec = body["spec"] ?? [:]
@@ -103,5 +108,16 @@ extension APIServer {
         if !user.uid.isEmpty { info["uid"] = .string(user.uid) }
         if !user.extra.isEmpty { info["extra"] = .object(user.extra.mapValues { .array($0.map(JSON.string)) }) }
         return .object(info)
+    }
+
+    /// The audiences a live TokenRequest token was issued for; nil for any other string.
+    private func tokenAudiences(_ token: String) -> [String]? {
+        guard let entry = tokens.lookup(token), configuration.now() < entry.expires else { return nil }
+        return entry.audiences
+    }
+
+    /// Go's `%q` of a `[]string`: `["a" "b"]`.
+    static func goQuoted(_ values: [String]) -> String {
+        "[" + values.map { GoQuote.quote($0) }.joined(separator: " ") + "]"
     }
 }

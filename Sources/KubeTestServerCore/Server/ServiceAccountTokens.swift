@@ -113,7 +113,7 @@ extension APIServer {
         let found: (user: UserInfo, audiences: [String])?
         if let user = staticTokens.withLock({ $0[token] }) {
             let wanted = audiences ?? [Self.tokenIssuer]
-            found = wanted.contains(Self.tokenIssuer) ? (user, wanted) : nil
+            found = wanted.contains(Self.tokenIssuer) ? (user, [Self.tokenIssuer]) : nil
         } else {
             found = authenticate(serviceAccountToken: token, audiences: audiences)
         }

@@ -85,6 +85,10 @@ public final class RetrainPolicyController: Sendable {
             status.promoted?.servedAlias = nil
             return false
         }
+        if status.promoted?.servedAliasVersion != nil, status.promoted?.servedAlias == nil {
+            // Written before the alias's name was recorded: it was this one.
+            status.promoted?.servedAlias = served
+        }
         guard let promoted = status.promoted, promoted.servedAliasVersion == nil || promoted.servedAlias != served,
               let jobName = promoted.trainingJob else { return false }
         let deploymentName = policy.spec.modelDeploymentRef.name

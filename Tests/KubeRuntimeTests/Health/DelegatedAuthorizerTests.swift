@@ -173,17 +173,32 @@ struct DelegatedAuthorizerTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("certs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
+        let files = FileManager.default
         #expect(throws: ServingCertificate.LoadError.self) { try ServingCertificate.load(directory: dir.path) }
-        try Data(issued.certificatePEM.utf8).write(to: dir.appendingPathComponent("tls.crt"))
+        // The layout of a Secret volume: tls.crt -> ..data/tls.crt, ..data -> ..<version>/, and a
+        // renewal writes a new version directory and swaps ..data with a rename.
+        func version(_ name: String, certificate: String, key: String) throws {
+            let versionDir = dir.appendingPathComponent(name)
+            try files.createDirectory(at: versionDir, withIntermediateDirectories: true)
+            try Data(certificate.utf8).write(to: versionDir.appendingPathComponent("tls.crt"))
+            try Data(key.utf8).write(to: versionDir.appendingPathComponent("tls.key"))
+            let next = dir.appendingPathComponent("..data_tmp")
+            try? files.removeItem(at: next)
+            try files.createSymbolicLink(atPath: next.path, withDestinationPath: name)
+            #expect(rename(next.path, dir.appendingPathComponent("..data").path) == 0)
+        }
+        try version("..v1", certificate: issued.certificatePEM, key: "not a key")
+        for name in ["tls.crt", "tls.key"] {
+            try files.createSymbolicLink(atPath: dir.appendingPathComponent(name).path, withDestinationPath: "..data/\(name)")
+        }
         try Data(ca.certificatePEM.utf8).write(to: dir.appendingPathComponent("ca.crt"))
         do {
-            try Data("not a key".utf8).write(to: dir.appendingPathComponent("tls.key"))
             _ = try ServingCertificate.load(directory: dir.path)
             Issue.record("a bad key was accepted")
         } catch {
             #expect("\(error)".contains(dir.path), "\(error)")
         }
-        try Data(issued.privateKeyPEM.utf8).write(to: dir.appendingPathComponent("tls.key"))
+        try version("..v2", certificate: issued.certificatePEM, key: issued.privateKeyPEM)
         let source = try ServingCertificate.Source(directory: dir.path, logger: Logger(label: "test"))
         let server = try await ProbeServer.start(bindAddress: "127.0.0.1:0", routes: .metrics, tls: source.context)
         defer { Task { await server.stop() } }
@@ -199,8 +214,7 @@ struct DelegatedAuthorizerTests {
         let renewedCA = try CertificateAuthority(commonName: "metrics-ca-2")
         let renewed = try renewedCA.issueServer()
         try Data(renewedCA.certificatePEM.utf8).write(to: dir.appendingPathComponent("ca2.crt"))
-        try Data(renewed.certificatePEM.utf8).write(to: dir.appendingPathComponent("tls.crt"))
-        try Data(renewed.privateKeyPEM.utf8).write(to: dir.appendingPathComponent("tls.key"))
+        try version("..v3", certificate: renewed.certificatePEM, key: renewed.privateKeyPEM)
         #expect(try await scrape(trusting: dir.appendingPathComponent("ca2.crt")) == "200", "the renewed certificate is served")
         #expect(try await scrape(trusting: dir.appendingPathComponent("ca.crt")) != "200", "the old one no longer")
     }

@@ -215,7 +215,13 @@ struct MLflowTrackingE2ETests {
     func tokenAuth() async throws {
         try await MLflowFixture.with { mlflow in
             let proxy = try await BearerTokenProxy.start(upstream: mlflow.address, token: "mlflow-t0ken-42")
-            let harness = try await OperatorHarness.start(configure: { [address = proxy.address] in $0.mlflowTrackingURI = address })
+            let harness: OperatorHarness
+            do {
+                harness = try await OperatorHarness.start(configure: { [address = proxy.address] in $0.mlflowTrackingURI = address })
+            } catch {
+                proxy.stop()
+                throw error
+            }
             do {
                 // The proxy takes what MLflow's Python client sends for MLFLOW_TRACKING_TOKEN, and refuses it without.
                 let listed = try await mlflow.python("from mlflow import MlflowClient; print(len(MlflowClient().search_experiments()))",
