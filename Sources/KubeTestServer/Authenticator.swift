@@ -19,17 +19,18 @@ final class Authenticator: Sendable {
         api.removeStaticToken(token)
     }
 
+    /// In kube-apiserver's order: its union authenticator tries the client certificate (x509)
+    /// before the token authenticators and takes the first that succeeds, so a valid certificate
+    /// wins over a bad token.
     func authenticate(authorization: String?, certificateDER: [UInt8]?) -> UserInfo? {
+        if let der = certificateDER, let identity = CertificateAuthority.identity(fromDER: der) {
+            return UserInfo(name: identity.user, groups: identity.groups + ["system:authenticated"])
+        }
         // As Go's bearertoken authenticator reads the header: "Bearer", one space, the token (the
         // second space-separated field; an empty one is an invalid token).
         let parts = (authorization ?? "").trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        if parts.count >= 2, parts[0].lowercased() == "bearer" {
-            // A wrong token is refused even when a certificate is present, as the real server's
-            // union authenticator reports the token failure.
-            return parts[1].isEmpty ? nil : api.authenticate(bearerToken: String(parts[1]))?.user
-        }
-        if let der = certificateDER, let identity = CertificateAuthority.identity(fromDER: der) {
-            return UserInfo(name: identity.user, groups: identity.groups + ["system:authenticated"])
+        if parts.count >= 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty {
+            return api.authenticate(bearerToken: String(parts[1]))?.user
         }
         return nil
     }

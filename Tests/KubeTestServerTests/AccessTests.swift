@@ -15,6 +15,10 @@ struct AccessTests {
             #expect(try await cluster.curl("/api/v1/namespaces", auth: .token("wrong")).status == 401)
             #expect(try await cluster.curl("/api/v1/namespaces", auth: .adminToken).status == 200)
             #expect(try await cluster.curl("/api/v1/namespaces", auth: .adminCertificate).status == 200)
+            // kube-apiserver's union authenticator tries x509 before tokens: the certificate wins.
+            #expect(try await cluster.curl("/api/v1/namespaces", auth: .adminCertificate, headers: ["Authorization: Bearer wrong"]).status == 200)
+            #expect(try await cluster.curl("/api/v1/namespaces", auth: .none, headers: ["Authorization: Bearer  \(cluster.server.adminToken)"]).status == 401,
+                    "two spaces: Go's bearertoken reads an empty token")
             let tokenConfig = cluster.dir.appendingPathComponent("token.kubeconfig").path
             try cluster.server.writeKubeconfig(to: tokenConfig, for: .adminToken)
             let viaToken = try await cluster.kubectl("get", "ns", "default", kubeconfig: tokenConfig)
