@@ -33,21 +33,7 @@ struct ReviewTests {
         - {kind: ServiceAccount, name: prometheus, namespace: golden}
         """
 
-    static let delegator = """
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata: {name: auth-delegator}
-        rules:
-        - {apiGroups: [authentication.k8s.io], resources: [tokenreviews], verbs: [create]}
-        - {apiGroups: [authorization.k8s.io], resources: [subjectaccessreviews], verbs: [create]}
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRoleBinding
-        metadata: {name: reviewer-delegates}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: auth-delegator}
-        subjects:
-        - {kind: ServiceAccount, name: reviewer, namespace: golden}
-        """
+    static let delegator = AuthDelegatorRBAC.yaml(binding: "reviewer-delegates", serviceAccount: "reviewer", namespace: "golden")
 
     @Test("discovery lists tokenreviews and subjectaccessreviews with golden 014's scope, kind and verbs")
     func discovery() async throws {

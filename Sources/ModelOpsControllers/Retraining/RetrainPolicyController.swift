@@ -50,26 +50,13 @@ public final class RetrainPolicyController: Sendable {
               let jobName = promoted.trainingJob else { return false }
         let job = jobs.store.get(namespace: policy.metadata.namespace, name: jobName)
         let outcome = await MLflowAliasMover(client: context.client).move(alias: alias, job: job, jobName: jobName, policy: ref)
-        let model = job?.status?.tracking?.mlflow?.registeredModel ?? ""
-        let (value, reason, message, retry): (Condition.Status, String, String, Bool)
-        switch outcome {
-        case let .moved(version, previous):
-            status.promoted?.registryVersion = version
-            (value, reason, message, retry) = (.true, "AliasMoved", "alias \(GoQuote.quote(alias)) of \(model) points at version \(version)"
-                                               + (previous.map { " (was \($0))" } ?? ""), false)
-        case let .unchanged(version):
-            status.promoted?.registryVersion = version
-            (value, reason, message, retry) = (.true, "AliasMoved", "alias \(GoQuote.quote(alias)) of \(model) points at version \(version)", false)
-        case let .notRegistered(detail):
-            (value, reason, message, retry) = (.false, "NotRegistered", detail, false)
-        case let .failed(failure, detail, retryable):
-            (value, reason, message, retry) = (.false, failure, detail, retryable)
-        }
+        let report = outcome.report(alias: alias, model: job?.status?.tracking?.mlflow?.registeredModel ?? "")
+        if let version = report.version { status.promoted?.registryVersion = version }
         status.conditions = Condition.setting(
-            Condition(type: MLflowAliasMover.condition, status: value, observedGeneration: policy.metadata.generation,
-                      lastTransitionTime: KubeTime(now), reason: reason, message: message),
+            Condition(type: MLflowAliasMover.condition, status: report.status, observedGeneration: policy.metadata.generation,
+                      lastTransitionTime: KubeTime(now), reason: report.reason, message: report.message),
             in: status.conditions ?? [])
-        return retry
+        return report.retry
     }
 
     /// Moves `spec.registry.mlflow.servedAlias` to the promoted version once the policy's
@@ -100,25 +87,15 @@ public final class RetrainPolicyController: Sendable {
         } else if let registryVersion = promoted.registryVersion, let stable = deployment?.status?.stable,
                   deployment?.status?.phase == .healthy, deployment?.status?.canary == nil, stable.uri == promoted.uri {
             let job = jobs.store.get(namespace: policy.metadata.namespace, name: jobName)
-            let model = job?.status?.tracking?.mlflow?.registeredModel ?? ""
-            switch await MLflowAliasMover(client: context.client).move(alias: served, job: job, jobName: jobName, policy: ref,
-                                                                       tagPromotion: false) {
-            case let .moved(version, previous):
+            let report = await MLflowAliasMover(client: context.client)
+                .move(alias: served, job: job, jobName: jobName, policy: ref, tagPromotion: false)
+                .report(alias: served, model: job?.status?.tracking?.mlflow?.registeredModel ?? "")
+            if let version = report.version {
                 status.promoted?.servedAliasVersion = version
                 status.promoted?.servedAlias = served
-                (value, reason, message, retry) = (.true, "AliasMoved", "ModelDeployment \(deploymentName) serves version \(registryVersion): "
-                                                   + "alias \(GoQuote.quote(served)) of \(model) points at version \(version)"
-                                                   + (previous.map { " (was \($0))" } ?? ""), false)
-            case let .unchanged(version):
-                status.promoted?.servedAliasVersion = version
-                status.promoted?.servedAlias = served
-                (value, reason, message, retry) = (.true, "AliasMoved", "ModelDeployment \(deploymentName) serves version \(registryVersion): "
-                                                   + "alias \(GoQuote.quote(served)) of \(model) points at version \(version)", false)
-            case let .notRegistered(detail):
-                (value, reason, message, retry) = (.false, "NotRegistered", detail, false)
-            case let .failed(failure, detail, retryable):
-                (value, reason, message, retry) = (.false, failure, detail, retryable)
             }
+            (value, reason, retry) = (report.status, report.reason, report.retry)
+            message = report.version == nil ? report.message : "ModelDeployment \(deploymentName) serves version \(registryVersion): \(report.message)"
         } else if promoted.registryVersion == nil {
             (value, reason, message, retry) = (.false, "WaitingForAlias",
                                                "alias \(GoQuote.quote(policy.spec.registry?.mlflow?.alias ?? "")) has not been moved to the promoted version yet", false)
@@ -126,11 +103,9 @@ public final class RetrainPolicyController: Sendable {
             (value, reason, message, retry) = (.false, "WaitingForRollout",
                                                "waiting for ModelDeployment \(deploymentName) to serve version \(promoted.version) to all traffic", false)
         }
-        let existing = status.conditions?[type: MLflowAliasMover.servedCondition]
-        let changed = existing?.status != value || existing?.reason != reason
         status.conditions = Condition.setting(
             Condition(type: MLflowAliasMover.servedCondition, status: value, observedGeneration: policy.metadata.generation,
-                      lastTransitionTime: changed ? KubeTime(now) : existing?.lastTransitionTime ?? KubeTime(now), reason: reason, message: message),
+                      lastTransitionTime: KubeTime(now), reason: reason, message: message),
             in: status.conditions ?? [])
         return retry
     }

@@ -65,3 +65,21 @@ struct MLflowAliasMover: Sendable {
         }
     }
 }
+
+extension MLflowAliasMover.Outcome {
+    /// What a move says in its RetrainPolicy condition: the version the alias points at (nil
+    /// when it was not moved), the condition's status, reason and message, and whether to retry.
+    func report(alias: String, model: String) -> (version: String?, status: Condition.Status, reason: String, message: String, retry: Bool) {
+        switch self {
+        case let .moved(version, previous):
+            return (version, .true, "AliasMoved", "alias \(GoQuote.quote(alias)) of \(model) points at version \(version)"
+                    + (previous.map { " (was \($0))" } ?? ""), false)
+        case let .unchanged(version):
+            return (version, .true, "AliasMoved", "alias \(GoQuote.quote(alias)) of \(model) points at version \(version)", false)
+        case let .notRegistered(detail):
+            return (nil, .false, "NotRegistered", detail, false)
+        case let .failed(reason, detail, retryable):
+            return (nil, .false, reason, detail, retryable)
+        }
+    }
+}

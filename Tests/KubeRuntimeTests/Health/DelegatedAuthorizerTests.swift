@@ -120,21 +120,8 @@ struct DelegatedAuthorizerTests {
             let authorizer = DelegatedAuthorizer(client: client)
             let scraper = "Bearer " + cluster.server.serviceAccountToken(namespace: "default", name: "scraper")
             #expect(await authorizer.decide(authorization: scraper, method: "GET", path: "/metrics") == .failed("Authentication failed"))
-            try await cluster.kubectlOK("apply", "-f", "-", stdin: """
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRole
-                metadata: {name: auth-delegator}
-                rules:
-                - {apiGroups: [authentication.k8s.io], resources: [tokenreviews], verbs: [create]}
-                - {apiGroups: [authorization.k8s.io], resources: [subjectaccessreviews], verbs: [create]}
-                ---
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRoleBinding
-                metadata: {name: operator-delegates}
-                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: auth-delegator}
-                subjects:
-                - {kind: ServiceAccount, name: operator, namespace: default}
-                """)
+            try await cluster.kubectlOK("apply", "-f", "-",
+                                        stdin: AuthDelegatorRBAC.yaml(binding: "operator-delegates", serviceAccount: "operator", namespace: "default"))
             #expect(await authorizer.decide(authorization: scraper, method: "GET", path: "/metrics")
                     == .allowed(user: "system:serviceaccount:default:scraper"), "the failure was not cached")
         }
