@@ -4,8 +4,10 @@ import Synchronization
 /// by controller owner uid, and custom ones registered by name (client-go's `cache.Indexer`).
 ///
 /// Reads never wait for handlers: the store has its own lock, held only for the map operations.
-/// Objects are kept as decoded values after `ObjectAccess.prepare` (managedFields stripped),
-/// since a cache lives as long as the operator and memory per object is what limits scale.
+/// Objects are kept after `ObjectAccess.prepare` (managedFields stripped) and, when the access
+/// says how, packed (`ObjectAccess.packing`): a cache lives as long as the operator and memory
+/// per object is what limits scale. Reads unpack a copy; what a reader does with it never
+/// touches the cache.
 public final class IndexedStore<Object: Sendable>: Sendable {
     public typealias IndexFunction = @Sendable (Object) -> [String]
 
@@ -14,8 +16,21 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     /// Index of objects by the uid of their controller owner reference.
     public static var controllerIndex: String { "controller" }
 
+    /// An object as the store holds it: the value itself, or packed (`ObjectAccess.packing`).
+    /// The value is boxed so that a dictionary of packed objects does not reserve a large typed
+    /// object's size in every bucket.
+    enum Stored: Sendable {
+        indirect case value(Object)
+        case packed([UInt8])
+    }
+
+    struct Entry: Sendable {
+        var stored: Stored
+        var resourceVersion: String
+    }
+
     struct State {
-        var objects: [ObjectRef: Object] = [:]
+        var objects: [ObjectRef: Entry] = [:]
         var functions: [String: IndexFunction] = [:]
         /// index name → value → refs.
         var indexes: [String: [String: Set<ObjectRef>]] = [:]
@@ -33,20 +48,6 @@ public final class IndexedStore<Object: Sendable>: Sendable {
                 }
             }
         }
-
-        /// Stores `object`, returning the one it replaced.
-        mutating func put(_ object: Object, _ ref: ObjectRef) -> Object? {
-            let old = objects.updateValue(object, forKey: ref)
-            if let old { index(old, ref, add: false) }
-            index(object, ref, add: true)
-            return old
-        }
-
-        mutating func remove(_ ref: ObjectRef) -> Object? {
-            guard let old = objects.removeValue(forKey: ref) else { return nil }
-            index(old, ref, add: false)
-            return old
-        }
     }
 
     public let access: ObjectAccess<Object>
@@ -60,6 +61,41 @@ public final class IndexedStore<Object: Sendable>: Sendable {
         state = Mutex(initial)
     }
 
+    // MARK: Packing
+
+    private func entry(_ object: Object) -> Entry {
+        let stored: Stored = access.packing.flatMap { $0.pack(object) }.map { .packed($0) } ?? .value(object)
+        return Entry(stored: stored, resourceVersion: access.resourceVersion(object))
+    }
+
+    private func unpack(_ stored: Stored) -> Object {
+        switch stored {
+        case let .value(object): return object
+        case let .packed(bytes):
+            guard let packing = access.packing, let object = packing.unpack(bytes) else {
+                // The store packed these bytes itself: a kind whose Codable does not read back
+                // what it wrote is a programming error, not a state to carry on in.
+                preconditionFailure("the cache could not unpack an object it packed")
+            }
+            return object
+        }
+    }
+
+    /// Stores `entry` for `object`, returning the one it replaced (unpacked).
+    private func put(_ object: Object, _ entry: Entry, _ ref: ObjectRef, in state: inout State) -> Object? {
+        let old = state.objects.updateValue(entry, forKey: ref).map { unpack($0.stored) }
+        if let old { state.index(old, ref, add: false) }
+        state.index(object, ref, add: true)
+        return old
+    }
+
+    private func remove(_ ref: ObjectRef, in state: inout State) -> Object? {
+        guard let old = state.objects.removeValue(forKey: ref) else { return nil }
+        let object = unpack(old.stored)
+        state.index(object, ref, add: false)
+        return object
+    }
+
     // MARK: Indexes
 
     /// Registers (or replaces) an index; objects already stored are indexed at once.
@@ -67,8 +103,8 @@ public final class IndexedStore<Object: Sendable>: Sendable {
         state.withLock { state in
             state.functions[name] = function
             var values: [String: Set<ObjectRef>] = [:]
-            for (ref, object) in state.objects {
-                for value in function(object) { values[value, default: []].insert(ref) }
+            for (ref, entry) in state.objects {
+                for value in function(unpack(entry.stored)) { values[value, default: []].insert(ref) }
             }
             state.indexes[name] = values
         }
@@ -78,10 +114,11 @@ public final class IndexedStore<Object: Sendable>: Sendable {
 
     /// The objects whose index `name` yields `value` (empty for an unknown index).
     public func byIndex(_ name: String, _ value: String) -> [Object] {
-        state.withLock { state in
+        let stored = state.withLock { state -> [Stored] in
             guard let refs = state.indexes[name]?[value] else { return [] }
-            return refs.compactMap { state.objects[$0] }
+            return refs.compactMap { state.objects[$0]?.stored }
         }
+        return stored.map(unpack)
     }
 
     /// The refs under an index value, for callers that only need keys (a work queue).
@@ -97,22 +134,42 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     // MARK: Reads
 
     public func get(_ ref: ObjectRef) -> Object? {
-        state.withLock { $0.objects[ref] }
+        state.withLock { $0.objects[ref]?.stored }.map(unpack)
     }
 
     public func get(namespace: String?, name: String) -> Object? {
         get(ObjectRef(namespace: namespace, name: name))
     }
 
+    /// Whether an object is cached, without unpacking it.
+    public func contains(_ ref: ObjectRef) -> Bool {
+        state.withLock { $0.objects[ref] != nil }
+    }
+
+    /// The cached resourceVersion of an object, without unpacking it.
+    public func resourceVersion(of ref: ObjectRef) -> String? {
+        state.withLock { $0.objects[ref]?.resourceVersion }
+    }
+
     /// Every object, or those of one namespace; in no particular order.
     public func list(namespace: String? = nil) -> [Object] {
-        guard let namespace else { return state.withLock { Array($0.objects.values) } }
+        guard let namespace else { return state.withLock { $0.objects.values.map(\.stored) }.map(unpack) }
         return byIndex(Self.namespaceIndex, namespace)
     }
 
     public var refs: [ObjectRef] { state.withLock { Array($0.objects.keys) } }
 
     public var count: Int { state.withLock { $0.objects.count } }
+
+    /// Bytes the packed objects hold (their payloads; 0 for a store that does not pack).
+    public var packedByteCount: Int {
+        state.withLock { state in
+            state.objects.values.reduce(0) { total, entry in
+                if case let .packed(bytes) = entry.stored { return total + bytes.count }
+                return total
+            }
+        }
+    }
 
     /// True once a complete list has been applied (an informer's first sync).
     public var hasSynced: Bool { state.withLock { $0.synced } }
@@ -125,10 +182,10 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     public func upsert(_ object: Object) -> InformerEvent<Object>? {
         let object = access.prepare(object)
         let ref = access.ref(object)
-        let version = access.resourceVersion(object)
+        let entry = entry(object)
         return state.withLock { state in
-            if let old = state.objects[ref], !version.isEmpty, access.resourceVersion(old) == version { return nil }
-            guard let old = state.put(object, ref) else { return .added(object) }
+            if let old = state.objects[ref], !entry.resourceVersion.isEmpty, old.resourceVersion == entry.resourceVersion { return nil }
+            guard let old = put(object, entry, ref, in: &state) else { return .added(object) }
             return .updated(old: old, new: object)
         }
     }
@@ -139,7 +196,7 @@ public final class IndexedStore<Object: Sendable>: Sendable {
         let object = access.prepare(object)
         let ref = access.ref(object)
         return state.withLock { state in
-            state.remove(ref).map { _ in .deleted(object) }
+            remove(ref, in: &state).map { _ in .deleted(object) }
         }
     }
 
@@ -157,19 +214,18 @@ public final class IndexedStore<Object: Sendable>: Sendable {
             for object in prepared {
                 let ref = access.ref(object)
                 seen.insert(ref)
-                if let old = state.objects[ref] {
-                    guard access.resourceVersion(old) != access.resourceVersion(object) else { continue }
-                    _ = state.put(object, ref)
+                let version = access.resourceVersion(object)
+                if let old = state.objects[ref], old.resourceVersion == version { continue }
+                if let old = put(object, entry(object), ref, in: &state) {
                     events.append(.updated(old: old, new: object))
                 } else {
-                    _ = state.put(object, ref)
                     events.append(.added(object))
                 }
             }
             if seen.count < state.objects.count {
                 let gone = state.objects.keys.filter { !seen.contains($0) }.sorted()
                 for ref in gone {
-                    if let old = state.remove(ref) { events.append(.deleted(old)) }
+                    if let old = remove(ref, in: &state) { events.append(.deleted(old)) }
                 }
             }
             return events

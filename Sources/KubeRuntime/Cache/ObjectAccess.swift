@@ -14,17 +14,28 @@ public struct ObjectAccess<Object: Sendable>: Sendable {
     /// `metadata.ownerReferences[controller=true].uid`.
     public var controllerUID: @Sendable (Object) -> String?
     public var prepare: @Sendable (Object) -> Object
+    /// How the cache packs an object between reads; nil keeps the decoded value.
+    public var packing: ObjectPacking<Object>?
 
     public init(ref: @escaping @Sendable (Object) -> ObjectRef,
                 resourceVersion: @escaping @Sendable (Object) -> String,
                 uid: @escaping @Sendable (Object) -> String? = { _ in nil },
                 controllerUID: @escaping @Sendable (Object) -> String?,
-                prepare: @escaping @Sendable (Object) -> Object = { $0 }) {
+                prepare: @escaping @Sendable (Object) -> Object = { $0 },
+                packing: ObjectPacking<Object>? = nil) {
         self.ref = ref
         self.resourceVersion = resourceVersion
         self.uid = uid
         self.controllerUID = controllerUID
         self.prepare = prepare
+        self.packing = packing
+    }
+
+    /// The same access, holding objects as they are (no packing).
+    public var unpacked: ObjectAccess {
+        var access = self
+        access.packing = nil
+        return access
     }
 }
 
@@ -35,7 +46,8 @@ extension ObjectAccess where Object: KubeResource {
             ref: { ObjectRef(namespace: $0.metadata.namespace, name: $0.metadata.name ?? "") },
             resourceVersion: { $0.metadata.resourceVersion ?? "" },
             uid: { $0.metadata.uid },
-            controllerUID: { $0.metadata.controllerReference?.uid })
+            controllerUID: { $0.metadata.controllerReference?.uid },
+            packing: .codable)
     }
 }
 
@@ -64,7 +76,8 @@ extension ObjectAccess where Object == JSON {
                     stripped[path: ["metadata", "managedFields"]] = nil
                 }
                 return keep.map { $0(stripped) } ?? stripped
-            })
+            },
+            packing: .compactJSON)
     }
 
     /// Only `apiVersion`, `kind` and `metadata` are cached: controller-runtime's metadata-only

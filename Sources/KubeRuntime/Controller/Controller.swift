@@ -57,10 +57,9 @@ public final class Controller<Primary: Sendable>: Sendable {
     public func owns<Child: Sendable>(_ child: Informer<Child>) -> Self {
         let childAccess = child.store.access
         let store = primary.store
-        let access = store.access
         return watches(child) { object in
             guard let uid = childAccess.controllerUID(object) else { return [] }
-            return store.byIndex(Self.uidIndex, uid).map { access.ref($0) }
+            return store.refs(index: Self.uidIndex, value: uid)
         }
     }
 

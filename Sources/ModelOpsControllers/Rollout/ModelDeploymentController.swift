@@ -325,7 +325,7 @@ public final class ModelDeploymentController: Sendable {
             keep.insert(name)
             applies.append((desired, deploymentClient, observedJSON[name]))
         }
-        let existing = { (name: String) in self.services.store.get(namespace: namespace, name: name) != nil }
+        let existing = { (name: String) in self.services.store.contains(ObjectRef(namespace: namespace, name: name)) }
         for service in children.services(plan.routing, existing: existing) {
             let name = service[path: ["metadata", "name"]]?.stringValue ?? ""
             applies.append((service, serviceClient, services.store.get(namespace: namespace, name: name)))

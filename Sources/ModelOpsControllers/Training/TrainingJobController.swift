@@ -170,7 +170,7 @@ public struct TrainingJobController: Sendable {
             return .deploymentNotFound(deployment: name)
         }
         guard let stable = deployment.status?.stable else { return .noStableVersion(deployment: name) }
-        let producers = jobs.store.list(namespace: namespace).filter { job in
+        let producers = jobs.store.byIndex(Self.producedVersionIndex, "\(namespace)/\(stable.version)").filter { job in
             guard job.metadata.uid != uid, let model = job.status?.model, model.version == stable.version,
                   job.status?.metrics != nil else { return false }
             return stable.name == nil || stable.name == model.name
@@ -190,11 +190,18 @@ extension TrainingJobController {
     public static let name = "trainingjob"
     /// Pods and workloads by "namespace/trainingJob", from the `modelops.io/training-job` label.
     static let podIndex = "trainingJob"
+    /// TrainingJobs with metrics by "namespace/version" of the model they produced: a
+    /// comparison's baseline is found without reading every TrainingJob of the namespace.
+    static let producedVersionIndex = "producedVersion"
     static let pods = ResourceInfo(group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true)
 
     public static func make(_ context: OperatorContext, backends: [any TrainingBackend] = TrainingBackends.standard) -> Controller<TrainingJob> {
         let client = context.client
         let jobs = context.informers.informer(client.resource(TrainingJob.self, namespace: context.namespace), options: context.informerOptions)
+        jobs.store.addIndex(producedVersionIndex) { job in
+            guard let version = job.status?.model?.version, job.status?.metrics != nil else { return [] }
+            return ["\(job.metadata.namespace ?? "")/\(version)"]
+        }
         // A TrainingJob deleted while its MLflow run is open (a Replace policy, a user): the run
         // is ended KILLED, best effort, rather than left RUNNING for good.
         let clock = context.clock

@@ -111,6 +111,56 @@ struct IndexedStoreTests {
         #expect(ObjectRef(namespace: "ns", name: "c").description == "ns/c")
     }
 
+    /// The cache holds objects packed and every read unpacks its own copy: memory per object
+    /// is a fraction of the decoded tree, and a reader that edits what it got (as a planner
+    /// editing a desired state does) never edits the cache.
+    @Test("objects are held packed; reads give back what was stored, and a reader's edits stay its own")
+    func packed() throws {
+        func pod(_ i: Int, rv: String = "1") -> JSON {
+            ["apiVersion": "v1", "kind": "Pod",
+             "metadata": ["name": .string("train-\(i)"), "namespace": "ml", "resourceVersion": .string(rv),
+                          "uid": .string("6f2b1c3e-1d2a-4c1b-9a8e-\(100_000_000_000 + i)"),
+                          "creationTimestamp": "2026-12-06T21:18:37Z",
+                          "labels": ["modelops.io/training-job": .string("train-\(i)")],
+                          "ownerReferences": [["apiVersion": "batch/v1", "kind": "Job", "name": .string("train-\(i)"),
+                                               "uid": .string("job-\(i)"), "controller": true, "blockOwnerDeletion": true]]],
+             "status": ["phase": "Running", "podIP": "10.0.0.7",
+                        "conditions": [["type": "Ready", "status": "True", "lastTransitionTime": "2026-12-06T21:18:40Z"]]]]
+        }
+        let packedStore = IndexedStore<JSON>(access: .json)
+        let plainStore = IndexedStore<JSON>(access: ObjectAccess<JSON>.json.unpacked)
+        var text = 0
+        for i in 0..<100 {
+            packedStore.upsert(pod(i))
+            plainStore.upsert(pod(i))
+            text += pod(i).serialized().count
+        }
+        #expect(plainStore.packedByteCount == 0)
+        #expect(packedStore.packedByteCount > 0 && packedStore.packedByteCount * 10 < text * 7,
+                "packed \(packedStore.packedByteCount) bytes for \(text) bytes of JSON text")
+        for store in [packedStore, plainStore] {
+            #expect(store.get(namespace: "ml", name: "train-7") == pod(7))
+            #expect(store.byIndex(IndexedStore<JSON>.controllerIndex, "job-7") == [pod(7)])
+            var copy = try #require(store.get(namespace: "ml", name: "train-7"))
+            copy[path: ["status", "phase"]] = "Failed"
+            #expect(store.get(namespace: "ml", name: "train-7")?[path: ["status", "phase"]] == "Running")
+            // An update hands the old state back unpacked and moves the indexes.
+            var moved = pod(7, rv: "2")
+            moved[path: ["metadata", "ownerReferences"]] = .array([])
+            guard case let .updated(old, new)? = store.upsert(moved) else { Issue.record("not an update"); continue }
+            #expect(old == pod(7) && new == moved)
+            #expect(store.byIndex(IndexedStore<JSON>.controllerIndex, "job-7").isEmpty)
+            #expect(store.contains(ObjectRef(namespace: "ml", name: "train-7")))
+            #expect(store.resourceVersion(of: ObjectRef(namespace: "ml", name: "train-7")) == "2")
+        }
+
+        // Typed kinds are packed as their own Codable writes them, and read back equal.
+        let typed = IndexedStore<Pod>(access: .typed)
+        typed.upsert(Pod("a", "p1", owner: "rs1", node: "n1"))
+        #expect(typed.packedByteCount > 0)
+        #expect(typed.get(namespace: "a", name: "p1") == Pod("a", "p1", owner: "rs1", node: "n1"))
+    }
+
     @Test("a metadata-only cache keeps apiVersion, kind and metadata (managedFields still stripped), indexes and refs work")
     func metadataOnly() throws {
         let store = IndexedStore<JSON>(access: .metadataOnly)

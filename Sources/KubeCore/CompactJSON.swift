@@ -1,0 +1,200 @@
+import Synchronization
+
+/// A JSON value packed into one byte buffer, for values held a long time in great numbers (an
+/// informer's cache of thousands of objects).
+///
+/// A `JSON` tree costs a dictionary allocation per object node and a heap string per key or value
+/// longer than 15 bytes (`creationTimestamp`, every uid): a trimmed Pod is about 10 KB as a tree.
+/// Packed it is one allocation a fraction of its JSON text: object keys are numbers into a table
+/// shared by every packed value (Kubernetes objects repeat the same few hundred keys), numbers are
+/// varints, strings are length-prefixed UTF-8. Unpacking gives back the same tree, `int` and
+/// `double` kept apart, and its keys share their storage with the table, so unpacked trees do not
+/// copy key strings either.
+public struct CompactJSON: Sendable, Hashable {
+    /// The packed bytes; their layout is private to this type and to this process.
+    public let bytes: [UInt8]
+
+    public init(_ value: JSON) {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        Self.keys.withInterning { keys in Self.write(value, into: &out, keys: &keys) }
+        bytes = out
+    }
+
+    /// Bytes an earlier `CompactJSON` of this process packed (its `bytes`): the key numbers
+    /// mean nothing in another process.
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The value, unpacked.
+    public var json: JSON {
+        let names = Self.keys.names
+        return bytes.withUnsafeBufferPointer { buffer in
+            var reader = Reader(bytes: buffer, names: names)
+            return reader.value()
+        }
+    }
+
+    /// Bytes held (the buffer's payload, not its allocation).
+    public var byteCount: Int { bytes.count }
+
+    // MARK: Layout
+
+    private enum Tag: UInt8 {
+        case null = 0, `false`, `true`, int, double, string, array, object
+    }
+
+    private static func write(_ value: JSON, into out: inout [UInt8], keys: inout KeyTable.State) {
+        switch value {
+        case .null: out.append(Tag.null.rawValue)
+        case let .bool(b): out.append(b ? Tag.true.rawValue : Tag.false.rawValue)
+        case let .int(i):
+            out.append(Tag.int.rawValue)
+            writeVarint(UInt64(bitPattern: (i << 1) ^ (i >> 63)), into: &out)
+        case let .double(d):
+            out.append(Tag.double.rawValue)
+            var bits = d.bitPattern.littleEndian
+            withUnsafeBytes(of: &bits) { out.append(contentsOf: $0) }
+        case let .string(s):
+            out.append(Tag.string.rawValue)
+            writeString(s, into: &out)
+        case let .array(elements):
+            out.append(Tag.array.rawValue)
+            writeVarint(UInt64(elements.count), into: &out)
+            for element in elements { write(element, into: &out, keys: &keys) }
+        case let .object(members):
+            out.append(Tag.object.rawValue)
+            writeVarint(UInt64(members.count), into: &out)
+            for (key, member) in members {
+                // A key is its table number times two, or (when the table is full) its length
+                // times two plus one, followed by its bytes.
+                if let id = keys.id(for: key) {
+                    writeVarint(UInt64(id) << 1, into: &out)
+                } else {
+                    let utf8 = key.utf8
+                    writeVarint(UInt64(utf8.count) << 1 | 1, into: &out)
+                    out.append(contentsOf: utf8)
+                }
+                write(member, into: &out, keys: &keys)
+            }
+        }
+    }
+
+    private static func writeString(_ s: String, into out: inout [UInt8]) {
+        let utf8 = s.utf8
+        writeVarint(UInt64(utf8.count), into: &out)
+        out.append(contentsOf: utf8)
+    }
+
+    private static func writeVarint(_ value: UInt64, into out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let names: [String]
+        var index = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>, names: [String]) {
+            self.bytes = bytes
+            self.names = names
+        }
+
+        mutating func varint() -> UInt64 {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let byte = bytes[index]
+                index += 1
+                result |= UInt64(byte & 0x7f) << shift
+                if byte < 0x80 { return result }
+                shift += 7
+            }
+        }
+
+        mutating func string(count: Int) -> String {
+            let start = index
+            index += count
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        }
+
+        mutating func value() -> JSON {
+            let tag = Tag(rawValue: bytes[index])!
+            index += 1
+            switch tag {
+            case .null: return .null
+            case .false: return .bool(false)
+            case .true: return .bool(true)
+            case .int:
+                let zigzag = varint()
+                return .int(Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1))
+            case .double:
+                var bits: UInt64 = 0
+                for shift in stride(from: 0, to: 64, by: 8) {
+                    bits |= UInt64(bytes[index]) << UInt64(shift)
+                    index += 1
+                }
+                return .double(Double(bitPattern: bits))
+            case .string:
+                return .string(string(count: Int(varint())))
+            case .array:
+                let count = Int(varint())
+                var elements: [JSON] = []
+                elements.reserveCapacity(count)
+                for _ in 0..<count { elements.append(value()) }
+                return .array(elements)
+            case .object:
+                let count = Int(varint())
+                var members: [String: JSON] = Dictionary(minimumCapacity: count)
+                for _ in 0..<count {
+                    let key = varint()
+                    let name = key & 1 == 0 ? names[Int(key >> 1)] : string(count: Int(key >> 1))
+                    members[name] = value()
+                }
+                return .object(members)
+            }
+        }
+    }
+
+    // MARK: Key table
+
+    /// The table every packed value's keys are numbers into. It only grows, so a number once
+    /// given stays valid for the life of the process; it is bounded, because some keys are data
+    /// (labels, ConfigMap keys): past `capacity` keys are written out in full instead.
+    static let keys = KeyTable(capacity: 16_384)
+
+    final class KeyTable: Sendable {
+        struct State {
+            var ids: [String: UInt32] = [:]
+            var names: [String] = []
+            let capacity: Int
+
+            mutating func id(for key: String) -> UInt32? {
+                if let id = ids[key] { return id }
+                guard names.count < capacity, key.utf8.count <= 256 else { return nil }
+                let id = UInt32(names.count)
+                ids[key] = id
+                names.append(key)
+                return id
+            }
+        }
+
+        private let state: Mutex<State>
+
+        init(capacity: Int) { state = Mutex(State(capacity: capacity)) }
+
+        func withInterning(_ body: (inout State) -> Void) { state.withLock { body(&$0) } }
+
+        /// A snapshot of the names (shared storage, no copy unless the table grows meanwhile).
+        var names: [String] { state.withLock { $0.names } }
+
+        var count: Int { state.withLock { $0.names.count } }
+    }
+
+    /// How many keys the shared table holds (for tests and memory reports).
+    public static var internedKeyCount: Int { keys.count }
+}

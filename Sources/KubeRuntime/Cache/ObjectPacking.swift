@@ -1,0 +1,38 @@
+import Foundation
+import KubeCore
+
+/// How a cache packs the objects it holds into bytes, and reads them back.
+///
+/// A decoded object costs several times its JSON text (a dictionary per JSON object node, a
+/// heap string per long key or value); an operator caches every object of the kinds it watches
+/// for its whole life, so what stays in memory is the packed form and a read unpacks a copy.
+/// `pack` returns nil for an object it cannot pack; the cache then keeps that object as it is.
+public struct ObjectPacking<Object: Sendable>: Sendable {
+    public var pack: @Sendable (Object) -> [UInt8]?
+    public var unpack: @Sendable ([UInt8]) -> Object?
+
+    public init(pack: @escaping @Sendable (Object) -> [UInt8]?, unpack: @escaping @Sendable ([UInt8]) -> Object?) {
+        self.pack = pack
+        self.unpack = unpack
+    }
+}
+
+extension ObjectPacking where Object == JSON {
+    /// `CompactJSON`: keys as numbers into a shared table, numbers as varints.
+    public static var compactJSON: ObjectPacking {
+        ObjectPacking(pack: { CompactJSON($0).bytes }, unpack: { CompactJSON(bytes: $0).json })
+    }
+}
+
+extension ObjectPacking where Object: Codable {
+    /// Typed kinds: their JSON text, as their own Codable writes and reads it.
+    public static var codable: ObjectPacking {
+        ObjectPacking(
+            pack: { object in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .withoutEscapingSlashes
+                return (try? encoder.encode(object)).map { Array($0) }
+            },
+            unpack: { bytes in try? JSONDecoder().decode(Object.self, from: Data(bytes)) })
+    }
+}

@@ -1,0 +1,76 @@
+import KubeCore
+import Testing
+
+@Suite("CompactJSON")
+struct CompactJSONTests {
+    /// What a cache packs must come back exactly: ints stay ints and doubles doubles (an
+    /// integer field written back as `3.0` is a change), strings byte for byte.
+    @Test func roundTripsEveryKindOfValue() throws {
+        let value: JSON = [
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": [
+                "name": "fraud-canary", "namespace": "ml", "uid": "6f2b1c3e-1d2a-4c1b-9a8e-3b5f0c7d2e1a",
+                "creationTimestamp": "2026-12-06T21:18:37Z", "generation": 4,
+                "labels": ["app.kubernetes.io/managed-by": "modelops", "modelops.io/deployment": "fraud"],
+                "annotations": [:], "finalizers": [],
+            ],
+            "spec": ["replicas": 3, "paused": false, "progressDeadlineSeconds": .null],
+            "status": [
+                "ratio": 0.25, "negative": -9_223_372_036_854_775_808, "big": 9_223_372_036_854_775_807, "minusZero": .double(-0.0),
+                "integralDouble": .double(3), "tiny": 5e-324,
+                "message": "naïve ✓ \u{0}\n\"quoted\" 😀", "empty": "",
+                "conditions": [["type": "Available", "status": "True"], ["type": "Progressing", "status": "False"]],
+                "nested": [[[1, 2], []], [[:]]],
+            ],
+        ]
+        let packed = CompactJSON(value)
+        let back = packed.json
+        #expect(back == value)
+        // Equality treats .int(3) and .double(3) alike; the cases themselves must survive too.
+        #expect(back[path: ["spec", "replicas"]].map { if case .int = $0 { true } else { false } } == true)
+        #expect(back[path: ["status", "integralDouble"]].map { if case .double = $0 { true } else { false } } == true)
+        #expect(back[path: ["status", "minusZero"]].map { if case let .double(d) = $0 { d.sign == .minus } else { false } } == true)
+        #expect(back.serializedString() == value.serializedString())
+        #expect(CompactJSON(bytes: packed.bytes).json == value)
+        // Scalars at the top.
+        for scalar: JSON in [.null, true, false, 0, -1, .int(1 << 40), 1.5, "x", [], [:]] {
+            #expect(CompactJSON(scalar).json == scalar)
+        }
+    }
+
+    /// The point of packing: a cached object is a fraction of its JSON text, because its keys
+    /// are numbers into the shared table.
+    @Test func packsSmallerThanJSONText() {
+        let pod: JSON = [
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": [
+                "name": "train-7-abcde", "namespace": "ml", "uid": "6f2b1c3e-1d2a-4c1b-9a8e-3b5f0c7d2e1a",
+                "resourceVersion": "123456", "creationTimestamp": "2026-12-06T21:18:37Z",
+                "labels": ["modelops.io/training-job": "train-7", "batch.kubernetes.io/job-name": "train-7"],
+                "ownerReferences": [["apiVersion": "batch/v1", "kind": "Job", "name": "train-7", "uid": "0c7d2e1a-1d2a-4c1b-9a8e-3b5f6f2b1c3e",
+                                     "controller": true, "blockOwnerDeletion": true]],
+            ],
+            "status": [
+                "phase": "Succeeded",
+                "conditions": [
+                    ["type": "Ready", "status": "False", "lastTransitionTime": "2026-12-06T21:18:40Z", "reason": "PodCompleted"],
+                    ["type": "Initialized", "status": "True", "lastTransitionTime": "2026-12-06T21:18:37Z", "reason": "PodCompleted"],
+                ],
+            ],
+        ]
+        let text = pod.serialized().count
+        let packed = CompactJSON(pod).byteCount
+        #expect(packed * 10 < text * 7, "packed \(packed) bytes, JSON text \(text)")
+    }
+
+    /// Keys are data in some places (labels, ConfigMap keys), so the table is bounded; keys past
+    /// its end, and very long ones, are written out in full and still come back.
+    @Test func longAndManyKeysComeBack() {
+        let long = String(repeating: "k", count: 300)
+        var members: [String: JSON] = [long: "long"]
+        for i in 0..<2_000 { members["data-key-\(i)-\(Int.random(in: 0..<1_000_000))"] = .int(Int64(i)) }
+        let value = JSON.object(members)
+        #expect(CompactJSON(value).json == value)
+        #expect(CompactJSON.internedKeyCount <= 16_384)
+    }
+}
