@@ -17,6 +17,7 @@ public final class RuntimeMetrics: Sendable {
 
     public let registry: PrometheusCollectorRegistry
     private let controllers = Mutex<[String: ControllerMetrics]>([:])
+    private let families = Mutex<[String: SeriesFamily]>([:])
     private static let bootstrapped = Mutex(false)
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -98,11 +99,27 @@ public final class RuntimeMetrics: Sendable {
         registry.makeGauge(descriptor: MetricDefinitions.leaderStatus.descriptor, labels: [("name", name)]).set(leading ? 1.0 : 0.0)
     }
 
+    // MARK: Series families
+
+    /// The family `name` (made on first use): for series per object, which the registry adds
+    /// and removes in time proportional to the family's size (`SeriesFamily`).
+    public func family(_ name: String, help: String, kind: SeriesFamily.Kind) -> SeriesFamily {
+        families.withLock { families in
+            if let existing = families[name] { return existing }
+            let made = SeriesFamily(name: name, help: help, kind: kind)
+            families[name] = made
+            return made
+        }
+    }
+
     // MARK: Exposition
 
     /// The Prometheus text exposition (format 0.0.4) of everything registered.
     public func exposition() -> [UInt8] {
-        registry.emitToBuffer()
+        var out = registry.emitToBuffer()
+        let families = families.withLock { $0.values.sorted { $0.name < $1.name } }
+        for family in families { family.write(into: &out) }
+        return out
     }
 
     /// The content type of `exposition()`.

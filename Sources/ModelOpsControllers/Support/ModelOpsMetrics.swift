@@ -53,12 +53,16 @@ public final class ModelOpsMetrics: Sendable {
 
     static let durationBuckets: [Double] = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400]
 
-    let registry: PrometheusCollectorRegistry
-    private let gauges = Mutex<[String: (object: String, gauge: Gauge)]>([:])
-    private let headlines = Mutex<[String: (key: String, gauge: Gauge)]>([:])
+    let metrics: RuntimeMetrics
+    var registry: PrometheusCollectorRegistry { metrics.registry }
+    /// Each object's series ("Kind/namespace/name" → family name → label sets), so that `forget`
+    /// removes them with the object.
+    private let owned = Mutex<[String: [String: Set<[String]>]]>([:])
+    /// The headline series of each model and metric ("namespace/model/metric" → its labels).
+    private let headlines = Mutex<[String: [(String, String)]]>([:])
 
-    public init(registry: PrometheusCollectorRegistry) {
-        self.registry = registry
+    public init(metrics: RuntimeMetrics) {
+        self.metrics = metrics
     }
 
     private static let instances = Mutex<[ObjectIdentifier: ModelOpsMetrics]>([:])
@@ -69,40 +73,50 @@ public final class ModelOpsMetrics: Sendable {
         instances.withLock { instances in
             let key = ObjectIdentifier(metrics.registry)
             if let existing = instances[key] { return existing }
-            let made = ModelOpsMetrics(registry: metrics.registry)
+            let made = ModelOpsMetrics(metrics: metrics)
             instances[key] = made
             return made
         }
     }
 
-    private func counter(_ definition: Definition, _ labels: [(String, String)]) -> Counter {
-        registry.makeCounter(descriptor: definition.descriptor, labels: labels)
+    private func family(_ definition: Definition, _ kind: SeriesFamily.Kind) -> SeriesFamily {
+        metrics.family(definition.name, help: definition.help, kind: kind)
     }
 
-    /// A gauge of one object, remembered so that `forget` removes it with the object.
-    private func gauge(_ definition: Definition, object: String, _ labels: [(String, String)]) -> Gauge {
-        let key = definition.name + "|" + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
-        return gauges.withLock { gauges in
-            if let existing = gauges[key] { return existing.gauge }
-            let made = registry.makeGauge(descriptor: definition.descriptor, labels: labels)
-            gauges[key] = (object, made)
-            return made
+    /// Counts `amount` more on a counter series (per object series live in `SeriesFamily`,
+    /// which adds one in constant time).
+    private func count(_ definition: Definition, _ labels: [(String, String)], by amount: Int64 = 1) {
+        family(definition, .counter).add(labels, Double(amount))
+    }
+
+    /// Sets a gauge series of one object, remembered so that `forget` removes it with the object.
+    private func set(_ definition: Definition, object: String, _ labels: [(String, String)], to value: Double) {
+        family(definition, .gauge).set(labels, to: value)
+        let flat = labels.flatMap { [$0.0, $0.1] }
+        owned.withLock { _ = $0[object, default: [:]][definition.name, default: []].insert(flat) }
+    }
+
+    private func drop(_ definition: Definition, object: String, _ labels: [(String, String)]) {
+        let flat = labels.flatMap { [$0.0, $0.1] }
+        let known = owned.withLock { owned -> Bool in
+            guard owned[object]?[definition.name]?.remove(flat) != nil else { return false }
+            if owned[object]?[definition.name]?.isEmpty == true { owned[object]?[definition.name] = nil }
+            if owned[object]?.isEmpty == true { owned[object] = nil }
+            return true
         }
-    }
-
-    private func drop(_ definition: Definition, _ labels: [(String, String)]) {
-        let key = definition.name + "|" + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
-        if let removed = gauges.withLock({ $0.removeValue(forKey: key) }) { registry.unregisterGauge(removed.gauge) }
+        if known { family(definition, .gauge).remove(labels) }
     }
 
     /// Removes the gauges of a deleted object.
     public func forget(kind: String, namespace: String?, name: String) {
         let object = "\(kind)/\(namespace ?? "")/\(name)"
-        let removed = gauges.withLock { gauges in
-            let keys = gauges.filter { $0.value.object == object }.map(\.key)
-            return keys.compactMap { gauges.removeValue(forKey: $0)?.gauge }
+        guard let series = owned.withLock({ $0.removeValue(forKey: object) }) else { return }
+        for (familyName, labelSets) in series {
+            let family = metrics.family(familyName, help: "", kind: .gauge)
+            for flat in labelSets {
+                family.remove(stride(from: 0, to: flat.count, by: 2).map { (flat[$0], flat[$0 + 1]) })
+            }
         }
-        for gauge in removed { registry.unregisterGauge(gauge) }
     }
 
     // MARK: ModelDeployment
@@ -114,8 +128,8 @@ public final class ModelOpsMetrics: Sendable {
         let labels = [("namespace", namespace), ("modeldeployment", name)]
         for reason in events {
             switch reason {
-            case "Promoted": counter(Self.rollouts, labels + [("outcome", "promoted")]).increment()
-            case "RolledBack": counter(Self.rollouts, labels + [("outcome", "rolled_back")]).increment()
+            case "Promoted": count(Self.rollouts, labels + [("outcome", "promoted")])
+            case "RolledBack": count(Self.rollouts, labels + [("outcome", "rolled_back")])
             default: break
             }
         }
@@ -123,38 +137,38 @@ public final class ModelOpsMetrics: Sendable {
         // thousand first versions): the weight and step only during a rollout, one phase series,
         // the transition time only while progressing.
         if let canary = after.canary {
-            gauge(Self.canaryWeight, object: object, labels).set(Double(canary.weight ?? 0))
-            gauge(Self.step, object: object, labels).set(Double(canary.step ?? 0))
+            set(Self.canaryWeight, object: object, labels, to: Double(canary.weight ?? 0))
+            set(Self.step, object: object, labels, to: Double(canary.step ?? 0))
         } else {
-            drop(Self.canaryWeight, labels)
-            drop(Self.step, labels)
+            drop(Self.canaryWeight, object: object, labels)
+            drop(Self.step, object: object, labels)
         }
         for phase in ModelDeploymentStatus.Phase.allCases where phase != after.phase {
-            drop(Self.phase, labels + [("phase", phase.rawValue)])
+            drop(Self.phase, object: object, labels + [("phase", phase.rawValue)])
         }
         if let phase = after.phase {
-            gauge(Self.phase, object: object, labels + [("phase", phase.rawValue)]).set(1.0)
+            set(Self.phase, object: object, labels + [("phase", phase.rawValue)], to: 1.0)
         }
         if after.phase == .progressing, let time = after.conditions?[type: "Progressing"]?.lastTransitionTime {
-            gauge(Self.phaseSince, object: object, labels).set(time.date.timeIntervalSince1970)
+            set(Self.phaseSince, object: object, labels, to: time.date.timeIntervalSince1970)
         } else {
-            drop(Self.phaseSince, labels)
+            drop(Self.phaseSince, object: object, labels)
         }
         if let registry = after.conditions?[type: MLflowAliasResolver.condition] {
-            gauge(Self.registryReachable, object: object, labels).set(Double(registry.status == .true ? 1 : 0))
+            set(Self.registryReachable, object: object, labels, to: Double(registry.status == .true ? 1 : 0))
         } else {
-            drop(Self.registryReachable, labels)  // no longer follows an alias: no series to alert on
+            drop(Self.registryReachable, object: object, labels)  // no longer follows an alias: no series to alert on
         }
         for metric in deployment.spec.analysis?.metrics ?? [] {
             for (bound, value) in [("min", metric.thresholdRange?.min), ("max", metric.thresholdRange?.max)] {
                 guard let value else { continue }
-                gauge(Self.analysisThreshold, object: object, labels + [("metric", metric.name), ("bound", bound)]).set(value)
+                set(Self.analysisThreshold, object: object, labels + [("metric", metric.name), ("bound", bound)], to: value)
             }
         }
         for run in after.analysisRuns ?? [] {
             for metric in run.metrics ?? [] {
                 guard let value = metric.measurements?.last(where: { $0.value != nil })?.value else { continue }
-                gauge(Self.analysisValue, object: object, labels + [("metric", metric.name)]).set(value)
+                set(Self.analysisValue, object: object, labels + [("metric", metric.name)], to: value)
             }
         }
         // New measurements: the counts of each run's metrics, against the status replaced.
@@ -173,8 +187,7 @@ public final class ModelOpsMetrics: Sendable {
         for (key, now) in counts(after) {
             let metric = String(key.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
             for (result, value) in now where value > (old[key]?[result] ?? 0) {
-                counter(Self.measurements, labels + [("metric", metric), ("result", result)])
-                    .increment(by: Int64(value - (old[key]?[result] ?? 0)))
+                count(Self.measurements, labels + [("metric", metric), ("result", result)], by: Int64(value - (old[key]?[result] ?? 0)))
             }
         }
     }
@@ -186,7 +199,7 @@ public final class ModelOpsMetrics: Sendable {
         guard let phase = status.phase, phase == .succeeded || phase == .failed else { return }
         let namespace = job.metadata.namespace ?? ""
         let result = phase == .succeeded ? "succeeded" : "failed"
-        counter(Self.trainingRuns, [("namespace", namespace), ("result", result)]).increment()
+        count(Self.trainingRuns, [("namespace", namespace), ("result", result)])
         if let start = status.startTime?.date, let end = status.completionTime?.date {
             registry.makeValueHistogram(descriptor: Self.trainingDuration.descriptor, labels: [("namespace", namespace), ("result", result)],
                                         buckets: Self.durationBuckets)
@@ -199,16 +212,14 @@ public final class ModelOpsMetrics: Sendable {
         let version = status.model?.version ?? ""
         let series = "\(namespace)/\(model)/\(metric)"
         let labels = [("namespace", namespace), ("model", model), ("metric", metric), ("version", version)]
-        let key = labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
-        let replaced: Gauge? = headlines.withLock { headlines in
-            guard headlines[series]?.key != key else { return nil }
-            let old = headlines[series]?.gauge
-            let gauge = registry.makeGauge(descriptor: Self.headline.descriptor, labels: labels)
-            gauge.set(value)
-            headlines[series] = (key, gauge)
+        let family = family(Self.headline, .gauge)
+        let replaced = headlines.withLock { headlines -> [(String, String)]? in
+            let old = headlines[series]
+            headlines[series] = labels
             return old
         }
-        if let replaced { registry.unregisterGauge(replaced) }
+        if let replaced, replaced.map({ [$0.0, $0.1] }) != labels.map({ [$0.0, $0.1] }) { family.remove(replaced) }
+        family.set(labels, to: value)
     }
 
     // MARK: RetrainPolicy
@@ -217,8 +228,8 @@ public final class ModelOpsMetrics: Sendable {
     func retrained(_ policy: RetrainPolicy, triggers: [String], missed: Int64) {
         let labels = [("namespace", policy.metadata.namespace ?? ""), ("retrainpolicy", policy.metadata.name ?? "")]
         for trigger in triggers {
-            counter(Self.retrainRuns, labels + [("trigger", trigger)]).increment()
+            count(Self.retrainRuns, labels + [("trigger", trigger)])
         }
-        if missed > 0 { counter(Self.missedSchedules, labels).increment(by: missed) }
+        if missed > 0 { count(Self.missedSchedules, labels, by: missed) }
     }
 }
