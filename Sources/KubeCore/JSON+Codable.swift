@@ -4,6 +4,11 @@ extension JSON: Codable {
         // builds an error: so the likely shapes first. In an object (a pod template, say) the
         // nodes are objects, strings and arrays; numbers and booleans are rare leaves. Int64
         // stays before Double, so an integer stays an integer.
+        // Read from a tree: the subtree itself, no trials.
+        if let tree = decoder as? JSONTreeDecoder {
+            self = tree.value
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null

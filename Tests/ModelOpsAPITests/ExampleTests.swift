@@ -49,6 +49,34 @@ struct ExampleTests {
         }
     }
 
+    /// The informer caches pack typed objects through the tree coders (`JSONTreeEncoder`,
+    /// `JSONTreeDecoder`) instead of Foundation's: on every example they must write the same
+    /// tree Foundation's coders write, and read back a value Foundation encodes the same.
+    @Test(arguments: files)
+    func treeCodersAgreeWithFoundation(_ file: String) throws {
+        func check<T: Codable>(_ document: JSON, _ type: T.Type) throws {
+            let value = try document.decode(as: T.self)
+            let foundation = try JSON(encoding: value)
+            #expect(try JSON(treeEncoding: value) == foundation, "\(file) \(T.self)")
+            let back = try CompactJSON(try JSON(treeEncoding: value)).json.decodeTree(as: T.self)
+            #expect(try JSON(encoding: back) == foundation, "\(file) \(T.self)")
+            #expect(try JSON(encoding: try document.decodeTree(as: T.self)) == foundation, "\(file) \(T.self)")
+        }
+        for document in try Self.documents(file) {
+            switch document["kind"]?.stringValue {
+            case "ModelDeployment": try check(document, ModelDeployment.self)
+            case "TrainingJob": try check(document, TrainingJob.self)
+            case "RetrainPolicy": try check(document, RetrainPolicy.self)
+            default: Issue.record("\(file): unexpected kind \(document["kind"] ?? .null)")
+            }
+        }
+        // Wrong types are refused naming the field, as Foundation refuses them.
+        #expect(throws: DecodingError.self) {
+            let bad: JSON = ["metadata": ["name": 7]]
+            _ = try bad.decodeTree(as: ModelDeployment.self)
+        }
+    }
+
     @Test func endToEndWiresPolicyToDeployment() throws {
         let documents = try Self.documents("end-to-end.yaml")
         let policy = try #require(documents.first { $0["kind"] == "RetrainPolicy" }).decode(as: RetrainPolicy.self)

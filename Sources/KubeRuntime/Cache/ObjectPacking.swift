@@ -1,4 +1,3 @@
-import Foundation
 import KubeCore
 
 /// How a cache packs the objects it holds into bytes, and reads them back.
@@ -25,14 +24,11 @@ extension ObjectPacking where Object == JSON {
 }
 
 extension ObjectPacking where Object: Codable {
-    /// Typed kinds: their JSON text, as their own Codable writes and reads it.
+    /// Typed kinds: the tree their own Codable writes (`JSONTreeEncoder`), packed as
+    /// `CompactJSON`, and read back through the same Codable from the tree (`JSONTreeDecoder`).
     public static var codable: ObjectPacking {
         ObjectPacking(
-            pack: { object in
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = .withoutEscapingSlashes
-                return (try? encoder.encode(object)).map { Array($0) }
-            },
-            unpack: { bytes in try? JSONDecoder().decode(Object.self, from: Data(bytes)) })
+            pack: { object in (try? JSON(treeEncoding: object)).map { CompactJSON($0).bytes } },
+            unpack: { bytes in try? CompactJSON(bytes: bytes).json.decodeTree(as: Object.self) })
     }
 }

@@ -111,7 +111,24 @@ public final class Controller<Primary: Sendable>: Sendable {
         while let key = await queue.get() {
             await process(key)
             queue.done(key)
+            trimAfterBurst()
         }
+    }
+
+    /// Reconciles since the memory was last handed back.
+    private let sinceTrim = Mutex(0)
+
+    /// After a burst of reconciles (the first pass over every object after a sync, a mass
+    /// change), once the queue has drained: the burst's garbage is freed but glibc keeps its
+    /// pages, so without a trim the process stays at the burst's high-water mark for good.
+    private func trimAfterBurst() {
+        let trim = sinceTrim.withLock { count -> Bool in
+            count += 1
+            guard count >= MemoryTrim.burst, queue.depth == 0, queue.inFlight == 0 else { return false }
+            count = 0
+            return true
+        }
+        if trim { MemoryTrim.afterSync() }
     }
 
     func process(_ key: ObjectRef) async {

@@ -1,0 +1,238 @@
+/// A `Decoder` that reads a typed value straight from a `JSON` tree, with no text in between.
+///
+/// `JSON.decode(as:)` goes through Foundation's coders on the serialized bytes, which is exact and
+/// gives Foundation's error wording; this one is for the hot path of a cache that hands out typed
+/// objects it holds as trees (`CompactJSON`). A `JSON` field inside the typed value (a pod
+/// template) is the subtree itself, taken whole rather than rebuilt through Codable by trial.
+/// It reads what Foundation's `JSONDecoder` (default strategies) reads for the value types the
+/// Kubernetes API uses; `Data`, `Date` and `URL` fields are not special-cased.
+public struct JSONTreeDecoder: Decoder {
+    public let value: JSON
+    public let codingPath: [any CodingKey]
+    public var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    public init(_ value: JSON, codingPath: [any CodingKey] = []) {
+        self.value = value
+        self.codingPath = codingPath
+    }
+
+    public func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard case let .object(members) = value else { throw mismatch([String: JSON].self, value, codingPath) }
+        return KeyedDecodingContainer(Keyed<Key>(members: members, codingPath: codingPath))
+    }
+
+    public func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard case let .array(elements) = value else { throw mismatch([JSON].self, value, codingPath) }
+        return Unkeyed(elements: elements, codingPath: codingPath)
+    }
+
+    public func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        Single(value: value, codingPath: codingPath)
+    }
+}
+
+extension JSON {
+    /// Decodes a typed value from this tree without serializing it (`JSONTreeDecoder`).
+    public func decodeTree<T: Decodable>(as type: T.Type = T.self) throws -> T {
+        try T(from: JSONTreeDecoder(self))
+    }
+}
+
+private func mismatch(_ type: Any.Type, _ value: JSON, _ path: [any CodingKey]) -> DecodingError {
+    let found: String
+    switch value {
+    case .null: found = "null"
+    case .bool: found = "bool"
+    case .int, .double: found = "number"
+    case .string: found = "string"
+    case .array: found = "array"
+    case .object: found = "object"
+    }
+    return .typeMismatch(type, .init(codingPath: path, debugDescription: "Expected to decode \(type) but found \(found) instead."))
+}
+
+private struct IndexKey: CodingKey {
+    var stringValue: String { "Index \(intValue ?? 0)" }
+    var intValue: Int?
+    init(_ index: Int) { intValue = index }
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { self.intValue = intValue }
+}
+
+private enum Scalar {
+    static func decode<T: Decodable>(_ type: T.Type, _ value: JSON, _ path: [any CodingKey]) throws -> T {
+        // The common leaves without a Decoder of their own.
+        if T.self == String.self {
+            guard case let .string(s) = value else { throw mismatch(T.self, value, path) }
+            return s as! T
+        }
+        if T.self == JSON.self { return value as! T }
+        if T.self == Bool.self {
+            guard case let .bool(b) = value else { throw mismatch(T.self, value, path) }
+            return b as! T
+        }
+        if T.self == Int.self { return try integer(Int.self, value, path) as! T }
+        if T.self == Int64.self { return try integer(Int64.self, value, path) as! T }
+        if T.self == Int32.self { return try integer(Int32.self, value, path) as! T }
+        if T.self == Double.self { return try double(value, path) as! T }
+        return try T(from: JSONTreeDecoder(value, codingPath: path))
+    }
+
+    static func integer<I: FixedWidthInteger>(_ type: I.Type, _ value: JSON, _ path: [any CodingKey]) throws -> I {
+        switch value {
+        case let .int(i):
+            guard let exact = I(exactly: i) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "Number \(i) does not fit in \(I.self)."))
+            }
+            return exact
+        case let .double(d):
+            guard let exact = I(exactly: d) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "Number \(d) is not representable in \(I.self)."))
+            }
+            return exact
+        default: throw mismatch(I.self, value, path)
+        }
+    }
+
+    static func double(_ value: JSON, _ path: [any CodingKey]) throws -> Double {
+        switch value {
+        case let .int(i): return Double(i)
+        case let .double(d): return d
+        default: throw mismatch(Double.self, value, path)
+        }
+    }
+}
+
+private struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let members: [String: JSON]
+    let codingPath: [any CodingKey]
+
+    var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
+
+    func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
+
+    private func member(_ key: Key) throws -> JSON {
+        guard let value = members[key.stringValue] else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "No value associated with key \(key.stringValue)."))
+        }
+        return value
+    }
+
+    func decodeNil(forKey key: Key) throws -> Bool { try member(key).isNull }
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        let value = try member(key)
+        if value.isNull, T.self != JSON.self {
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath + [key], debugDescription: "Expected \(T.self) value but found null instead."))
+        }
+        return try Scalar.decode(T.self, value, codingPath + [key])
+    }
+
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard let value = members[key.stringValue], !value.isNull else { return nil }
+        return try Scalar.decode(T.self, value, codingPath + [key])
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        try JSONTreeDecoder(try member(key), codingPath: codingPath + [key]).container(keyedBy: type)
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try JSONTreeDecoder(try member(key), codingPath: codingPath + [key]).unkeyedContainer()
+    }
+
+    func superDecoder() throws -> any Decoder {
+        JSONTreeDecoder(members["super"] ?? .null, codingPath: codingPath)
+    }
+
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        JSONTreeDecoder(members[key.stringValue] ?? .null, codingPath: codingPath + [key])
+    }
+}
+
+private struct Unkeyed: UnkeyedDecodingContainer {
+    let elements: [JSON]
+    let codingPath: [any CodingKey]
+    var currentIndex = 0
+
+    init(elements: [JSON], codingPath: [any CodingKey]) {
+        self.elements = elements
+        self.codingPath = codingPath
+    }
+
+    var count: Int? { elements.count }
+    var isAtEnd: Bool { currentIndex >= elements.count }
+
+    private mutating func next<T>(_ type: T.Type) throws -> (JSON, [any CodingKey]) {
+        guard !isAtEnd else {
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: "Unkeyed container is at end."))
+        }
+        defer { currentIndex += 1 }
+        return (elements[currentIndex], codingPath + [IndexKey(currentIndex)])
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        guard !isAtEnd else { return false }
+        if elements[currentIndex].isNull {
+            currentIndex += 1
+            return true
+        }
+        return false
+    }
+
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        let (value, path) = try next(T.self)
+        if value.isNull, T.self != JSON.self {
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: path, debugDescription: "Expected \(T.self) but found null instead."))
+        }
+        return try Scalar.decode(T.self, value, path)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        let (value, path) = try next([String: JSON].self)
+        return try JSONTreeDecoder(value, codingPath: path).container(keyedBy: type)
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        let (value, path) = try next([JSON].self)
+        return try JSONTreeDecoder(value, codingPath: path).unkeyedContainer()
+    }
+
+    mutating func superDecoder() throws -> any Decoder {
+        let (value, path) = try next(JSON.self)
+        return JSONTreeDecoder(value, codingPath: path)
+    }
+}
+
+private struct Single: SingleValueDecodingContainer {
+    let value: JSON
+    let codingPath: [any CodingKey]
+
+    func decodeNil() -> Bool { value.isNull }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        if value.isNull, T.self != JSON.self {
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath, debugDescription: "Expected \(T.self) but found null instead."))
+        }
+        if T.self == String.self || T.self == Bool.self || T.self == Int.self || T.self == Int64.self
+            || T.self == Int32.self || T.self == Double.self || T.self == JSON.self {
+            return try Scalar.decode(T.self, value, codingPath)
+        }
+        return try T(from: JSONTreeDecoder(value, codingPath: codingPath))
+    }
+
+    func decode(_ type: String.Type) throws -> String { try Scalar.decode(String.self, value, codingPath) }
+    func decode(_ type: Bool.Type) throws -> Bool { try Scalar.decode(Bool.self, value, codingPath) }
+    func decode(_ type: Double.Type) throws -> Double { try Scalar.double(value, codingPath) }
+    func decode(_ type: Float.Type) throws -> Float { Float(try Scalar.double(value, codingPath)) }
+    func decode(_ type: Int.Type) throws -> Int { try Scalar.integer(Int.self, value, codingPath) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try Scalar.integer(Int8.self, value, codingPath) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try Scalar.integer(Int16.self, value, codingPath) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try Scalar.integer(Int32.self, value, codingPath) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try Scalar.integer(Int64.self, value, codingPath) }
+    func decode(_ type: UInt.Type) throws -> UInt { try Scalar.integer(UInt.self, value, codingPath) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try Scalar.integer(UInt8.self, value, codingPath) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try Scalar.integer(UInt16.self, value, codingPath) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try Scalar.integer(UInt32.self, value, codingPath) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try Scalar.integer(UInt64.self, value, codingPath) }
+}
