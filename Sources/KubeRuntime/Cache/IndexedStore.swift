@@ -35,6 +35,8 @@ public final class IndexedStore<Object: Sendable>: Sendable {
         /// index name → value → refs.
         var indexes: [String: [String: Set<ObjectRef>]] = [:]
         var synced = false
+        /// The refs of the list in progress (`beginList` … `endList`).
+        var listing: Set<ObjectRef>?
 
         mutating func index(_ object: Object, _ ref: ObjectRef, add: Bool) {
             for (name, function) in functions {
@@ -204,29 +206,49 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     /// added, updated when the resourceVersion changed, deleted (with the last stored state) for
     /// objects the list no longer has. The caller marks the store synced once the events have
     /// been handled (`markSynced()`), so that "synced" means handlers have seen everything.
-    /// `prepared`: the objects went through `access.prepare` already (the reflector prepares a
-    /// list page by page, so a whole list is never held both as decoded and as prepared).
+    /// `prepared`: the objects went through `access.prepare` already.
     public func replace(with objects: [Object], prepared alreadyPrepared: Bool = false) -> [InformerEvent<Object>] {
+        beginList()
+        return applyListed(objects, prepared: alreadyPrepared) + endList()
+    }
+
+    /// A list starts (or starts over): `applyListed` adds its pages, `endList` removes what it
+    /// did not contain. The reflector hands a list over page by page, so that a list is never
+    /// held whole in decoded form: each page is packed before the next one is read.
+    public func beginList() {
+        state.withLock { $0.listing = [] }
+    }
+
+    /// One page of the list in progress: added, or updated when the resourceVersion changed.
+    public func applyListed(_ objects: [Object], prepared alreadyPrepared: Bool = false) -> [InformerEvent<Object>] {
         let prepared = alreadyPrepared ? objects : objects.map { access.prepare($0) }
+        let entries = prepared.map { (object: $0, ref: access.ref($0), entry: entry($0)) }
         return state.withLock { state in
             var events: [InformerEvent<Object>] = []
-            var seen = Set<ObjectRef>(minimumCapacity: prepared.count)
-            for object in prepared {
-                let ref = access.ref(object)
-                seen.insert(ref)
-                let version = access.resourceVersion(object)
-                if let old = state.objects[ref], old.resourceVersion == version { continue }
-                if let old = put(object, entry(object), ref, in: &state) {
+            events.reserveCapacity(entries.count)
+            for (object, ref, entry) in entries {
+                state.listing?.insert(ref)
+                if let old = state.objects[ref], old.resourceVersion == entry.resourceVersion { continue }
+                if let old = put(object, entry, ref, in: &state) {
                     events.append(.updated(old: old, new: object))
                 } else {
                     events.append(.added(object))
                 }
             }
-            if seen.count < state.objects.count {
-                let gone = state.objects.keys.filter { !seen.contains($0) }.sorted()
-                for ref in gone {
-                    if let old = remove(ref, in: &state) { events.append(.deleted(old)) }
-                }
+            return events
+        }
+    }
+
+    /// The list is complete: objects it did not contain are deleted (each event carries the last
+    /// stored state).
+    public func endList() -> [InformerEvent<Object>] {
+        state.withLock { state in
+            let seen = state.listing ?? []
+            state.listing = nil
+            guard seen.count < state.objects.count else { return [] }
+            var events: [InformerEvent<Object>] = []
+            for ref in state.objects.keys.filter({ !seen.contains($0) }).sorted() {
+                if let old = remove(ref, in: &state) { events.append(.deleted(old)) }
             }
             return events
         }

@@ -154,8 +154,13 @@ public final class Informer<Object: Sendable>: Sendable {
         delivery.withLock { delivery in
             let events: [InformerEvent<Object>]
             switch change {
-            case let .list(items, _):
-                events = store.replace(with: items, prepared: true)
+            case .listStarted:
+                store.beginList()
+                events = []
+            case let .listed(items):
+                events = store.applyListed(items, prepared: true)
+            case .listEnded:
+                events = store.endList()
                 listed = true
             case let .event(.added(object)), let .event(.modified(object)):
                 events = store.upsert(object).map { [$0] } ?? []

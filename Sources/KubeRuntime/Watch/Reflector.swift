@@ -25,8 +25,15 @@ import KubeCore
 /// ever reordered; resuming from the last delivered resourceVersion means none is skipped.
 struct Reflector<Object: Sendable>: Sendable {
     enum Delivery: Sendable {
-        /// A complete list (the cache's new content), each object prepared.
-        case list([Object], resourceVersion: String)
+        /// A list starts (or starts over): the pages that follow, up to `listEnded`, are the
+        /// cache's new content.
+        case listStarted
+        /// One page of the list in progress, each object prepared. Pages are handed over as they
+        /// arrive, so a list is never held whole: the cache packs each page before the next is
+        /// read, and what decoding left behind is freed page by page.
+        case listed([Object])
+        /// The list is complete at this resourceVersion: what it did not contain is gone.
+        case listEnded(resourceVersion: String)
         case event(WatchEvent<Object>)
     }
 
@@ -51,9 +58,9 @@ struct Reflector<Object: Sendable>: Sendable {
             switch state.phase {
             case .list:
                 do {
-                    let listed: ([Object], String, [UndecodableObject])
+                    let listed: (String, [UndecodableObject])
                     if streaming {
-                        switch try await streamList() {
+                        switch try await streamList(deliver: deliver) {
                         case let .listed(result):
                             listed = result
                             stats { $0.streamedLists += 1 }
@@ -65,9 +72,9 @@ struct Reflector<Object: Sendable>: Sendable {
                             continue
                         }
                     } else {
-                        listed = try await list()
+                        listed = try await list(deliver: deliver)
                     }
-                    let (items, resourceVersion, undecodable) = listed
+                    let (resourceVersion, undecodable) = listed
                     for object in undecodable { skip(object, in: .list, &skipped) }
                     // Counted before the cache has it: whoever sees the cache synced sees the list counted.
                     stats {
@@ -75,7 +82,7 @@ struct Reflector<Object: Sendable>: Sendable {
                         if state.lists > 0 { $0.relists += 1 }
                         $0.resourceVersion = resourceVersion
                     }
-                    deliver(.list(items, resourceVersion: resourceVersion))
+                    deliver(.listEnded(resourceVersion: resourceVersion))
                     outcome = .listed(resourceVersion: resourceVersion)
                 } catch {
                     if isCancellation(error) { return }
@@ -101,7 +108,10 @@ struct Reflector<Object: Sendable>: Sendable {
             }
 
             let transition = state.step(outcome)
-            if transition.deliversEmptyList { deliver(.list([], resourceVersion: "")) }
+            if transition.deliversEmptyList {
+                deliver(.listStarted)
+                deliver(.listEnded(resourceVersion: ""))
+            }
             guard let failure = transition.failure else { continue }
             let delay: Duration? = switch transition.wait {
             case .none: nil
@@ -153,7 +163,7 @@ struct Reflector<Object: Sendable>: Sendable {
     }
 
     enum StreamedList {
-        case listed(([Object], String, [UndecodableObject]))
+        case listed((String, [UndecodableObject]))
         /// The server cannot stream lists: it refused the request, or ended the watch before the
         /// initial-events-end bookmark.
         case unsupported(KubeError)
@@ -164,26 +174,38 @@ struct Reflector<Object: Sendable>: Sendable {
     /// up to the bookmark annotated `k8s.io/initial-events-end` are the list, at that bookmark's
     /// resourceVersion (goldens 128-131). The watch is closed there; the watch phase resumes from
     /// that resourceVersion.
-    private func streamList() async throws(KubeError) -> StreamedList {
+    private func streamList(deliver: @Sendable (Delivery) -> Void) async throws(KubeError) -> StreamedList {
         var watchOptions = ListOptions(labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
                                        timeoutSeconds: watchTimeout())
         watchOptions.allowWatchBookmarks = true
         watchOptions.sendInitialEvents = true
         watchOptions.resourceVersionMatch = "NotOlderThan"
-        var items: [Object] = []
+        var page: [Object] = []
         var undecodable: [UndecodableObject] = []
+        var started = false
         do {
             for try await event in resource.watch(watchOptions) {
+                if !started {
+                    started = true
+                    deliver(.listStarted)
+                }
                 switch event {
                 case let .added(object), let .modified(object):
                     // Only ADDED comes before the end; a MODIFIED would replace an earlier copy in the store.
-                    items.append(prepare(object))
+                    page.append(prepare(object))
+                    if page.count >= max(1, options.pageSize) {
+                        deliver(.listed(page))
+                        page = []
+                    }
                 case .deleted:
                     break
                 case let .undecodable(object):
                     undecodable.append(object)
                 case let .bookmark(resourceVersion, initialEventsEnd):
-                    if initialEventsEnd { return .listed((items, resourceVersion, undecodable)) }
+                    if initialEventsEnd {
+                        if !page.isEmpty { deliver(.listed(page)) }
+                        return .listed((resourceVersion, undecodable))
+                    }
                 }
             }
         } catch let error as KubeError {
@@ -197,10 +219,10 @@ struct Reflector<Object: Sendable>: Sendable {
     }
 
     /// Every page at the first page's resourceVersion; starts over on 410 at a continue token.
-    private func list() async throws(KubeError) -> ([Object], String, [UndecodableObject]) {
+    private func list(deliver: @Sendable (Delivery) -> Void) async throws(KubeError) -> (String, [UndecodableObject]) {
         var restarts = 0
         while true {
-            let pages = await listPages()
+            let pages = await listPages(deliver: deliver)
             switch pages {
             case let .success(result):
                 return result
@@ -218,10 +240,9 @@ struct Reflector<Object: Sendable>: Sendable {
         var onContinue: Bool
     }
 
-    private func listPages() async -> Result<([Object], String, [UndecodableObject]), ListFailure> {
+    private func listPages(deliver: @Sendable (Delivery) -> Void) async -> Result<(String, [UndecodableObject]), ListFailure> {
         var listOptions = ListOptions(labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
                                       limit: options.pageSize)
-        var items: [Object] = []
         var undecodable: [UndecodableObject] = []
         var resourceVersion: String?
         while true {
@@ -232,16 +253,16 @@ struct Reflector<Object: Sendable>: Sendable {
                 return .failure(ListFailure(error: error, onContinue: listOptions.continueToken != nil))
             }
             stats { $0.listPages += 1 }
-            if resourceVersion == nil { resourceVersion = page.resourceVersion }
-            if items.isEmpty {
-                items.reserveCapacity(page.items.count)
+            if resourceVersion == nil {
+                resourceVersion = page.resourceVersion
+                deliver(.listStarted)
             }
-            for object in page.items { items.append(prepare(object)) }
+            deliver(.listed(page.items.map(prepare)))
             undecodable += page.undecodable
             guard let next = page.continueToken, !next.isEmpty else { break }
             listOptions.continueToken = next
         }
-        return .success((items, resourceVersion ?? "", undecodable))
+        return .success((resourceVersion ?? "", undecodable))
     }
 
     private func watchTimeout() -> Int {

@@ -89,6 +89,36 @@ struct IndexedStoreTests {
         #expect(names(store.list(namespace: "a")) == ["changed", "new", "same"])
     }
 
+    /// The reflector hands a list over page by page (so it is never held whole decoded): the
+    /// cache takes each page as it comes, and only the list's end decides what is gone. A list
+    /// that starts over (410 on a continue token) forgets the pages of the attempt before.
+    func told(_ events: [InformerEvent<Pod>]) -> [String] {
+        events.map { event in
+            let name = "\(event.object.metadata.namespace ?? "")/\(event.object.metadata.name ?? "")"
+            switch event {
+            case .added: return "added \(name)"
+            case .updated: return "updated \(name)"
+            case .deleted: return "deleted \(name)"
+            }
+        }
+    }
+
+    @Test("a list applied page by page: pages add and update at once, its end deletes what no page had, a restart forgets earlier pages")
+    func pagedList() {
+        let store = IndexedStore<Pod>(access: .typed)
+        _ = store.replace(with: [Pod("a", "p1"), Pod("a", "p2"), Pod("a", "p3")])
+
+        store.beginList()
+        #expect(told(store.applyListed([Pod("a", "p1", rv: "2"), Pod("a", "p4")])) == ["updated a/p1", "added a/p4"])
+        #expect(store.count == 4)  // p2 and p3 stay until the list ends
+        // Starts over: p4 was seen by the first attempt only.
+        store.beginList()
+        #expect(store.applyListed([Pod("a", "p1", rv: "2")]).isEmpty)
+        #expect(store.applyListed([Pod("a", "p2")]).isEmpty)
+        #expect(told(store.endList()) == ["deleted a/p3", "deleted a/p4"])
+        #expect(names(store.list()) == ["p1", "p2"])
+    }
+
     @Test("JSON objects: managedFields stripped, metadata read from the tree, cluster-scoped refs")
     func jsonObjects() throws {
         let store = IndexedStore<JSON>(access: .json)
