@@ -19,7 +19,6 @@ struct OperatorCommand {
     }
 
     func run() async throws {
-        MemoryTrim.limitArenas(environment: ProcessInfo.processInfo.environment)
         JSONLogHandler.bootstrap(format: settings.logFormat.rawValue, level: settings.logLevel)
         let logger = Logger(label: "modelops")
         let metrics = RuntimeMetrics.shared
