@@ -8,26 +8,55 @@
 /// Kubernetes API uses; `Data`, `Date` and `URL` fields are not special-cased.
 public struct JSONTreeDecoder: Decoder {
     public let value: JSON
-    public let codingPath: [any CodingKey]
+    /// Where `value` is, as a chain of keys built as the decoder descends (an array per
+    /// level would be copied for every field read); `codingPath` walks it when asked.
+    let path: CodingPathNode?
+    public var codingPath: [any CodingKey] { path?.keys ?? [] }
     public var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    public init(_ value: JSON, codingPath: [any CodingKey] = []) {
+    public init(_ value: JSON) {
         self.value = value
-        self.codingPath = codingPath
+        path = nil
+    }
+
+    init(_ value: JSON, path: CodingPathNode?) {
+        self.value = value
+        self.path = path
     }
 
     public func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case let .object(members) = value else { throw mismatch([String: JSON].self, value, codingPath) }
-        return KeyedDecodingContainer(Keyed<Key>(members: members, codingPath: codingPath))
+        return KeyedDecodingContainer(Keyed<Key>(members: members, path: path))
     }
 
     public func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case let .array(elements) = value else { throw mismatch([JSON].self, value, codingPath) }
-        return Unkeyed(elements: elements, codingPath: codingPath)
+        return Unkeyed(elements: elements, path: path)
     }
 
     public func singleValueContainer() throws -> any SingleValueDecodingContainer {
-        Single(value: value, codingPath: codingPath)
+        Single(value: value, path: path)
+    }
+}
+
+/// One key of a coding path and the path above it.
+final class CodingPathNode: @unchecked Sendable {
+    let key: any CodingKey
+    let parent: CodingPathNode?
+
+    init(_ key: any CodingKey, parent: CodingPathNode?) {
+        self.key = key
+        self.parent = parent
+    }
+
+    var keys: [any CodingKey] {
+        var keys: [any CodingKey] = []
+        var node: CodingPathNode? = self
+        while let current = node {
+            keys.append(current.key)
+            node = current.parent
+        }
+        return keys.reversed()
     }
 }
 
@@ -60,56 +89,65 @@ private struct IndexKey: CodingKey {
 }
 
 private enum Scalar {
-    static func decode<T: Decodable>(_ type: T.Type, _ value: JSON, _ path: [any CodingKey]) throws -> T {
+    /// `path` is the value's place, made only for an error or a nested decoder.
+    static func decode<T: Decodable>(_ type: T.Type, _ value: JSON, _ path: () -> CodingPathNode?) throws -> T {
         // The common leaves without a Decoder of their own.
         if T.self == String.self {
-            guard case let .string(s) = value else { throw mismatch(T.self, value, path) }
+            guard case let .string(s) = value else { throw mismatch(T.self, value, path()?.keys ?? []) }
             return s as! T
         }
         if T.self == JSON.self { return value as! T }
         if T.self == Bool.self {
-            guard case let .bool(b) = value else { throw mismatch(T.self, value, path) }
+            guard case let .bool(b) = value else { throw mismatch(T.self, value, path()?.keys ?? []) }
             return b as! T
         }
         if T.self == Int.self { return try integer(Int.self, value, path) as! T }
         if T.self == Int64.self { return try integer(Int64.self, value, path) as! T }
         if T.self == Int32.self { return try integer(Int32.self, value, path) as! T }
         if T.self == Double.self { return try double(value, path) as! T }
-        return try T(from: JSONTreeDecoder(value, codingPath: path))
+        return try T(from: JSONTreeDecoder(value, path: path()))
     }
 
-    static func integer<I: FixedWidthInteger>(_ type: I.Type, _ value: JSON, _ path: [any CodingKey]) throws -> I {
+    static func integer<I: FixedWidthInteger>(_ type: I.Type, _ value: JSON, _ path: () -> CodingPathNode?) throws -> I {
         switch value {
         case let .int(i):
             guard let exact = I(exactly: i) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "Number \(i) does not fit in \(I.self)."))
+                throw DecodingError.dataCorrupted(.init(codingPath: path()?.keys ?? [], debugDescription: "Number \(i) does not fit in \(I.self)."))
             }
             return exact
         case let .double(d):
             guard let exact = I(exactly: d) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "Number \(d) is not representable in \(I.self)."))
+                throw DecodingError.dataCorrupted(.init(codingPath: path()?.keys ?? [], debugDescription: "Number \(d) is not representable in \(I.self)."))
             }
             return exact
-        default: throw mismatch(I.self, value, path)
+        default: throw mismatch(I.self, value, path()?.keys ?? [])
         }
     }
 
-    static func double(_ value: JSON, _ path: [any CodingKey]) throws -> Double {
+    static func double(_ value: JSON, _ path: () -> CodingPathNode?) throws -> Double {
         switch value {
         case let .int(i): return Double(i)
         case let .double(d): return d
-        default: throw mismatch(Double.self, value, path)
+        default: throw mismatch(Double.self, value, path()?.keys ?? [])
         }
+    }
+
+    static func isLeaf<T>(_ type: T.Type) -> Bool {
+        T.self == String.self || T.self == Bool.self || T.self == Int.self || T.self == Int64.self
+            || T.self == Int32.self || T.self == Double.self || T.self == JSON.self
     }
 }
 
 private struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let members: [String: JSON]
-    let codingPath: [any CodingKey]
+    let path: CodingPathNode?
 
+    var codingPath: [any CodingKey] { path?.keys ?? [] }
     var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
 
     func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
+
+    private func child(_ key: Key) -> CodingPathNode { CodingPathNode(key, parent: path) }
 
     private func member(_ key: Key) throws -> JSON {
         guard let value = members[key.stringValue] else {
@@ -123,52 +161,55 @@ private struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         let value = try member(key)
         if value.isNull, T.self != JSON.self {
-            throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath + [key], debugDescription: "Expected \(T.self) value but found null instead."))
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: child(key).keys, debugDescription: "Expected \(T.self) value but found null instead."))
         }
-        return try Scalar.decode(T.self, value, codingPath + [key])
+        return try Scalar.decode(T.self, value) { child(key) }
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = members[key.stringValue], !value.isNull else { return nil }
-        return try Scalar.decode(T.self, value, codingPath + [key])
+        return try Scalar.decode(T.self, value) { child(key) }
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-        try JSONTreeDecoder(try member(key), codingPath: codingPath + [key]).container(keyedBy: type)
+        try JSONTreeDecoder(try member(key), path: child(key)).container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try JSONTreeDecoder(try member(key), codingPath: codingPath + [key]).unkeyedContainer()
+        try JSONTreeDecoder(try member(key), path: child(key)).unkeyedContainer()
     }
 
     func superDecoder() throws -> any Decoder {
-        JSONTreeDecoder(members["super"] ?? .null, codingPath: codingPath)
+        JSONTreeDecoder(members["super"] ?? .null, path: path)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        JSONTreeDecoder(members[key.stringValue] ?? .null, codingPath: codingPath + [key])
+        JSONTreeDecoder(members[key.stringValue] ?? .null, path: child(key))
     }
 }
 
 private struct Unkeyed: UnkeyedDecodingContainer {
     let elements: [JSON]
-    let codingPath: [any CodingKey]
+    let path: CodingPathNode?
     var currentIndex = 0
 
-    init(elements: [JSON], codingPath: [any CodingKey]) {
+    init(elements: [JSON], path: CodingPathNode?) {
         self.elements = elements
-        self.codingPath = codingPath
+        self.path = path
     }
 
+    var codingPath: [any CodingKey] { path?.keys ?? [] }
     var count: Int? { elements.count }
     var isAtEnd: Bool { currentIndex >= elements.count }
 
-    private mutating func next<T>(_ type: T.Type) throws -> (JSON, [any CodingKey]) {
+    private func child(_ index: Int) -> CodingPathNode { CodingPathNode(IndexKey(index), parent: path) }
+
+    private mutating func next<T>(_ type: T.Type) throws -> (JSON, Int) {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: "Unkeyed container is at end."))
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: child(currentIndex).keys, debugDescription: "Unkeyed container is at end."))
         }
         defer { currentIndex += 1 }
-        return (elements[currentIndex], codingPath + [IndexKey(currentIndex)])
+        return (elements[currentIndex], currentIndex)
     }
 
     mutating func decodeNil() throws -> Bool {
@@ -181,32 +222,34 @@ private struct Unkeyed: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let (value, path) = try next(T.self)
+        let (value, index) = try next(T.self)
         if value.isNull, T.self != JSON.self {
-            throw DecodingError.valueNotFound(T.self, .init(codingPath: path, debugDescription: "Expected \(T.self) but found null instead."))
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: child(index).keys, debugDescription: "Expected \(T.self) but found null instead."))
         }
-        return try Scalar.decode(T.self, value, path)
+        return try Scalar.decode(T.self, value) { child(index) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-        let (value, path) = try next([String: JSON].self)
-        return try JSONTreeDecoder(value, codingPath: path).container(keyedBy: type)
+        let (value, index) = try next([String: JSON].self)
+        return try JSONTreeDecoder(value, path: child(index)).container(keyedBy: type)
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        let (value, path) = try next([JSON].self)
-        return try JSONTreeDecoder(value, codingPath: path).unkeyedContainer()
+        let (value, index) = try next([JSON].self)
+        return try JSONTreeDecoder(value, path: child(index)).unkeyedContainer()
     }
 
     mutating func superDecoder() throws -> any Decoder {
-        let (value, path) = try next(JSON.self)
-        return JSONTreeDecoder(value, codingPath: path)
+        let (value, index) = try next(JSON.self)
+        return JSONTreeDecoder(value, path: child(index))
     }
 }
 
 private struct Single: SingleValueDecodingContainer {
     let value: JSON
-    let codingPath: [any CodingKey]
+    let path: CodingPathNode?
+
+    var codingPath: [any CodingKey] { path?.keys ?? [] }
 
     func decodeNil() -> Bool { value.isNull }
 
@@ -214,25 +257,22 @@ private struct Single: SingleValueDecodingContainer {
         if value.isNull, T.self != JSON.self {
             throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath, debugDescription: "Expected \(T.self) but found null instead."))
         }
-        if T.self == String.self || T.self == Bool.self || T.self == Int.self || T.self == Int64.self
-            || T.self == Int32.self || T.self == Double.self || T.self == JSON.self {
-            return try Scalar.decode(T.self, value, codingPath)
-        }
-        return try T(from: JSONTreeDecoder(value, codingPath: codingPath))
+        if Scalar.isLeaf(T.self) { return try Scalar.decode(T.self, value) { path } }
+        return try T(from: JSONTreeDecoder(value, path: path))
     }
 
-    func decode(_ type: String.Type) throws -> String { try Scalar.decode(String.self, value, codingPath) }
-    func decode(_ type: Bool.Type) throws -> Bool { try Scalar.decode(Bool.self, value, codingPath) }
-    func decode(_ type: Double.Type) throws -> Double { try Scalar.double(value, codingPath) }
-    func decode(_ type: Float.Type) throws -> Float { Float(try Scalar.double(value, codingPath)) }
-    func decode(_ type: Int.Type) throws -> Int { try Scalar.integer(Int.self, value, codingPath) }
-    func decode(_ type: Int8.Type) throws -> Int8 { try Scalar.integer(Int8.self, value, codingPath) }
-    func decode(_ type: Int16.Type) throws -> Int16 { try Scalar.integer(Int16.self, value, codingPath) }
-    func decode(_ type: Int32.Type) throws -> Int32 { try Scalar.integer(Int32.self, value, codingPath) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try Scalar.integer(Int64.self, value, codingPath) }
-    func decode(_ type: UInt.Type) throws -> UInt { try Scalar.integer(UInt.self, value, codingPath) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try Scalar.integer(UInt8.self, value, codingPath) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try Scalar.integer(UInt16.self, value, codingPath) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try Scalar.integer(UInt32.self, value, codingPath) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try Scalar.integer(UInt64.self, value, codingPath) }
+    func decode(_ type: String.Type) throws -> String { try Scalar.decode(String.self, value) { path } }
+    func decode(_ type: Bool.Type) throws -> Bool { try Scalar.decode(Bool.self, value) { path } }
+    func decode(_ type: Double.Type) throws -> Double { try Scalar.double(value) { path } }
+    func decode(_ type: Float.Type) throws -> Float { Float(try Scalar.double(value) { path }) }
+    func decode(_ type: Int.Type) throws -> Int { try Scalar.integer(Int.self, value) { path } }
+    func decode(_ type: Int8.Type) throws -> Int8 { try Scalar.integer(Int8.self, value) { path } }
+    func decode(_ type: Int16.Type) throws -> Int16 { try Scalar.integer(Int16.self, value) { path } }
+    func decode(_ type: Int32.Type) throws -> Int32 { try Scalar.integer(Int32.self, value) { path } }
+    func decode(_ type: Int64.Type) throws -> Int64 { try Scalar.integer(Int64.self, value) { path } }
+    func decode(_ type: UInt.Type) throws -> UInt { try Scalar.integer(UInt.self, value) { path } }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try Scalar.integer(UInt8.self, value) { path } }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try Scalar.integer(UInt16.self, value) { path } }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try Scalar.integer(UInt32.self, value) { path } }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try Scalar.integer(UInt64.self, value) { path } }
 }

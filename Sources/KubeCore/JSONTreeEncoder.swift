@@ -8,7 +8,7 @@ public struct JSONTreeEncoder {
     public func encode(_ value: some Encodable) throws -> JSON {
         if let json = value as? JSON { return json }
         let root = Slot()
-        try value.encode(to: TreeEncoder(slot: root, codingPath: []))
+        try value.encode(to: TreeEncoder(slot: root, path: nil))
         return root.resolved ?? .object([:])
     }
 }
@@ -55,30 +55,43 @@ private final class Slot {
     }
 }
 
+/// A member or element: a leaf written at once, or a slot a nested encoder fills.
+private enum Member {
+    case leaf(JSON)
+    case slot(Slot)
+
+    var resolved: JSON? {
+        switch self {
+        case let .leaf(value): return value
+        case let .slot(slot): return slot.resolved
+        }
+    }
+}
+
 private final class ObjectBox {
-    var members: [(String, Slot)] = []
+    var members: [(String, Member)] = []
     var resolved: JSON {
         var result: [String: JSON] = Dictionary(minimumCapacity: members.count)
-        for (key, slot) in members {
-            if let value = slot.resolved { result[key] = value }
+        for (key, member) in members {
+            if let value = member.resolved { result[key] = value }
         }
         return .object(result)
     }
 
     func slot(_ key: String) -> Slot {
         let slot = Slot()
-        members.append((key, slot))
+        members.append((key, .slot(slot)))
         return slot
     }
 }
 
 private final class ArrayBox {
-    var elements: [Slot] = []
+    var elements: [Member] = []
     var resolved: JSON { .array(elements.map { $0.resolved ?? .null }) }
 
     func slot() -> Slot {
         let slot = Slot()
-        elements.append(slot)
+        elements.append(.slot(slot))
         return slot
     }
 }
@@ -106,90 +119,98 @@ private func leaf<T: Encodable>(_ value: T) -> JSON? {
     }
 }
 
-private func encodeValue<T: Encodable>(_ value: T, into slot: Slot, codingPath: [any CodingKey]) throws {
-    if let leaf = leaf(value) {
-        slot.content = .leaf(leaf)
-        return
-    }
-    try value.encode(to: TreeEncoder(slot: slot, codingPath: codingPath))
+/// The member for `value`: a leaf, or a slot its own `encode(to:)` fills.
+private func member<T: Encodable>(_ value: T, path: () -> CodingPathNode?) throws -> Member {
+    if let leaf = leaf(value) { return .leaf(leaf) }
+    let slot = Slot()
+    try value.encode(to: TreeEncoder(slot: slot, path: path()))
+    return .slot(slot)
 }
 
 private struct TreeEncoder: Encoder {
     let slot: Slot
-    let codingPath: [any CodingKey]
+    let path: CodingPathNode?
+    var codingPath: [any CodingKey] { path?.keys ?? [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(Keyed<Key>(box: slot.object(), codingPath: codingPath))
+        KeyedEncodingContainer(Keyed<Key>(box: slot.object(), path: path))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        Unkeyed(box: slot.array(), codingPath: codingPath)
+        Unkeyed(box: slot.array(), path: path)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        Single(slot: slot, codingPath: codingPath)
+        Single(slot: slot, path: path)
     }
 }
 
 private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let box: ObjectBox
-    let codingPath: [any CodingKey]
+    let path: CodingPathNode?
+    var codingPath: [any CodingKey] { path?.keys ?? [] }
 
-    mutating func encodeNil(forKey key: Key) throws { box.slot(key.stringValue).content = .leaf(.null) }
+    private func child(_ key: Key) -> CodingPathNode { CodingPathNode(key, parent: path) }
+
+    mutating func encodeNil(forKey key: Key) throws { box.members.append((key.stringValue, .leaf(.null))) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try encodeValue(value, into: box.slot(key.stringValue), codingPath: codingPath + [key])
+        box.members.append((key.stringValue, try member(value) { child(key) }))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        KeyedEncodingContainer(Keyed<NestedKey>(box: box.slot(key.stringValue).object(), codingPath: codingPath + [key]))
+        KeyedEncodingContainer(Keyed<NestedKey>(box: box.slot(key.stringValue).object(), path: child(key)))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        Unkeyed(box: box.slot(key.stringValue).array(), codingPath: codingPath + [key])
+        Unkeyed(box: box.slot(key.stringValue).array(), path: child(key))
     }
 
     mutating func superEncoder() -> any Encoder {
-        TreeEncoder(slot: box.slot("super"), codingPath: codingPath)
+        TreeEncoder(slot: box.slot("super"), path: path)
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        TreeEncoder(slot: box.slot(key.stringValue), codingPath: codingPath + [key])
+        TreeEncoder(slot: box.slot(key.stringValue), path: child(key))
     }
 }
 
 private struct Unkeyed: UnkeyedEncodingContainer {
     let box: ArrayBox
-    let codingPath: [any CodingKey]
+    let path: CodingPathNode?
+    var codingPath: [any CodingKey] { path?.keys ?? [] }
     var count: Int { box.elements.count }
 
-    mutating func encodeNil() throws { box.slot().content = .leaf(.null) }
+    private func child() -> CodingPathNode { CodingPathNode(AnyKey(intValue: count), parent: path) }
+
+    mutating func encodeNil() throws { box.elements.append(.leaf(.null)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let path = codingPath + [AnyKey(intValue: count)]
-        try encodeValue(value, into: box.slot(), codingPath: path)
+        let element = try member(value) { child() }
+        box.elements.append(element)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let path = codingPath + [AnyKey(intValue: count)]
-        return KeyedEncodingContainer(Keyed<NestedKey>(box: box.slot().object(), codingPath: path))
+        let path = child()
+        return KeyedEncodingContainer(Keyed<NestedKey>(box: box.slot().object(), path: path))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let path = codingPath + [AnyKey(intValue: count)]
-        return Unkeyed(box: box.slot().array(), codingPath: path)
+        let path = child()
+        return Unkeyed(box: box.slot().array(), path: path)
     }
 
     mutating func superEncoder() -> any Encoder {
-        let path = codingPath + [AnyKey(intValue: count)]
-        return TreeEncoder(slot: box.slot(), codingPath: path)
+        let path = child()
+        return TreeEncoder(slot: box.slot(), path: path)
     }
 }
 
 private struct Single: SingleValueEncodingContainer {
     let slot: Slot
-    let codingPath: [any CodingKey]
+    let path: CodingPathNode?
+    var codingPath: [any CodingKey] { path?.keys ?? [] }
 
     mutating func encodeNil() throws { slot.content = .leaf(.null) }
     mutating func encode(_ value: Bool) throws { slot.content = .leaf(.bool(value)) }
@@ -219,6 +240,10 @@ private struct Single: SingleValueEncodingContainer {
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try encodeValue(value, into: slot, codingPath: codingPath)
+        if let leaf = leaf(value) {
+            slot.content = .leaf(leaf)
+            return
+        }
+        try value.encode(to: TreeEncoder(slot: slot, path: path))
     }
 }
