@@ -39,6 +39,11 @@ public struct JSONTreeDecoder: Decoder {
     }
 }
 
+/// Optional types: a null is their nil (Foundation's decoder hands the null to
+/// `Optional.init(from:)`), not a missing value.
+private protocol OptionalDecodable {}
+extension Optional: OptionalDecodable {}
+
 /// One key of a coding path and the path above it.
 final class CodingPathNode: @unchecked Sendable {
     let key: any CodingKey
@@ -160,7 +165,7 @@ private struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         let value = try member(key)
-        if value.isNull, T.self != JSON.self {
+        if value.isNull, T.self != JSON.self, !(T.self is OptionalDecodable.Type) {
             throw DecodingError.valueNotFound(T.self, .init(codingPath: child(key).keys, debugDescription: "Expected \(T.self) value but found null instead."))
         }
         return try Scalar.decode(T.self, value) { child(key) }
@@ -213,7 +218,9 @@ private struct Unkeyed: UnkeyedDecodingContainer {
     }
 
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd else { return false }
+        guard !isAtEnd else {
+            throw DecodingError.valueNotFound(JSON.self, .init(codingPath: child(currentIndex).keys, debugDescription: "Unkeyed container is at end."))
+        }
         if elements[currentIndex].isNull {
             currentIndex += 1
             return true
@@ -223,7 +230,7 @@ private struct Unkeyed: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let (value, index) = try next(T.self)
-        if value.isNull, T.self != JSON.self {
+        if value.isNull, T.self != JSON.self, !(T.self is OptionalDecodable.Type) {
             throw DecodingError.valueNotFound(T.self, .init(codingPath: child(index).keys, debugDescription: "Expected \(T.self) but found null instead."))
         }
         return try Scalar.decode(T.self, value) { child(index) }
@@ -254,7 +261,7 @@ private struct Single: SingleValueDecodingContainer {
     func decodeNil() -> Bool { value.isNull }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        if value.isNull, T.self != JSON.self {
+        if value.isNull, T.self != JSON.self, !(T.self is OptionalDecodable.Type) {
             throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath, debugDescription: "Expected \(T.self) but found null instead."))
         }
         if Scalar.isLeaf(T.self) { return try Scalar.decode(T.self, value) { path } }
@@ -264,7 +271,13 @@ private struct Single: SingleValueDecodingContainer {
     func decode(_ type: String.Type) throws -> String { try Scalar.decode(String.self, value) { path } }
     func decode(_ type: Bool.Type) throws -> Bool { try Scalar.decode(Bool.self, value) { path } }
     func decode(_ type: Double.Type) throws -> Double { try Scalar.double(value) { path } }
-    func decode(_ type: Float.Type) throws -> Float { Float(try Scalar.double(value) { path }) }
+    func decode(_ type: Float.Type) throws -> Float {
+        let double = try Scalar.double(value) { path }
+        guard let float = Float(exactly: double) ?? (abs(double) <= Double(Float.greatestFiniteMagnitude) ? Float(double) : nil) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Number \(double) does not fit in Float."))
+        }
+        return float
+    }
     func decode(_ type: Int.Type) throws -> Int { try Scalar.integer(Int.self, value) { path } }
     func decode(_ type: Int8.Type) throws -> Int8 { try Scalar.integer(Int8.self, value) { path } }
     func decode(_ type: Int16.Type) throws -> Int16 { try Scalar.integer(Int16.self, value) { path } }

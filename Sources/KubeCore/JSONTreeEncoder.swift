@@ -9,7 +9,7 @@ public struct JSONTreeEncoder {
         if let json = value as? JSON { return json }
         let root = Slot()
         try value.encode(to: TreeEncoder(slot: root, path: nil))
-        return root.resolved ?? .object([:])
+        return root.resolved
     }
 }
 
@@ -31,9 +31,10 @@ private final class Slot {
 
     var content: Content = .empty
 
-    var resolved: JSON? {
+    /// What the slot holds; a value that encoded nothing is `{}`, as Foundation writes it.
+    var resolved: JSON {
         switch content {
-        case .empty: return nil
+        case .empty: return .object([:])
         case let .leaf(value): return value
         case let .object(box): return box.resolved
         case let .array(box): return box.resolved
@@ -60,7 +61,7 @@ private enum Member {
     case leaf(JSON)
     case slot(Slot)
 
-    var resolved: JSON? {
+    var resolved: JSON {
         switch self {
         case let .leaf(value): return value
         case let .slot(slot): return slot.resolved
@@ -72,9 +73,7 @@ private final class ObjectBox {
     var members: [(String, Member)] = []
     var resolved: JSON {
         var result: [String: JSON] = Dictionary(minimumCapacity: members.count)
-        for (key, member) in members {
-            if let value = member.resolved { result[key] = value }
-        }
+        for (key, member) in members { result[key] = member.resolved }
         return .object(result)
     }
 
@@ -87,7 +86,7 @@ private final class ObjectBox {
 
 private final class ArrayBox {
     var elements: [Member] = []
-    var resolved: JSON { .array(elements.map { $0.resolved ?? .null }) }
+    var resolved: JSON { .array(elements.map(\.resolved)) }
 
     func slot() -> Slot {
         let slot = Slot()
@@ -114,7 +113,7 @@ private func leaf<T: Encodable>(_ value: T) -> JSON? {
     case let v as Int: return .int(Int64(v))
     case let v as Int64: return .int(v)
     case let v as Int32: return .int(Int64(v))
-    case let v as Double: return .double(v)
+    case let v as Double: return v.isFinite ? .double(v) : nil  // non-finite: refused by `Single`
     default: return nil
     }
 }
@@ -227,7 +226,7 @@ private struct Single: SingleValueEncodingContainer {
     mutating func encode(_ value: Int16) throws { slot.content = .leaf(.int(Int64(value))) }
     mutating func encode(_ value: Int32) throws { slot.content = .leaf(.int(Int64(value))) }
     mutating func encode(_ value: Int64) throws { slot.content = .leaf(.int(value)) }
-    mutating func encode(_ value: UInt) throws { slot.content = .leaf(.int(Int64(value))) }
+    mutating func encode(_ value: UInt) throws { try encode(UInt64(value)) }
     mutating func encode(_ value: UInt8) throws { slot.content = .leaf(.int(Int64(value))) }
     mutating func encode(_ value: UInt16) throws { slot.content = .leaf(.int(Int64(value))) }
     mutating func encode(_ value: UInt32) throws { slot.content = .leaf(.int(Int64(value))) }

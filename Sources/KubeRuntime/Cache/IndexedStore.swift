@@ -243,7 +243,8 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     /// stored state).
     public func endList() -> [InformerEvent<Object>] {
         state.withLock { state in
-            let seen = state.listing ?? []
+            // No list in progress (no `beginList`): nothing is known to be gone.
+            guard let seen = state.listing else { return [] }
             state.listing = nil
             guard seen.count < state.objects.count else { return [] }
             var events: [InformerEvent<Object>] = []

@@ -193,7 +193,7 @@ struct Reflector<Object: Sendable>: Sendable {
                 case let .added(object), let .modified(object):
                     // Only ADDED comes before the end; a MODIFIED would replace an earlier copy in the store.
                     page.append(prepare(object))
-                    if page.count >= max(1, options.pageSize) {
+                    if page.count >= (options.pageSize > 0 ? options.pageSize : 500) {
                         deliver(.listed(page))
                         page = []
                     }

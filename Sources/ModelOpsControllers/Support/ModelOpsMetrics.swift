@@ -91,30 +91,36 @@ public final class ModelOpsMetrics: Sendable {
 
     /// Sets a gauge series of one object, remembered so that `forget` removes it with the object.
     private func set(_ definition: Definition, object: String, _ labels: [(String, String)], to value: Double) {
-        family(definition, .gauge).set(labels, to: value)
+        let family = family(definition, .gauge)
         let flat = labels.flatMap { [$0.0, $0.1] }
-        owned.withLock { _ = $0[object, default: [:]][definition.name, default: []].insert(flat) }
+        // Under the lock `forget` takes, so a series is never written after its object was forgotten.
+        owned.withLock { owned in
+            owned[object, default: [:]][definition.name, default: []].insert(flat)
+            family.set(labels, to: value)
+        }
     }
 
     private func drop(_ definition: Definition, object: String, _ labels: [(String, String)]) {
         let flat = labels.flatMap { [$0.0, $0.1] }
-        let known = owned.withLock { owned -> Bool in
-            guard owned[object]?[definition.name]?.remove(flat) != nil else { return false }
+        let family = family(definition, .gauge)
+        owned.withLock { owned in
+            guard owned[object]?[definition.name]?.remove(flat) != nil else { return }
             if owned[object]?[definition.name]?.isEmpty == true { owned[object]?[definition.name] = nil }
             if owned[object]?.isEmpty == true { owned[object] = nil }
-            return true
+            family.remove(labels)
         }
-        if known { family(definition, .gauge).remove(labels) }
     }
 
     /// Removes the gauges of a deleted object.
     public func forget(kind: String, namespace: String?, name: String) {
         let object = "\(kind)/\(namespace ?? "")/\(name)"
-        guard let series = owned.withLock({ $0.removeValue(forKey: object) }) else { return }
-        for (familyName, labelSets) in series {
-            let family = metrics.family(familyName, help: "", kind: .gauge)
-            for flat in labelSets {
-                family.remove(stride(from: 0, to: flat.count, by: 2).map { (flat[$0], flat[$0 + 1]) })
+        owned.withLock { owned in
+            guard let series = owned.removeValue(forKey: object) else { return }
+            for (familyName, labelSets) in series {
+                let family = metrics.family(familyName, help: "", kind: .gauge)
+                for flat in labelSets {
+                    family.remove(stride(from: 0, to: flat.count, by: 2).map { (flat[$0], flat[$0 + 1]) })
+                }
             }
         }
     }
@@ -213,13 +219,15 @@ public final class ModelOpsMetrics: Sendable {
         let series = "\(namespace)/\(model)/\(metric)"
         let labels = [("namespace", namespace), ("model", model), ("metric", metric), ("version", version)]
         let family = family(Self.headline, .gauge)
-        let replaced = headlines.withLock { headlines -> [(String, String)]? in
-            let old = headlines[series]
+        // Swapped and written under one lock: two runs of a model ending at once must leave
+        // exactly the series the map names, never the loser's as well.
+        headlines.withLock { headlines in
+            if let replaced = headlines[series], replaced.map({ [$0.0, $0.1] }) != labels.map({ [$0.0, $0.1] }) {
+                family.remove(replaced)
+            }
             headlines[series] = labels
-            return old
+            family.set(labels, to: value)
         }
-        if let replaced, replaced.map({ [$0.0, $0.1] }) != labels.map({ [$0.0, $0.1] }) { family.remove(replaced) }
-        family.set(labels, to: value)
     }
 
     // MARK: RetrainPolicy

@@ -1,0 +1,52 @@
+import Foundation
+import KubeCore
+import Testing
+
+/// The tree coders read and write what Foundation's coders do, for the shapes Codable types
+/// take; the informer caches pack and unpack every typed object through them.
+@Suite("JSONTreeDecoder and JSONTreeEncoder")
+struct JSONTreeCoderTests {
+    struct Optionals: Codable, Equatable {
+        var a: Int?
+        var b: [String?]
+        var c: [String: Int?]
+        var d: Double
+        var e: Bool?
+    }
+
+    struct Nothing: Encodable {
+        func encode(to encoder: any Encoder) throws {}
+    }
+
+    struct Holder: Encodable {
+        var inner = Nothing()
+        var list = [Nothing()]
+    }
+
+    struct Ratio: Encodable {
+        var value: Double
+    }
+
+    @Test func nullsAndOptionalsReadAsFoundationReadsThem() throws {
+        let text = #"{"a":null,"b":["x",null],"c":{"k":null,"n":2},"d":3,"e":null}"#
+        let foundation = try JSONDecoder().decode(Optionals.self, from: Data(text.utf8))
+        let tree = try JSON.parse(text).decodeTree(as: Optionals.self)
+        #expect(tree == foundation)
+        #expect(tree.b == ["x", nil] && tree.c == ["k": nil, "n": 2] && tree.d == 3)
+        // A null where a value is required is refused, naming the field.
+        #expect(throws: DecodingError.self) { _ = try JSON.parse(#"{"b":[],"c":{},"d":null}"#).decodeTree(as: Optionals.self) }
+        #expect(throws: DecodingError.self) { _ = try JSON.parse(#"{"b":[],"c":{},"d":"3"}"#).decodeTree(as: Optionals.self) }
+    }
+
+    @Test func writesWhatFoundationWrites() throws {
+        let holder = Holder()
+        #expect(try JSON(treeEncoding: holder) == JSON(encoding: holder))
+        #expect(try JSON(treeEncoding: holder) == ["inner": [:], "list": [[:]]])
+        let optionals = Optionals(a: nil, b: ["x", nil], c: ["k": nil], d: 1.5, e: true)
+        #expect(try JSON(treeEncoding: optionals) == JSON(encoding: optionals))
+        // Foundation refuses NaN and infinities; so do the tree coders.
+        #expect(throws: EncodingError.self) { _ = try JSON(treeEncoding: Ratio(value: .nan)) }
+        #expect(throws: (any Error).self) { _ = try JSONEncoder().encode(Ratio(value: .infinity)) }
+        #expect(throws: EncodingError.self) { _ = try JSON(treeEncoding: Ratio(value: .infinity)) }
+    }
+}
