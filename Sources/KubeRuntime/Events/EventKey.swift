@@ -23,4 +23,7 @@ struct EventSeriesEntry: Sendable {
     var lastWrite: Duration
     /// Wall-clock time of the last occurrence, for `series.lastObservedTime`.
     var lastObservedStamp: String
+    /// The create is still on its way: repeats count, but no series is written before the
+    /// Event exists.
+    var creating = false
 }

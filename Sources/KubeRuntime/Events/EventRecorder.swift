@@ -10,9 +10,10 @@ import Logging
 /// Event per `flushInterval`, carrying the count accumulated meanwhile, so a reconcile failing
 /// in a hot loop costs a bounded number of API writes however often it records.
 ///
-/// Recording never blocks and never throws: occurrences go to one background task that writes
-/// them in order, and a failed write is logged (an Event is a diagnostic, never worth failing a
-/// reconcile over).
+/// Recording never blocks and never throws: occurrences go to one background task that keeps
+/// the aggregation cache in the order they arrived and creates new Events concurrently (at most
+/// `concurrentCreates` at once), and a failed write is logged (an Event is a diagnostic, never
+/// worth failing a reconcile over).
 public final class EventRecorder: Sendable {
     public let options: EventRecorderOptions
     private let continuation: AsyncStream<Message>.Continuation
@@ -20,6 +21,7 @@ public final class EventRecorder: Sendable {
 
     enum Message: Sendable {
         case occurrence(EventKey, stamp: String, at: Duration)
+        case created(EventKey, name: String, error: (any Error)?)
         case flushDue
         case flush(CheckedContinuation<Void, Never>)
     }

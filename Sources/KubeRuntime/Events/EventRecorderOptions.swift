@@ -15,6 +15,11 @@ public struct EventRecorderOptions: Sendable {
     public var flushInterval: Duration = .seconds(10)
     /// Events remembered for aggregation; the oldest are forgotten beyond this.
     public var cacheLimit = 4096
+    /// New Events created at once. client-go's events broadcaster creates each Event in a
+    /// goroutine of its own; one create at a time cannot keep up with several reconcile
+    /// workers (a burst of 1,000 first versions left 678 Events to be written after the last
+    /// object was Healthy). Bounded so that a burst of 10,000 does not open 10,000 requests.
+    public var concurrentCreates = 32
     /// Monotonic time for windows and intervals.
     public var time: TimeSource = .continuous
     /// Wall-clock time written as `eventTime` and `series.lastObservedTime`.

@@ -5,10 +5,14 @@ import Logging
 
 /// The recorder's background half: the aggregation cache and the API writes, touched only by
 /// the recorder's single worker task (so it needs no lock), in the order occurrences arrived.
+/// New Events are created by tasks of their own, at most `concurrentCreates` at once and the
+/// rest queued in order; each reports back through the worker's stream, so the cache is still
+/// changed by the worker alone. Repeats that arrive while their Event is being created count
+/// towards its series, which is written once the Event exists.
 final class EventWriter: @unchecked Sendable {
     private let options: EventRecorderOptions
     private let logger: Logger
-    private let events: (String) -> ResourceClient<JSON>
+    private let events: @Sendable (String) -> ResourceClient<JSON>
     private let wake: AsyncStream<EventRecorder.Message>.Continuation
     private var cache: [EventKey: EventSeriesEntry] = [:]
     /// Keys whose count has grown past what the server has.
@@ -16,6 +20,30 @@ final class EventWriter: @unchecked Sendable {
     private var timerDue: Duration?
     private var timer: Task<Void, Never>?
     private var lastNameStamp: Int64 = 0
+    /// Creates waiting for a free slot, oldest first (`queueHead` is the next one).
+    private var queued: [Create] = []
+    private var queueHead = 0
+    /// Creates on their way, by Event name.
+    private var inFlight: [String: Flight] = [:]
+    private var lastSequence = 0
+    /// Flushes waiting for every create up to their sequence number to finish.
+    private var flushes: [(upTo: Int, done: CheckedContinuation<Void, Never>)] = []
+
+    /// A create on its way; its task answers the error, if any.
+    struct Flight {
+        var key: EventKey
+        var sequence: Int
+        var task: Task<(any Error)?, Never>
+    }
+
+    /// A new Event to create.
+    struct Create: Sendable {
+        var key: EventKey
+        var name: String
+        var namespace: String
+        var body: JSON
+        var sequence: Int
+    }
 
     static let resource = ResourceInfo(group: "events.k8s.io", version: "v1", kind: "Event", plural: "events",
                                        namespaced: true)
@@ -32,31 +60,46 @@ final class EventWriter: @unchecked Sendable {
         switch message {
         case let .occurrence(key, stamp, at):
             await occurred(key, stamp: stamp, at: at)
+        case let .created(key, name, error):
+            // Absent: `flushAll` already took this report from the task itself.
+            guard inFlight.removeValue(forKey: name) != nil else { break }
+            startQueued()
+            await created(key, name: name, error: error)
         case .flushDue:
             timerDue = nil
             await writeDue(force: false)
         case let .flush(done):
-            await writeDue(force: true)
-            done.resume()
+            flushes.append((lastSequence, done))
         }
+        await settleFlushes()
         armTimer()
     }
 
+    /// After the worker's stream ended: waits for every create (their reports can no longer
+    /// arrive through the stream), then writes every pending series.
     func flushAll() async {
         timer?.cancel()
+        while let (name, flight) = inFlight.first {
+            let error = await flight.task.value
+            inFlight[name] = nil
+            startQueued()
+            await created(flight.key, name: name, error: error)
+        }
         await writeDue(force: true)
+        for flush in flushes { flush.done.resume() }
+        flushes = []
     }
 
     // MARK: Aggregation
 
     private func occurred(_ key: EventKey, stamp: String, at now: Duration) async {
-        if var entry = cache[key], now - entry.lastObserved <= options.seriesWindow {
+        if var entry = cache[key], entry.creating || now - entry.lastObserved <= options.seriesWindow {
             entry.count += 1
             entry.lastObserved = now
             entry.lastObservedStamp = stamp
             cache[key] = entry
             pending.insert(key)
-            if now - entry.lastWrite >= options.flushInterval {
+            if !entry.creating, now - entry.lastWrite >= options.flushInterval {
                 await writeSeries(key)
             }
             return
@@ -66,13 +109,71 @@ final class EventWriter: @unchecked Sendable {
         evictIfFull(now: now)
         let namespace = key.regarding.namespace.isEmpty ? "default" : key.regarding.namespace
         let name = eventName(for: key.regarding.name)
-        do {
-            _ = try await events(namespace).create(body(key, name: name, namespace: namespace, eventTime: stamp, series: nil))
-            cache[key] = EventSeriesEntry(name: name, namespace: namespace, count: 1, writtenCount: 1, lastObserved: now,
-                                          lastWrite: now, lastObservedStamp: stamp)
-        } catch {
-            logger.warning("could not record event", metadata: eventMetadata(key, error))
+        lastSequence += 1
+        cache[key] = EventSeriesEntry(name: name, namespace: namespace, count: 1, writtenCount: 0, lastObserved: now,
+                                      lastWrite: now, lastObservedStamp: stamp, creating: true)
+        queued.append(Create(key: key, name: name, namespace: namespace,
+                             body: body(key, name: name, namespace: namespace, eventTime: stamp, series: nil),
+                             sequence: lastSequence))
+        startQueued()
+    }
+
+    /// Starts queued creates while there are free slots.
+    private func startQueued() {
+        while inFlight.count < max(1, options.concurrentCreates), queueHead < queued.count {
+            let create = queued[queueHead]
+            queueHead += 1
+            let events = self.events
+            let wake = self.wake
+            let task = Task { () -> (any Error)? in
+                var failure: (any Error)?
+                do {
+                    _ = try await events(create.namespace).create(create.body)
+                } catch {
+                    failure = error
+                }
+                wake.yield(.created(create.key, name: create.name, error: failure))
+                return failure
+            }
+            inFlight[create.name] = Flight(key: create.key, sequence: create.sequence, task: task)
         }
+        if queueHead == queued.count {
+            queued.removeAll(keepingCapacity: true)
+            queueHead = 0
+        } else if queueHead >= 1024, queueHead * 2 >= queued.count {
+            queued.removeFirst(queueHead)
+            queueHead = 0
+        }
+    }
+
+    /// A create finished: the Event exists (its repeats so far are written when their interval
+    /// has passed), or it failed and is forgotten, so the next occurrence tries again.
+    private func created(_ key: EventKey, name: String, error: (any Error)?) async {
+        guard var entry = cache[key], entry.name == name, entry.creating else { return }  // evicted meanwhile
+        if let error {
+            cache[key] = nil
+            pending.remove(key)
+            logger.warning("could not record event", metadata: eventMetadata(key, error))
+            return
+        }
+        entry.creating = false
+        entry.writtenCount = 1
+        cache[key] = entry
+        if pending.contains(key), options.time.now() - entry.lastWrite >= options.flushInterval {
+            await writeSeries(key)
+        }
+    }
+
+    /// Resumes the flushes whose creates have all finished, after writing every pending series.
+    private func settleFlushes() async {
+        guard !flushes.isEmpty else { return }
+        let oldestOpen = min(inFlight.values.map(\.sequence).min() ?? Int.max,
+                             queueHead < queued.count ? queued[queueHead].sequence : Int.max)
+        guard flushes.contains(where: { $0.upTo < oldestOpen }) else { return }
+        await writeDue(force: true)
+        let ready = flushes.filter { $0.upTo < oldestOpen }
+        flushes.removeAll { $0.upTo < oldestOpen }
+        for flush in ready { flush.done.resume() }
     }
 
     /// Writes the series of every pending Event whose interval has passed (all, if `force`).
@@ -83,14 +184,14 @@ final class EventWriter: @unchecked Sendable {
                 pending.remove(key)
                 continue
             }
-            if force || now - entry.lastWrite >= options.flushInterval {
+            if !entry.creating, force || now - entry.lastWrite >= options.flushInterval {
                 await writeSeries(key)
             }
         }
     }
 
     private func writeSeries(_ key: EventKey) async {
-        guard var entry = cache[key] else { return }
+        guard var entry = cache[key], !entry.creating else { return }
         pending.remove(key)
         entry.lastWrite = options.time.now()
         let series: JSON = ["count": .int(Int64(entry.count)), "lastObservedTime": .string(entry.lastObservedStamp)]
@@ -122,7 +223,7 @@ final class EventWriter: @unchecked Sendable {
     private func armTimer() {
         var earliest: Duration?
         for key in pending {
-            guard let entry = cache[key] else { continue }
+            guard let entry = cache[key], !entry.creating else { continue }
             let due = entry.lastWrite + options.flushInterval
             earliest = earliest.map { min($0, due) } ?? due
         }

@@ -83,6 +83,62 @@ struct EventRecorderTests {
         await cluster.stop()
     }
 
+    @Test("new Events are created side by side, at most concurrentCreates at once; repeats meanwhile join their series")
+    func concurrentCreates() async throws {
+        let cluster = try await RuntimeTestServer.start()
+        let client = try cluster.client()
+        let object = try await makeObject(client)
+        cluster.server.api.counter.reset()
+        var options = options()
+        options.concurrentCreates = 4
+        let recorder = EventRecorder(client: client, options: options)
+        func record(_ note: String) {
+            recorder.record(regarding: object, type: .normal, reason: "Step", action: "Reconcile", note: note)
+        }
+        func creates() -> Int { cluster.server.api.counter.total(verbs: ["create"], resource: "events") }
+        // Each request now waits 2 s at the server before it is served: creates that reach it
+        // together were sent without waiting for each other's answers.
+        cluster.server.api.faults.latency = .seconds(2)
+        for i in 0..<10 { record("event \(i)") }
+        try await eventually("four creates at the server") { creates() >= 4 }
+        #expect(cluster.server.api.store.withState { $0.all("events").count } == 0, "none of them answered yet")
+        #expect(creates() == 4, "the other six wait for a free slot")
+        for _ in 0..<3 { record("event 0") }  // repeats of an Event still being created
+        cluster.server.api.faults.latency = nil
+        await recorder.flush()
+
+        let events = try await describeEvents(client)
+        let byNote = Dictionary(grouping: events) { $0["message"]?.stringValue ?? "" }
+        #expect(events.count == 10)
+        #expect(byNote.values.allSatisfy { $0.count == 1 })
+        #expect(byNote["event 0"]?.first?[path: ["series", "count"]] == 4)
+        #expect(byNote["event 1"]?.first?["series"] == nil)
+        #expect(creates() == 10)
+        #expect(cluster.server.api.counter.total(verbs: ["patch"], resource: "events") == 1)
+        await recorder.shutdown()
+        await cluster.stop()
+    }
+
+    @Test("a shutdown writes the Events still being created and their series")
+    func shutdownWaitsForCreates() async throws {
+        let cluster = try await RuntimeTestServer.start()
+        let client = try cluster.client()
+        let object = try await makeObject(client)
+        var options = options()
+        options.concurrentCreates = 2
+        let recorder = EventRecorder(client: client, options: options)
+        for i in 0..<6 {
+            recorder.record(regarding: object, type: .normal, reason: "Step", action: "Reconcile", note: "event \(i)")
+        }
+        recorder.record(regarding: object, type: .normal, reason: "Step", action: "Reconcile", note: "event 5")
+        await recorder.shutdown()
+
+        let events = try await describeEvents(client)
+        #expect(events.count == 6)
+        #expect(events.first { $0["message"] == "event 5" }?[path: ["series", "count"]] == 2)
+        await cluster.stop()
+    }
+
     @Test("distinct reasons (or notes) are distinct Events, each with its own series")
     func distinctReasons() async throws {
         let cluster = try await RuntimeTestServer.start()
