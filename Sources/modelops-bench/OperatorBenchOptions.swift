@@ -19,8 +19,8 @@ struct OperatorBenchOptions: ParsableArguments {
     @Option(help: "The operator client's burst when --qps is above 0.")
     var burst: Int = KubeClient.Options().burst
 
-    @Option(help: "Reconciles of one kind at once (default: modelops run's --max-concurrent-reconciles 1).")
-    var workers = 1
+    @Option(help: "Reconciles of one kind at once (default: modelops run's --max-concurrent-reconciles 4).")
+    var workers = 4
 
     @Flag(inversion: .prefixedNo, help: "Fill the operator's caches with streaming lists (default: off, as modelops run).")
     var streamingLists = false

@@ -52,7 +52,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Address /healthz and /readyz are served on (default: :8081).")
     var healthProbeBindAddress: String?
 
-    @Option(help: "Reconciles of one kind that may run at once (default: 1).")
+    @Option(help: "Reconciles of one kind that may run at once (default: 4).")
     var maxConcurrentReconciles: String?
 
     @Option(name: .customLong("kube-api-qps"),

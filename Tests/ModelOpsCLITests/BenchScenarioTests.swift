@@ -63,7 +63,7 @@ struct BenchScenarioTests {
             #expect((Self.number(json, "rssMB") ?? 0) > 10, "\(scenario)")
             #expect(json["apiRequests"]?.objectValue?.isEmpty == false, "\(scenario): requests counted by the server")
             #expect(json["operatorRequests"]?.objectValue?.isEmpty == false, "\(scenario): and by the operator's client")
-            #expect(Self.number(json, "operator", "qps") == -1 && Self.number(json, "operator", "workers") == 1,
+            #expect(Self.number(json, "operator", "qps") == -1 && Self.number(json, "operator", "workers") == 4,
                     "\(scenario): modelops run's defaults (no client-side limit)")
         }
 

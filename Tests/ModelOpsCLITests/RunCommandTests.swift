@@ -96,6 +96,7 @@ struct RunCommandTests {
             #expect(start["watching"]?.stringValue == "namespace ml")
             #expect(start["leaderElection"]?.stringValue == "Lease modelops-system/modelops-operator")
             #expect(start["clientLimit"]?.stringValue == "none (API Priority and Fairness)")
+            #expect(start["maxConcurrentReconciles"]?.stringValue == "4", "four workers per kind unless told otherwise")
 
             let probes = try await op.listenerPort("health probes")
             let metrics = try await op.listenerPort("metrics")
@@ -148,7 +149,10 @@ struct RunCommandTests {
             #expect(start["metrics"]?.stringValue == "off")
             #expect(start["maxConcurrentReconciles"]?.stringValue == "3")
             #expect(start["clientLimit"]?.stringValue == "50.0 qps, burst 100")
-            #expect(op.jsonLines.contains { $0["level"]?.stringValue == "debug" }, "MODELOPS_LOG_LEVEL=debug shows debug lines")
+            // The log is read as it comes: a debug line may follow the start line by a moment.
+            try await eventually("MODELOPS_LOG_LEVEL=debug shows debug lines") {
+                op.jsonLines.contains { $0["level"]?.stringValue == "debug" }
+            }
             let probes = try await op.listenerPort("health probes")
             #expect(!op.log.contains("\"serving metrics\""), "MODELOPS_METRICS_BIND_ADDRESS=0 turns metrics off")
             #expect(try await httpGet(probes, "/metrics").status == 404)
