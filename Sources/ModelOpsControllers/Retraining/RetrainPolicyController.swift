@@ -150,14 +150,27 @@ public final class RetrainPolicyController: Sendable {
         for job in plan.delete {
             try await delete(job, with: resource, now: now)
         }
+        var createdUIDs: [String: String] = [:]
         do {
             for job in plan.create {
-                try await create(job, with: resource, policy: ref, now: now)
+                if let created = try await create(job, with: resource, policy: ref, now: now),
+                   let name = created.metadata.name, let uid = created.metadata.uid {
+                    createdUIDs[name] = uid
+                }
             }
         } catch let refusal as ChildRefusal {
             return try await refused(policy, refusal, now: now)
         }
         var status = plan.status
+        // The plan lists the runs it creates as active without a uid (they had none yet); the
+        // server's answer has it. Written now, the status is the one the next pass computes
+        // once the run is in the cache, so that pass writes nothing (a second status write per
+        // run before).
+        status.active = status.active?.map { active in
+            var active = active
+            if active.uid == nil, let uid = createdUIDs[active.name] { active.uid = uid }
+            return active
+        }
         var aliasRetry = await moveAlias(policy, ref: ref, status: &status, now: now)
         if await moveServedAlias(policy, ref: ref, status: &status, rejected: observation.rejectedVersions, now: now) { aliasRetry = true }
         if status != policy.status {
@@ -206,16 +219,19 @@ public final class RetrainPolicyController: Sendable {
         memory.withLock { $0.deleted["\(job.metadata.namespace ?? "")/\(name)"] = now }
     }
 
-    /// Creates a run. AlreadyExists means the slot (or request, or data version) already has its
-    /// run, created before a crash or by another leader: never a second one, and not an error.
-    func create(_ job: TrainingJob, with resource: ResourceClient<TrainingJob>, policy: ObjectRef, now: Date) async throws {
+    /// Creates a run and answers it as the server stored it. AlreadyExists means the slot (or
+    /// request, or data version) already has its run, created before a crash or by another
+    /// leader: never a second one, and not an error (answered nil).
+    func create(_ job: TrainingJob, with resource: ResourceClient<TrainingJob>, policy: ObjectRef, now: Date) async throws -> TrainingJob? {
         do {
             let created = try await resource.create(job)
             memory.withLock { $0.created[policy, default: []].append((created, now)) }
+            return created
         } catch {
             guard error.isAlreadyExists else {
                 throw ChildRefusal(error, kind: TrainingJob.kind, name: job.metadata.name ?? "") ?? error
             }
+            return nil
         }
     }
 

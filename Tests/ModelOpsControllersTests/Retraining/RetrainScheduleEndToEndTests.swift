@@ -178,6 +178,34 @@ struct RetrainScheduleEndToEndTests {
         await harness.stop()
     }
 
+    @Test("a scheduled run costs its policy one status write: the run's uid is in it from the start")
+    func oneStatusWritePerRun() async throws {
+        let metrics = RuntimeMetrics()
+        let harness = try await OperatorHarness.startRetrain { $0.metrics = metrics }
+        do {
+            try await harness.create(OperatorHarness.retrainPolicy("nightly"))
+            try await harness.waitFor(RetrainPolicy.self, "nightly", "next slot") { $0.status?.nextScheduleTime != nil }
+            let counter = harness.api.counter
+            let statusWrites = { counter.total(verbs: ["update", "patch"], resource: "retrainpolicies/status") }
+            let before = statusWrites()
+            harness.advance(past: utc("2026-11-19T02:00:00Z"))
+            let name = try #require(try await harness.waitForJobs(of: "nightly", count: 1).first)
+            let job = try await harness.get(TrainingJob.self, name)
+            let policy = try await harness.waitFor(RetrainPolicy.self, "nightly", "the run active") { $0.status?.activeCount == 1 }
+            #expect(policy.status?.active == [.init(name: name, uid: job.metadata.uid)])
+            // Another pass, with the run in the cache: it computes the same status.
+            let reconciles = Self.reconciles(metrics)
+            let patch: JSON = ["metadata": ["labels": ["team": "risk"]]]
+            _ = try await harness.resource(RetrainPolicy.self).patch("nightly", .merge(patch.serialized()))
+            try await eventually(timeout: .seconds(20), "the controller reconciled again") { Self.reconciles(metrics) > reconciles }
+            #expect(statusWrites() - before == 1, "\(counter.snapshot)")
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
     @Test("nextScheduleTime in Europe/Paris, and a settled policy costs zero writes")
     func zoneAndSteadyState() async throws {
         let metrics = RuntimeMetrics()
