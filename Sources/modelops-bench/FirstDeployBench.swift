@@ -8,7 +8,8 @@ import KubeCore
 /// Healthy on it (status of its generation), each object's create → Healthy latency, the operator
 /// process's CPU seconds and memory (from /proc), its requests per object (counted by the
 /// server, by client, and for ModelOps also by its own client's `rest_client_requests_total`),
-/// and its writes in the `--rest-seconds` after (zero expected).
+/// the writes that trail the last Healthy (the last objects' Events), and its writes in the
+/// `--rest-seconds` after it stopped writing (zero expected).
 ///
 /// The server is a fresh `modelops-playground --no-operator` (simulator on: Deployments become
 /// available), or any cluster through `--kubeconfig`. The operator is `modelops run`, or any
@@ -182,14 +183,42 @@ struct FirstDeployBench: AsyncParsableCommand {
             latencies.append((healthy - sent).milliseconds)
             t1 = max(t1, healthy)
         }
-        progress.say("all \(n) Healthy after \(String(format: "%.1f", (t1 - t0).seconds)) s; \(restSeconds) s at rest")
+        progress.say("all \(n) Healthy after \(String(format: "%.1f", (t1 - t0).seconds)) s")
+
+        // The burst's tail: an object's Event is posted beside its status write, so the last few
+        // can land just after every object shows Healthy. They are counted apart (writes after
+        // Healthy), and the rest starts once the operator has written nothing for a second.
+        let writesSoFar: () throws -> Int? = {
+            if let counts { return Self.serverWrites(try counts.operatorRequests()) }
+            if let port = launch.metricsPort { return Self.clientWrites(Self.restClientRequests(port: port)) }
+            return nil
+        }
+        var lastWrites = try writesSoFar()
+        var quietSince = ContinuousClock.now
+        let settleStarted = quietSince
+        if lastWrites != nil {
+            try await waitUntil("the operator to stop writing", timeout: 60, every: .milliseconds(100)) {
+                try op.checkRunning()
+                let now = try writesSoFar()
+                if now != lastWrites {
+                    lastWrites = now
+                    quietSince = .now
+                }
+                return ContinuousClock.now - quietSince >= .seconds(1)
+            }
+        }
+        let settleSeconds = (quietSince - settleStarted).seconds
+        let countsSettled = try counts?.operatorRequests()
+        let metricsSettled = launch.metricsPort.map(Self.restClientRequests)
+        let cpuSettled = op.cpuSeconds ?? cpuAtHealthy
+        progress.say("writes stopped \(String(format: "%.1f", settleSeconds)) s after that; \(restSeconds) s at rest")
 
         // At rest: nothing should be written.
         try await Task.sleep(for: .milliseconds(Int64(restSeconds * 1000)))
         try op.checkRunning()
         let countsAfter = try counts?.operatorRequests()
         let metricsAfter = launch.metricsPort.map(Self.restClientRequests)
-        let cpuAfter = op.cpuSeconds ?? cpuAtHealthy
+        let cpuAfter = op.cpuSeconds ?? cpuSettled
         // VmHWM is kept from per-thread counters that the kernel folds in now and then, so it can
         // trail a VmRSS read earlier: the peak is the largest of what was seen.
         let peakRSS = [op.peakRSSMB, op.rssMB, rssAtHealthy].compactMap { $0 }.max()
@@ -207,25 +236,31 @@ struct FirstDeployBench: AsyncParsableCommand {
         report["healthy"] = .int(Int64(latencies.count))
         report["createToHealthyMs"] = BenchReport.percentiles(latencies)
         report["cpuSeconds"] = BenchReport.round(cpuAtHealthy - cpuBefore, 100)
-        report["cpuSecondsAtRest"] = BenchReport.round(cpuAfter - cpuAtHealthy, 100)
+        report["cpuSecondsAtRest"] = BenchReport.round(cpuAfter - cpuSettled, 100)
+        report["writesStoppedSecondsAfterHealthy"] = BenchReport.round(settleSeconds)
         report["rssAtHealthyMB"] = rssAtHealthy.map { .double($0) } ?? .null
         report["peakRSSMB"] = peakRSS.map { .double($0) } ?? .null
         report["restSeconds"] = .double(restSeconds)
-        if let countsBefore, let countsAtHealthy, let countsAfter {
+        if let countsBefore, let countsAtHealthy, let countsSettled, let countsAfter {
             // Counted by the server: every request of the operator's clients from the first create
             // to the end of the rest (events sent after the last status included).
             let perObject = ServerRequestCounts.delta(countsBefore, countsAfter)
             report["requestsPerObject"] = Self.perObject(Self.byVerb(perObject), n)
             report["requestsPerObjectByResource"] = Self.perObject(perObject, n)
-            report["writesAtRest"] = .int(Int64(Self.serverWrites(ServerRequestCounts.delta(countsAtHealthy, countsAfter))))
+            let tail = ServerRequestCounts.delta(countsAtHealthy, countsSettled)
+            report["writesAfterHealthy"] = .int(Int64(Self.serverWrites(tail)))
+            report["writesAfterHealthyByResource"] = .object(tail.filter { $0.value > 0 && BenchReport.writeVerbs.contains(String($0.key.split(separator: " ").first ?? "")) }
+                .mapValues { .int(Int64($0)) })
+            report["writesAtRest"] = .int(Int64(Self.serverWrites(ServerRequestCounts.delta(countsSettled, countsAfter))))
         } else {
             report["requestsPerObject"] = .null
             report["writesAtRest"] = .null
         }
-        if let metricsBefore, let metricsAtHealthy, let metricsAfter {
+        if let metricsBefore, let metricsAtHealthy, let metricsSettled, let metricsAfter {
             // Counted by ModelOps' own client, by HTTP method.
             report["clientRequestsPerObject"] = Self.perObject(ServerRequestCounts.delta(metricsBefore, metricsAfter), n)
-            let restWrites = Self.clientWrites(ServerRequestCounts.delta(metricsAtHealthy, metricsAfter))
+            report["clientWritesAfterHealthy"] = .int(Int64(Self.clientWrites(ServerRequestCounts.delta(metricsAtHealthy, metricsSettled))))
+            let restWrites = Self.clientWrites(ServerRequestCounts.delta(metricsSettled, metricsAfter))
             report["clientWritesAtRest"] = .int(Int64(restWrites))
             if counts == nil { report["writesAtRest"] = .int(Int64(restWrites)) }
         }
