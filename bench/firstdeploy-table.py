@@ -26,7 +26,7 @@ columns = [
     ('CPU s', ('cpuSeconds',)),
     ('peak RSS MB', ('peakRSSMB',)),
     ('requests/object', ('requestsPerObject', 'total')),
-    ('writes after all Healthy (the burst's last Events)', ('writesAfterHealthy',)),
+    ("writes after all Healthy (the burst's last Events)", ('writesAfterHealthy',)),
     ('writes at rest', ('writesAtRest',)),
 ]
 machine = runs[0]['machine']

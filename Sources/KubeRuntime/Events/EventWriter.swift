@@ -20,9 +20,8 @@ final class EventWriter: @unchecked Sendable {
     private var timerDue: Duration?
     private var timer: Task<Void, Never>?
     private var lastNameStamp: Int64 = 0
-    /// Creates waiting for a free slot, oldest first (`queueHead` is the next one).
-    private var queued: [Create] = []
-    private var queueHead = 0
+    /// Creates waiting for a free slot, oldest first.
+    private var queued = KeyFIFO<Create>()
     /// Creates on their way, by Event name.
     private var inFlight: [String: Flight] = [:]
     private var lastSequence = 0
@@ -120,9 +119,7 @@ final class EventWriter: @unchecked Sendable {
 
     /// Starts queued creates while there are free slots.
     private func startQueued() {
-        while inFlight.count < max(1, options.concurrentCreates), queueHead < queued.count {
-            let create = queued[queueHead]
-            queueHead += 1
+        while inFlight.count < max(1, options.concurrentCreates), let create = queued.popFirst() {
             let events = self.events
             let wake = self.wake
             let task = Task { () -> (any Error)? in
@@ -136,13 +133,6 @@ final class EventWriter: @unchecked Sendable {
                 return failure
             }
             inFlight[create.name] = Flight(key: create.key, sequence: create.sequence, task: task)
-        }
-        if queueHead == queued.count {
-            queued.removeAll(keepingCapacity: true)
-            queueHead = 0
-        } else if queueHead >= 1024, queueHead * 2 >= queued.count {
-            queued.removeFirst(queueHead)
-            queueHead = 0
         }
     }
 
@@ -167,8 +157,7 @@ final class EventWriter: @unchecked Sendable {
     /// Resumes the flushes whose creates have all finished, after writing every pending series.
     private func settleFlushes() async {
         guard !flushes.isEmpty else { return }
-        let oldestOpen = min(inFlight.values.map(\.sequence).min() ?? Int.max,
-                             queueHead < queued.count ? queued[queueHead].sequence : Int.max)
+        let oldestOpen = min(inFlight.values.map(\.sequence).min() ?? Int.max, queued.first?.sequence ?? Int.max)
         guard flushes.contains(where: { $0.upTo < oldestOpen }) else { return }
         await writeDue(force: true)
         let ready = flushes.filter { $0.upTo < oldestOpen }

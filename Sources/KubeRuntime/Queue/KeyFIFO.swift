@@ -6,6 +6,7 @@ struct KeyFIFO<Key> {
 
     var count: Int { items.count - head }
     var isEmpty: Bool { head == items.count }
+    var first: Key? { head < items.count ? items[head] : nil }
 
     mutating func append(_ key: Key) {
         items.append(key)
