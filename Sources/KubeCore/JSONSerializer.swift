@@ -86,8 +86,14 @@ extension JSON {
             out.append(contentsOf: "null".utf8)
             return
         }
+        if let whole = Int64(exactly: d) {
+            out.append(contentsOf: String(whole).utf8)
+            return
+        }
         if d == d.rounded(), abs(d) < 1e21 {
-            out.append(contentsOf: String(Int64(d)).utf8)
+            // Past Int64 but below 1e21 Go still writes plain digits: the shortest digits that
+            // read back as `d`, then zeros (1e19 → 10000000000000000000).
+            out.append(contentsOf: plainDigits(d).utf8)
             return
         }
         var text = "\(d)"
@@ -104,6 +110,23 @@ extension JSON {
             text = "\(mantissa)e\(sign)\(exponent)"
         }
         out.append(contentsOf: text.utf8)
+    }
+
+    /// A whole `d` of at least 2^63 written without an exponent, from Swift's shortest form
+    /// (`1.2345678901234567e+20` → `123456789012345670000`).
+    static func plainDigits(_ d: Double) -> String {
+        let text = "\(abs(d))"
+        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), let exponent = Int(text[text.index(after: e)...]) else {
+            return (d < 0 ? "-" : "") + (text.hasSuffix(".0") ? String(text.dropLast(2)) : text)
+        }
+        let mantissa = text[..<e]
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        let integer = parts[0]
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        let digits = (integer + fraction).drop { $0 == "0" }
+        let length = integer.count + exponent
+        let padded = String(digits) + String(repeating: "0", count: max(0, length - digits.count))
+        return (d < 0 ? "-" : "") + padded
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)

@@ -138,7 +138,8 @@ extension InformerBench {
         report["settleSeconds"] = BenchReport.round((ContinuousClock.now - started).seconds)
 
         var extra: [String] = []
-        if options.workers != 1 { extra += ["--max-concurrent-reconciles", String(options.workers)] }
+        // Always said: modelops run's own default is not the bench's to assume.
+        extra += ["--max-concurrent-reconciles", String(options.workers)]
         if options.streamingLists { extra.append("--streaming-lists") }
         if options.qps != KubeClient.Options().qps {
             extra += ["--kube-api-qps", String(options.qps), "--kube-api-burst", String(options.burst)]

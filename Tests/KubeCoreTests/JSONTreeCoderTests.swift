@@ -49,4 +49,23 @@ struct JSONTreeCoderTests {
         #expect(throws: (any Error).self) { _ = try JSONEncoder().encode(Ratio(value: .infinity)) }
         #expect(throws: EncodingError.self) { _ = try JSON(treeEncoding: Ratio(value: .infinity)) }
     }
+
+    /// A typed object is written through the tree encoder and the serializer (every status
+    /// write), so a user's threshold or a Prometheus reading of 1e19 must be written, not trap.
+    @Test func wholeDoublesPastInt64AreWrittenAsGoWritesThem() throws {
+        let cases: [(Double, String)] = [
+            (1e19, #"{"value":10000000000000000000}"#),
+            (-9.3e18, #"{"value":-9300000000000000000}"#),
+            (1.2345678901234567e20, #"{"value":123456789012345670000}"#),
+            (9_223_372_036_854_775_807, #"{"value":9223372036854776000}"#),  // 2^63 as a double: its shortest digits, then zeros
+            (1e21, #"{"value":1e+21}"#),
+            (4096, #"{"value":4096}"#),
+            (0.25, #"{"value":0.25}"#),
+        ]
+        for (value, written) in cases {
+            let bytes = try JSON(treeEncoding: Ratio(value: value)).serialized()
+            #expect(String(decoding: bytes, as: UTF8.self) == written)
+            #expect(try JSON.parse(bytes)["value"]?.doubleValue == value, "\(written) reads back as \(value)")
+        }
+    }
 }

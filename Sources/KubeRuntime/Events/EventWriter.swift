@@ -143,7 +143,9 @@ final class EventWriter: @unchecked Sendable {
         if let error {
             cache[key] = nil
             pending.remove(key)
-            logger.warning("could not record event", metadata: eventMetadata(key, error))
+            var metadata = eventMetadata(key, error)
+            if entry.count > 1 { metadata["occurrences"] = "\(entry.count)" }
+            logger.warning("could not record event", metadata: metadata)
             return
         }
         entry.creating = false
@@ -240,10 +242,12 @@ final class EventWriter: @unchecked Sendable {
     /// of the operator's CPU).
     private func evictIfFull(now: Duration) {
         guard cache.count >= options.cacheLimit else { return }
-        cache = cache.filter { now - $0.value.lastObserved <= options.seriesWindow }
+        // An Event still being created stays: repeats may already have joined its series.
+        cache = cache.filter { $0.value.creating || now - $0.value.lastObserved <= options.seriesWindow }
         let keep = options.cacheLimit - max(1, options.cacheLimit / 4)
         if cache.count > keep {
-            let oldest = cache.sorted { $0.value.lastObserved < $1.value.lastObserved }.prefix(cache.count - keep)
+            let oldest = cache.filter { !$0.value.creating }.sorted { $0.value.lastObserved < $1.value.lastObserved }
+                .prefix(cache.count - keep)
             for (key, _) in oldest { cache[key] = nil }
         }
         pending = pending.filter { cache[$0] != nil }

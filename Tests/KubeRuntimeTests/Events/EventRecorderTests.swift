@@ -119,6 +119,39 @@ struct EventRecorderTests {
         await cluster.stop()
     }
 
+    @Test("a full cache never forgets an Event still being created: its repeats are written")
+    func evictionSparesCreates() async throws {
+        let cluster = try await RuntimeTestServer.start()
+        let client = try cluster.client()
+        let object = try await makeObject(client)
+        let time = HandMovedTime()
+        var options = options(time: time.source)
+        options.cacheLimit = 4
+        options.concurrentCreates = 8
+        let recorder = EventRecorder(client: client, options: options)
+        func record(_ note: String) {
+            recorder.record(regarding: object, type: .normal, reason: "Step", action: "Reconcile", note: note)
+        }
+        cluster.server.api.faults.latency = .seconds(2)  // every create is still on its way below
+        record("a")
+        record("a")  // joins the series of an Event being created
+        for note in ["b", "c", "d"] {
+            time.advance(.seconds(1))
+            record(note)
+        }
+        time.advance(.seconds(1))
+        record("e")  // the cache is full; "a", the least recently seen, is still being created
+        cluster.server.api.faults.latency = nil
+        await recorder.flush()
+
+        let events = try await describeEvents(client)
+        let byNote = Dictionary(grouping: events) { $0["message"]?.stringValue ?? "" }
+        #expect(events.count == 5)
+        #expect(byNote["a"]?.first?[path: ["series", "count"]] == 2)
+        await recorder.shutdown()
+        await cluster.stop()
+    }
+
     @Test("a shutdown writes the Events still being created and their series")
     func shutdownWaitsForCreates() async throws {
         let cluster = try await RuntimeTestServer.start()
