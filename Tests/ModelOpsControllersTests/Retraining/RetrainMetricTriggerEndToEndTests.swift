@@ -73,6 +73,66 @@ struct RetrainMetricTriggerEndToEndTests {
         }
     }
 
+    @Test("a Metric trigger without a provider queries the referenced ModelDeployment's spec.analysis.provider")
+    func providerFromModelDeployment() async throws {
+        try await PrometheusFixture.with { prometheus in
+            prometheus.exporter.set(Self.drift, labels: ["model": "fraud"], 0.35)
+            try await prometheus.waitForSample(query: Self.drift) { $0 > 0.2 }
+            let metrics = RuntimeMetrics()
+            let harness = try await OperatorHarness.startRetrain { context in
+                context.metrics = metrics
+                context.measurer = PrometheusMeasurer(timeout: .seconds(10), evaluationTime: .server)
+            }
+            do {
+                // The ModelDeployment only names where its analysis queries go (the RetrainPolicy
+                // harness runs no ModelDeployment controller).
+                try await harness.create("""
+                    apiVersion: modelops.io/v1alpha1
+                    kind: ModelDeployment
+                    metadata:
+                      name: fraud
+                      namespace: \(OperatorHarness.namespace)
+                    spec:
+                      model:
+                        name: fraud
+                        version: "1"
+                        uri: s3://models/fraud/1/
+                      template:
+                        spec:
+                          containers:
+                          - name: server
+                            image: server:1
+                      analysis:
+                        provider:
+                          prometheus:
+                            address: \(prometheus.address)
+                        metrics:
+                        - name: error-rate
+                          query: 'max(errors{version="{{version}}"})'
+                          successCondition: result < 0.05
+                    """)
+                try await harness.create(OperatorHarness.retrainPolicy("drift", extra: """
+                    triggers:
+                    - type: Metric
+                      metric:
+                        query: 'max(model_drift_score{model="{{model}}"})'
+                        threshold: 0.2
+                        for: 1m
+                    """))
+                try await harness.waitFor(RetrainPolicy.self, "drift", "scheduled") { $0.status?.nextScheduleTime != nil }
+                harness.clock.advance(by: .seconds(31))
+                let breaching = try await harness.waitFor(RetrainPolicy.self, "drift", "breach noticed through the ModelDeployment's provider") {
+                    $0.status?.triggerStatuses?.first?.breachingSince != nil
+                }
+                #expect(breaching.status?.triggerStatuses?.first?.lastValue == 0.35)
+            } catch {
+                await harness.stop()
+                throw error
+            }
+            await harness.stop()
+        }
+    }
+
     /// Moves the clock one evaluation interval `times` times, each time waiting until the
     /// controller has reconciled (and so evaluated the trigger) again.
     static func evaluate(_ harness: OperatorHarness, _ metrics: RuntimeMetrics, times: Int) async throws {
