@@ -78,8 +78,11 @@ public enum TrainingJobPlanner {
                 builder.fail(reason: "\(kind)Deleted", message: "\(kind) \(name) was deleted before the training finished")
                 return builder.plan(workload: nil)
             }
+            // What the next pass says once the workload is in the cache and no pod has started
+            // yet, so that pass writes nothing (the event says the workload was created).
             builder.status.phase = .pending
-            builder.status.message = "created \(kind) \(name); waiting for the trainer pod to start"
+            builder.status.attempts = 0
+            builder.status.message = "waiting for the trainer pod to start"
             builder.events.append(.init(.normal, "Created", "created \(kind) \(name)"))
             return builder.plan(workload: backend.desiredWorkload(for: job, name: name, owner: ownerReference(job)))
         }

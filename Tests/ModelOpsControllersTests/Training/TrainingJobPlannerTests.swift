@@ -30,6 +30,18 @@ import Testing
         #expect(result.events == [.init(.normal, "Created", "created Job fraud-v7")])
     }
 
+    @Test("the status written with the workload is the one the next pass computes before a pod starts: no second write")
+    func workloadSeenBeforeAPodStartsChangesNothing() {
+        var job = TrainingFixtures.job()
+        job.status = plan(job, nil).status
+        let seen = plan(job, TrainingJobObservation(state: .pending(waiting: nil), attempts: 0))
+        #expect(seen.status == job.status)
+        #expect(seen.events.isEmpty)
+        let started = plan(job, TrainingJobObservation(state: .running, attempts: 1, runningPod: "p1"))
+        #expect(started.status.phase == .running)
+        #expect(started.status.attempts == 1)
+    }
+
     @Test func hashOfNoHyperparametersIsTheHashOfNothing() {
         #expect(TrainingJobPlanner.hyperparametersHash(nil) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
