@@ -63,10 +63,18 @@ public final class Controller<Primary: Sendable>: Sendable {
         }
     }
 
-    /// Events of any other kind map to primary keys through `map`.
+    /// Events of any other kind map to primary keys through `map`. An update maps the object it
+    /// replaced as well as the new one, as controller-runtime's `EnqueueRequestForOwner` and
+    /// `EnqueueRequestsFromMapFunc` do: a child whose controller reference moved to another
+    /// owner (or was removed) tells the owner it left, not only the one it joined.
     @discardableResult
     public func watches<Other: Sendable>(_ other: Informer<Other>, map: @escaping @Sendable (Other) -> [ObjectRef]) -> Self {
         _ = other.addHandler(InformerHandler { [queue] event in
+            // A key already queued is not queued twice, so an update whose old and new object
+            // map to the same keys (nearly all of them) costs one more map call, no reconcile.
+            if case let .updated(old, _) = event {
+                for ref in map(old) { queue.add(ref) }
+            }
             for ref in map(event.object) { queue.add(ref) }
         })
         sources.withLock {

@@ -138,6 +138,30 @@ struct ControllerTests {
         await h.stop()
     }
 
+    @Test("a child whose controller reference moves to another owner queues both owners, the one it left too")
+    func movedChildQueuesBothOwners() async throws {
+        let h = try await Harness()
+        h.start()
+        try await h.createParents(2)
+        try await eventually(timeout: .seconds(20), "children created") { try await h.converged(parents: 2) }
+        let cms = h.client.resource(ConfigMap.self, namespace: "default")
+        let p1 = try await cms.get("p1")
+        // Settled: nothing queues p0 or p1 until the child moves.
+        try await eventually(timeout: .seconds(10), "queue idle") { h.controller.queue.depth == 0 && h.controller.queue.inFlight == 0 }
+        let before = h.reconciles.withLock { $0 }
+        let moved = #"{"metadata":{"ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"p1","uid":"\#(p1.metadata.uid ?? "")","controller":true}]}}"#
+        _ = try await cms.patch("p0-child", .merge(Array(moved.utf8)))
+        let p0 = ObjectRef(namespace: "default", name: "p0")
+        let p1Ref = ObjectRef(namespace: "default", name: "p1")
+        try await eventually(timeout: .seconds(10), "the owner the child left reconciled") {
+            h.reconciles.withLock { $0[p0, default: 0] } > before[p0, default: 0]
+        }
+        try await eventually(timeout: .seconds(10), "the owner the child joined reconciled") {
+            h.reconciles.withLock { $0[p1Ref, default: 0] } > before[p1Ref, default: 0]
+        }
+        await h.stop()
+    }
+
     @Test("a failing reconcile is retried with backoff and succeeds; success resets the backoff")
     func retries() async throws {
         let h = try await Harness(workers: 1)
