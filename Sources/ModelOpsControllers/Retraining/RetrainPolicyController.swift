@@ -320,16 +320,12 @@ public final class RetrainPolicyController: Sendable {
         var readings: [Int: MetricReading] = [:]
         // Read (unpacked from the cache) only when a trigger is due: most passes evaluate
         // nothing, and a policy without Metric triggers never does.
-        var deploymentRead: ModelDeployment?? = .none
+        lazy var deployment = self.deployments.store.get(namespace: policy.metadata.namespace, name: policy.spec.modelDeploymentRef.name)
         for (index, trigger) in (policy.spec.triggers ?? []).enumerated() {
             guard let metric = trigger.metric else { continue }
             let last = memory.withLock { $0.evaluated[ref]?[index] }
             guard last.map({ now.timeIntervalSince($0) >= Self.interval }) ?? true else { continue }
             memory.withLock { $0.evaluated[ref, default: [:]][index] = now }
-            if deploymentRead == nil {
-                deploymentRead = .some(deployments.store.get(namespace: policy.metadata.namespace, name: policy.spec.modelDeploymentRef.name))
-            }
-            let deployment = deploymentRead ?? nil
             guard let provider = metric.provider ?? deployment?.spec.analysis?.provider else {
                 readings[index] = MetricReading(value: nil, message: "no provider: set spec.triggers[\(index)].metric.provider or the ModelDeployment's spec.analysis.provider")
                 continue
