@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeCore
+import Logging
 import ModelOpsAPI
 
 /// The I/O of MLflow tracking around `MLflowTrackingPlanner`: takes its steps in order until none
@@ -62,6 +63,48 @@ struct MLflowTracker: Sendable {
         }
         setCondition(&status, job, MLflowTrackingPlanner.condition(record, experiment: experiment), now: now, &outcome)
         return outcome
+    }
+
+    /// Delays between the attempts to end a deleted TrainingJob's run (about two minutes in all):
+    /// MLflow restarting, or answering 5xx for a while, must not leave the run RUNNING.
+    static let killRetryDelays: [Duration] = [1, 2, 4, 8, 16, 32, 64].map { .seconds($0) }
+
+    /// Ends the MLflow run of a TrainingJob deleted while it trained, KILLED. There is no object
+    /// left to carry a condition or to retry from, so this retries on its own (`killRetryDelays`,
+    /// while MLflow is unavailable or failing) and logs what it could not do. Returns whether the
+    /// run was ended.
+    @discardableResult
+    func endDeletedRun(_ job: TrainingJob, time: TimeSource, now: @Sendable () -> Date, logger: Logger) async -> Bool {
+        guard let record = job.status?.tracking?.mlflow, record.runStatus == "RUNNING", let runID = record.runID else { return false }
+        var log = logger
+        log[metadataKey: "namespace"] = .string(job.metadata.namespace ?? "")
+        log[metadataKey: "name"] = .string(job.metadata.name ?? "")
+        log[metadataKey: "run"] = .string(runID)
+        var delays = Self.killRetryDelays[...]
+        while true {
+            // The Secret is read again each time: a failed read may be the API server's hiccup.
+            let failure: (message: String, retryable: Bool)
+            do {
+                let credentials = try await MLflowCredentials.read(job.spec.tracking?.mlflow?.credentialsSecret, namespace: job.metadata.namespace ?? "",
+                                                                   field: "spec.tracking.mlflow.credentialsSecret", client: client)
+                try await MLflowClient(trackingURI: record.trackingURI, credentials: credentials, timeout: timeout)
+                    .endRun(runID, status: "KILLED", endTime: now())
+                return true
+            } catch let error as MLflowCredentials.Problem {
+                failure = (error.message, true)
+            } catch let error as MLflowError {
+                failure = (error.description, error.isRetryable)
+            } catch {
+                failure = ("\(error)", false)
+            }
+            guard failure.retryable, let delay = delays.popFirst() else {
+                log.warning("the TrainingJob was deleted while its MLflow run was open; ending the run KILLED failed, it stays RUNNING",
+                            metadata: ["error": "\(failure.message)"])
+                return false
+            }
+            log.info("ending the deleted TrainingJob's MLflow run KILLED failed; trying again", metadata: ["error": "\(failure.message)", "in": "\(delay)"])
+            do { try await time.sleep(delay) } catch { return false }
+        }
     }
 
     func take(_ step: MLflowTrackingPlanner.Step, mlflow: MLflowClient, job: TrainingJob, record: inout MLflowRunRecord,

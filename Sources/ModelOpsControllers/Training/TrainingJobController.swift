@@ -22,7 +22,6 @@ public struct TrainingJobController: Sendable {
         guard let job = jobs.store.get(ref), job.metadata.deletionTimestamp == nil else {
             return try await releaseResults(ref)
         }
-        let uid = job.metadata.uid ?? ""
         let final: Set<TrainingJobStatus.Phase> = [.succeeded, .failed]
         if let status = job.status, let phase = status.phase, final.contains(phase) {
             if MLflowTrackingPlanner.next(job, status: status) != nil {
@@ -203,16 +202,13 @@ extension TrainingJobController {
             return ["\(job.metadata.namespace ?? "")/\(version)"]
         }
         // A TrainingJob deleted while its MLflow run is open (a Replace policy, a user): the run
-        // is ended KILLED, best effort, rather than left RUNNING for good.
+        // is ended KILLED rather than left RUNNING for good (retried while MLflow is unavailable).
         let clock = context.clock
+        let tracker = MLflowTracker(defaultTrackingURI: context.mlflowTrackingURI, client: client)
+        let logger = context.logger
         _ = jobs.onDelete { job in
-            guard let record = job.status?.tracking?.mlflow, record.runStatus == "RUNNING", let runID = record.runID else { return }
-            Task {
-                let credentials = try? await MLflowCredentials.read(job.spec.tracking?.mlflow?.credentialsSecret, namespace: job.metadata.namespace ?? "",
-                                                                    field: "spec.tracking.mlflow.credentialsSecret", client: client)
-                try? await MLflowClient(trackingURI: record.trackingURI, credentials: credentials ?? nil)
-                    .endRun(runID, status: "KILLED", endTime: clock.now())
-            }
+            guard job.status?.tracking?.mlflow?.runStatus == "RUNNING" else { return }
+            Task { await tracker.endDeletedRun(job, time: clock.time, now: clock.now, logger: logger) }
         }
         var labelled = context.informerOptions
         labelled.labelSelector = TrainingJobLabels.trainingJob

@@ -2,8 +2,10 @@ import Foundation
 import KubeClient
 import KubeCore
 import KubeRuntime
+import Logging
 import ModelOpsAPI
 import ModelOpsControllers
+import Synchronization
 import TestSupport
 import Testing
 
@@ -149,6 +151,65 @@ struct MLflowTrackingE2ETests {
             let read = try await Self.readBack(mlflow, runID: runID)
             #expect(read["status"] == "FINISHED" && read["runs"] == 1)
             #expect(read["metrics"] == ["accuracy": 0.93, "auc": 0.97])
+        } catch {
+            await harness.stop()
+            await mlflow.stop()
+            throw error
+        }
+        await harness.stop()
+        await mlflow.stop()
+    }
+
+    /// The operator's log messages, for a step that has no object left to write status to.
+    final class LogLines: Sendable {
+        let messages = Mutex<[String]>([])
+
+        struct Handler: LogHandler {
+            let lines: LogLines
+            var metadata: Logger.Metadata = [:]
+            var logLevel: Logger.Level = .info
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { metadata[key] }
+                set { metadata[key] = newValue }
+            }
+            func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+                     file: String, function: String, line: UInt) {
+                let run = metadata?["run"] ?? self.metadata["run"]
+                lines.messages.withLock { $0.append("\(message) run=\(run.map { "\($0)" } ?? "")") }
+            }
+        }
+
+        func contains(_ text: String) -> Bool { messages.withLock { $0.contains { $0.contains(text) } } }
+    }
+
+    @Test("a TrainingJob deleted while MLflow is down: its run is ended KILLED once MLflow is back, not left RUNNING")
+    func killedAfterOutage() async throws {
+        var mlflow = try await MLflowFixture.start()
+        let lines = LogLines()
+        let harness = try await OperatorHarness.start(configure: { [address = mlflow.address] in
+            $0.mlflowTrackingURI = address
+            $0.logger = Logger(label: "modelops") { _ in LogLines.Handler(lines: lines) }
+        })
+        do {
+            try await harness.create(Self.trackedJob("fraud-v11", runSeconds: "60"))
+            let running = try await harness.waitFor(TrainingJob.self, "fraud-v11", "run started") {
+                $0.status?.tracking?.mlflow?.runStatus == "RUNNING"
+            }
+            let open = try #require(running.status?.tracking?.mlflow?.runID)
+            await mlflow.stop(keepingData: true, crash: true)
+            _ = try await harness.resource(TrainingJob.self).delete("fraud-v11")
+            try await eventually(timeout: .seconds(30), "a failed attempt to end run \(open)") {
+                lines.contains("ending the deleted TrainingJob's MLflow run KILLED failed; trying again run=\(open)")
+            }
+
+            mlflow = try await MLflowFixture.start(reusing: mlflow)
+            try await eventually(timeout: .seconds(90), "run \(open) KILLED") {
+                // The operator's next attempt is due at once (its clock skips the backoff).
+                harness.clock.advance(by: .seconds(64))
+                let status = try await mlflow.python("from mlflow import MlflowClient; print(MlflowClient().get_run('\(open)').info.status)")
+                return status.trimmingCharacters(in: .whitespacesAndNewlines) == "KILLED"
+            }
+            #expect(!lines.contains("it stays RUNNING"))
         } catch {
             await harness.stop()
             await mlflow.stop()
