@@ -12,7 +12,7 @@ import ModelOpsControllers
 enum CacheBreakdown {
     struct Kind {
         var name: String
-        var start: @Sendable (KubeClient) async -> (count: @Sendable () -> Int, task: Task<Void, Never>)
+        var start: @Sendable (KubeClient) async -> (count: @Sendable () -> Int, packedBytes: @Sendable () -> Int, task: Task<Void, Never>)
     }
 
     static func typed<K: KubeResource & Codable & Sendable>(_ type: K.Type, selector: String? = nil) -> Kind {
@@ -20,7 +20,7 @@ enum CacheBreakdown {
             let informer = Informer(client.resource(K.self), options: InformerOptions(labelSelector: selector))
             let task = Task { await informer.run() }
             await informer.waitForSync()
-            return ({ informer.store.count }, task)
+            return ({ informer.store.count }, { informer.store.packedByteCount }, task)
         }
     }
 
@@ -29,7 +29,7 @@ enum CacheBreakdown {
             let informer = Informer(client.dynamic(info), options: InformerOptions(labelSelector: selector), access: access)
             let task = Task { await informer.run() }
             await informer.waitForSync()
-            return ({ informer.store.count }, task)
+            return ({ informer.store.count }, { informer.store.packedByteCount }, task)
         }
     }
 
@@ -45,19 +45,23 @@ enum CacheBreakdown {
         json(Kinds.pods, selector: TrainingJobLabels.trainingJob, access: TrainingJobController.podCache),
     ]
 
-    /// `{kind: {objects, mb, kbPerObject}}`.
+    /// `{kind: {objects, mb, kbPerObject, packedMB, packedBytesPerObject}}`.
     static func measure(client: KubeClient) async -> JSON {
         var result: [String: JSON] = [:]
         var tasks: [Task<Void, Never>] = []
         for kind in kinds {
             let before = ProcessStats.trimmedRSSMB()
-            let (count, task) = await kind.start(client)
+            let (count, packedBytes, task) = await kind.start(client)
             tasks.append(task)
             let mb = ProcessStats.trimmedRSSMB() - before
             let objects = count()
             result[kind.name] = [
                 "objects": .int(Int64(objects)), "mb": BenchReport.round(mb, 10),
                 "kbPerObject": objects > 0 ? BenchReport.round(mb * 1024 / Double(objects), 10) : .null,
+                // What the packed objects themselves hold, exactly: the rest of `mb` is the
+                // store's entries, indexes and what the allocator keeps.
+                "packedMB": BenchReport.round(Double(packedBytes()) / 1_048_576, 10),
+                "packedBytesPerObject": objects > 0 ? .int(Int64(packedBytes() / objects)) : .null,
             ]
         }
         for task in tasks { task.cancel() }

@@ -63,6 +63,18 @@ struct CompactJSONTests {
         #expect(packed * 10 < text * 7, "packed \(packed) bytes, JSON text \(text)")
     }
 
+    /// A packed value stays as long as the cache holding it, so its allocation is its size: a
+    /// buffer grown by appending would keep up to half of it unused, for every cached object.
+    @Test func packedBytesHoldNoSpareCapacity() {
+        for size in [10, 300, 700, 3_000, 40_000, 200_000] {
+            let value: JSON = ["metadata": ["name": "m"], "data": ["blob": .string(String(repeating: "x", count: size))]]
+            let packed = CompactJSON(value)
+            // The allocator may round an allocation up to its own granule, never more.
+            #expect(packed.bytes.capacity - packed.bytes.count < 32, "\(packed.bytes.count) bytes in \(packed.bytes.capacity)")
+            #expect(packed.json == value)
+        }
+    }
+
     /// Keys are data in some places (labels, ConfigMap keys), so the table is bounded; keys past
     /// its end, and very long ones, are written out in full and still come back.
     @Test func longAndManyKeysComeBack() {
