@@ -33,7 +33,7 @@ public final class IndexedStore<Object: Sendable>: Sendable {
         var objects: [ObjectRef: Entry] = [:]
         var functions: [String: IndexFunction] = [:]
         /// index name → value → refs.
-        var indexes: [String: [String: Set<ObjectRef>]] = [:]
+        var indexes: [String: [String: IndexedRefs]] = [:]
         var synced = false
         /// The refs of the list in progress (`beginList` … `endList`).
         var listing: Set<ObjectRef>?
@@ -42,10 +42,9 @@ public final class IndexedStore<Object: Sendable>: Sendable {
             for (name, function) in functions {
                 for value in function(object) {
                     if add {
-                        indexes[name, default: [:]][value, default: []].insert(ref)
+                        indexes[name, default: [:]].insert(ref, under: value)
                     } else {
-                        indexes[name]?[value]?.remove(ref)
-                        if indexes[name]?[value]?.isEmpty == true { indexes[name]?[value] = nil }
+                        indexes[name]?.remove(ref, under: value)
                     }
                 }
             }
@@ -104,9 +103,9 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     public func addIndex(_ name: String, _ function: @escaping IndexFunction) {
         state.withLock { state in
             state.functions[name] = function
-            var values: [String: Set<ObjectRef>] = [:]
+            var values: [String: IndexedRefs] = [:]
             for (ref, entry) in state.objects {
-                for value in function(unpack(entry.stored)) { values[value, default: []].insert(ref) }
+                for value in function(unpack(entry.stored)) { values.insert(ref, under: value) }
             }
             state.indexes[name] = values
         }
@@ -118,14 +117,14 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     public func byIndex(_ name: String, _ value: String) -> [Object] {
         let stored = state.withLock { state -> [Stored] in
             guard let refs = state.indexes[name]?[value] else { return [] }
-            return refs.compactMap { state.objects[$0]?.stored }
+            return refs.refs.compactMap { state.objects[$0]?.stored }
         }
         return stored.map(unpack)
     }
 
     /// The refs under an index value, for callers that only need keys (a work queue).
     public func refs(index name: String, value: String) -> [ObjectRef] {
-        state.withLock { Array($0.indexes[name]?[value] ?? []) }
+        state.withLock { $0.indexes[name]?[value]?.refs ?? [] }
     }
 
     /// The values an index currently holds.

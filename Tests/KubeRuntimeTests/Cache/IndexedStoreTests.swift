@@ -55,6 +55,15 @@ struct IndexedStoreTests {
         #expect(names(store.byIndex(IndexedStore<Pod>.controllerIndex, "uid-rs1")) == ["p2"])
         #expect(store.indexValues("node") == ["n2"])
         #expect(store.get(namespace: "b", name: "p3") == nil)
+        // A value down to none comes back with one ref, then more; refs give the keys alone.
+        store.upsert(Pod("b", "p5", node: "n1"))
+        #expect(store.refs(index: "node", value: "n1") == [ObjectRef(namespace: "b", name: "p5")])
+        store.upsert(Pod("b", "p6", node: "n1"))
+        store.upsert(Pod("b", "p6", rv: "2", node: "n1"))
+        #expect(Set(store.refs(index: "node", value: "n1")) == [ObjectRef(namespace: "b", name: "p5"), ObjectRef(namespace: "b", name: "p6")])
+        store.remove(Pod("b", "p5"))
+        store.remove(Pod("b", "p6"))
+        #expect(store.refs(index: "node", value: "n1").isEmpty && store.indexValues("node") == ["n2"])
 
         // An index added later covers what is already stored.
         store.addIndex("name-length") { [String($0.metadata.name?.count ?? 0)] }
