@@ -193,8 +193,9 @@ let package = Package(
         ),
         // Fixtures/ holds exchanges recorded from a real API server, read by path (#filePath).
         .testTarget(name: "KubeTestServerCoreTests", dependencies: ["KubeTestServerCore", "KubeCore", "KubeProtobuf"], exclude: ["Fixtures"]),
-        // Shared by the test targets: running kubectl and curl against an API test server, and a
-        // real Prometheus scraping a small NIO metrics exporter, for analysis tests.
+        // Shared by the test targets: running kubectl and curl against an API test server, a
+        // real Prometheus scraping a small NIO metrics exporter, for analysis tests, and loggers
+        // whose lines a test reads back.
         .target(
             name: "TestSupport",
             dependencies: [
@@ -202,6 +203,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
         ),

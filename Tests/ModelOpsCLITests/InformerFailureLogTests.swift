@@ -2,7 +2,7 @@ import KubeClient
 import KubeCore
 import KubeRuntime
 import Logging
-import Synchronization
+import TestSupport
 import Testing
 @testable import modelops
 
@@ -10,28 +10,10 @@ import Testing
 /// once (it names verb, resource and user), not once per retry.
 @Suite("informer failure log")
 struct InformerFailureLogTests {
-    final class Lines: Sendable {
-        let value = Mutex<[(Logger.Level, String)]>([])
-    }
-
-    struct Capture: LogHandler {
-        let lines: Lines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            lines.value.withLock { $0.append((level, message.description)) }
-        }
-    }
-
     @Test("a 403 is logged once at error with the server's message; other failures at warning; 410s not at all")
     func forbiddenOnce() {
-        let lines = Lines()
-        let log = InformerFailureLog(logger: Logger(label: "test") { _ in Capture(lines: lines) })
+        let lines = LogCapture()
+        let log = InformerFailureLog(logger: lines.logger())
         let forbidden = Status(status: "Failure",
                                message: "trainingjobs.modelops.io is forbidden: User \"system:serviceaccount:modelops-system:modelops\" cannot list resource \"trainingjobs\" in API group \"modelops.io\" at the cluster scope",
                                reason: "Forbidden", code: 403)
@@ -41,7 +23,7 @@ struct InformerFailureLogTests {
         log.report(InformerFailure(phase: .watch, error: .api(Status(status: "Failure", message: "too old", reason: "Expired", code: 410)),
                                    recovery: .relist))
         log.report(InformerFailure(phase: .watch, error: .transport(.idleTimeout), recovery: .rewatch(after: .seconds(1))))
-        let logged = lines.value.withLock { $0 }
+        let logged = lines.all.map { ($0.level, $0.message) }
         #expect(logged.count == 2, "\(logged)")
         #expect(logged.first?.0 == .error)
         #expect(logged.first?.1.hasPrefix("403 Forbidden: trainingjobs.modelops.io is forbidden: User") == true)
@@ -51,12 +33,12 @@ struct InformerFailureLogTests {
 
     @Test("an object the informer skipped is logged at warning with its key and why, not as a failure")
     func skippedObject() {
-        let lines = Lines()
-        let log = InformerFailureLog(logger: Logger(label: "test") { _ in Capture(lines: lines) })
+        let lines = LogCapture()
+        let log = InformerFailureLog(logger: lines.logger())
         let odd = UndecodableObject(kind: "ConfigMap", namespace: "ml", name: "odd", resourceVersion: "7",
                                     reason: "data.key: expected String")
         log.report(InformerFailure(phase: .list, error: .decoding(odd.description), recovery: .skipObject(odd)))
-        let logged = lines.value.withLock { $0 }
+        let logged = lines.all.map { ($0.level, $0.message) }
         #expect(logged.count == 1)
         #expect(logged.first?.0 == .warning)
         #expect(logged.first?.1 == "list: skipped ConfigMap ml/odd: cannot decode it: data.key: expected String")

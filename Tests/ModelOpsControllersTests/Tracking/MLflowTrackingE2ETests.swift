@@ -2,10 +2,8 @@ import Foundation
 import KubeClient
 import KubeCore
 import KubeRuntime
-import Logging
 import ModelOpsAPI
 import ModelOpsControllers
-import Synchronization
 import TestSupport
 import Testing
 
@@ -160,35 +158,13 @@ struct MLflowTrackingE2ETests {
         await mlflow.stop()
     }
 
-    /// The operator's log messages, for a step that has no object left to write status to.
-    final class LogLines: Sendable {
-        let messages = Mutex<[String]>([])
-
-        struct Handler: LogHandler {
-            let lines: LogLines
-            var metadata: Logger.Metadata = [:]
-            var logLevel: Logger.Level = .info
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-            func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                     file: String, function: String, line: UInt) {
-                let run = metadata?["run"] ?? self.metadata["run"]
-                lines.messages.withLock { $0.append("\(message) run=\(run.map { "\($0)" } ?? "")") }
-            }
-        }
-
-        func contains(_ text: String) -> Bool { messages.withLock { $0.contains { $0.contains(text) } } }
-    }
-
     @Test("a TrainingJob deleted while MLflow is down: its run is ended KILLED once MLflow is back, not left RUNNING")
     func killedAfterOutage() async throws {
         var mlflow = try await MLflowFixture.start()
-        let lines = LogLines()
+        let log = LogCapture()
         let harness = try await OperatorHarness.start(configure: { [address = mlflow.address] in
             $0.mlflowTrackingURI = address
-            $0.logger = Logger(label: "modelops") { _ in LogLines.Handler(lines: lines) }
+            $0.logger = log.logger(label: "modelops", level: .info)
         })
         do {
             try await harness.create(Self.trackedJob("fraud-v11", runSeconds: "60"))
@@ -199,7 +175,7 @@ struct MLflowTrackingE2ETests {
             await mlflow.stop(keepingData: true, crash: true)
             _ = try await harness.resource(TrainingJob.self).delete("fraud-v11")
             try await eventually(timeout: .seconds(30), "a failed attempt to end run \(open)") {
-                lines.contains("ending the deleted TrainingJob's MLflow run KILLED failed; trying again run=\(open)")
+                log.contains("ending the deleted TrainingJob's MLflow run KILLED failed; trying again", metadata: ["run": open])
             }
 
             mlflow = try await MLflowFixture.start(reusing: mlflow)
@@ -209,7 +185,7 @@ struct MLflowTrackingE2ETests {
                 let status = try await mlflow.python("from mlflow import MlflowClient; print(MlflowClient().get_run('\(open)').info.status)")
                 return status.trimmingCharacters(in: .whitespacesAndNewlines) == "KILLED"
             }
-            #expect(!lines.contains("it stays RUNNING"))
+            #expect(!log.contains("it stays RUNNING"))
         } catch {
             await harness.stop()
             await mlflow.stop()
