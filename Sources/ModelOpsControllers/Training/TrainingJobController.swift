@@ -90,6 +90,14 @@ public struct TrainingJobController: Sendable {
             }
         }
 
+        // The workload is gone (or going) before the training ended. That may be the garbage
+        // collector following the TrainingJob's own deletion, which this cache has not seen yet:
+        // ask the API before recording a failure (and ending an MLflow run FAILED that the
+        // delete handler ends KILLED).
+        if observation == nil, job.status?.jobName != nil, problems.isEmpty, try await !stillExists(job) {
+            return .done
+        }
+
         var baseline: TrainingBaseline? = nil
         if observation?.state == .succeeded, let comparison = job.spec.validation?.compareTo {
             baseline = self.baseline(comparison, namespace: namespace, excluding: job.metadata.uid)
@@ -150,6 +158,17 @@ public struct TrainingJobController: Sendable {
             }
         }
         return conflict ? .requeue : .done
+    }
+
+    /// Whether the TrainingJob is still there and not being deleted, asked of the API.
+    func stillExists(_ job: TrainingJob) async throws -> Bool {
+        do {
+            let live = try await context.client.resource(TrainingJob.self, namespace: job.metadata.namespace).get(job.metadata.name ?? "")
+            return live.metadata.uid == job.metadata.uid && live.metadata.deletionTimestamp == nil
+        } catch {
+            if error.status?.code == 404 { return false }
+            throw error
+        }
     }
 
     static func get(_ resource: ResourceClient<JSON>, _ name: String) async throws -> JSON? {

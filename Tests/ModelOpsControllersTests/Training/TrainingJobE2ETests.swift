@@ -381,6 +381,28 @@ import Testing
         await harness.stop()
     }
 
+    /// The other side of `deletingTheTrainingJobDeletesItsJobAndPods`: there the Job goes because
+    /// its TrainingJob went, which is no failed training; here the TrainingJob stays.
+    @Test func aJobDeletedByHandFailsTheTraining() async throws {
+        let (harness, _) = try await Self.start()
+        do {
+            try await harness.create(TrainingE2E.trainingJob("orphaned", runSeconds: "600"))
+            try await harness.waitFor(TrainingJob.self, "orphaned", "running") { $0.status?.phase == .running }
+            let jobs = ResourceInfo(group: "batch", version: "v1", kind: "Job", plural: "jobs", namespaced: true)
+            _ = try await harness.client.dynamic(jobs, namespace: OperatorHarness.namespace).delete("orphaned")
+            let failed = try await harness.waitFor(TrainingJob.self, "orphaned", "failed") { $0.status?.phase == .failed }
+            #expect(failed.status?.conditions?[type: "Failed"]?.reason == "JobDeleted")
+            #expect(failed.status?.conditions?[type: "Failed"]?.message == "Job orphaned was deleted before the training finished")
+            try await eventually(timeout: .seconds(20), "the Job is gone (its results finalizer released)") {
+                try await harness.json("batch", "v1", "jobs", "orphaned") == nil
+            }
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
     @Test func operatorRestartMidRun() async throws {
         let (harness, metrics) = try await Self.start()
         do {
