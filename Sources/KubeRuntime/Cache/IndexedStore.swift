@@ -1,3 +1,4 @@
+import KubeCore
 import Synchronization
 
 /// A thread-safe cache of one kind's objects, keyed by `ObjectRef`, with indexes: by namespace,
@@ -219,9 +220,18 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     }
 
     /// One page of the list in progress: added, or updated when the resourceVersion changed.
-    public func applyListed(_ objects: [Object], prepared alreadyPrepared: Bool = false) -> [InformerEvent<Object>] {
+    /// `sources`: the trees the objects were decoded from (`ObjectList.sources`), packed in
+    /// their place when the access packs trees (`ObjectPacking.packSource`).
+    public func applyListed(_ objects: [Object], prepared alreadyPrepared: Bool = false,
+                            sources: [JSON]? = nil) -> [InformerEvent<Object>] {
         let prepared = alreadyPrepared ? objects : objects.map { access.prepare($0) }
-        let entries = prepared.map { (object: $0, ref: access.ref($0), entry: entry($0)) }
+        let packSource = sources?.count == prepared.count ? access.packing?.packSource : nil
+        let entries = prepared.indices.map { i in
+            let object = prepared[i]
+            let packed = packSource.flatMap { pack in sources.flatMap { pack($0[i]) } }
+            let entry = packed.map { Entry(stored: .packed($0), resourceVersion: access.resourceVersion(object)) } ?? entry(object)
+            return (object: object, ref: access.ref(object), entry: entry)
+        }
         return state.withLock { state in
             var events: [InformerEvent<Object>] = []
             events.reserveCapacity(entries.count)

@@ -157,8 +157,8 @@ public final class Informer<Object: Sendable>: Sendable {
             case .listStarted:
                 store.beginList()
                 events = []
-            case let .listed(items):
-                events = store.applyListed(items, prepared: true)
+            case let .listed(items, sources):
+                events = store.applyListed(items, prepared: true, sources: sources)
             case .listEnded:
                 events = store.endList()
                 listed = true

@@ -30,8 +30,9 @@ struct Reflector<Object: Sendable>: Sendable {
         case listStarted
         /// One page of the list in progress, each object prepared. Pages are handed over as they
         /// arrive, so a list is never held whole: the cache packs each page before the next is
-        /// read, and what decoding left behind is freed page by page.
-        case listed([Object])
+        /// read, and what decoding left behind is freed page by page. `sources`: the trees the
+        /// objects were read from (`ObjectList.sources`), for a cache that packs those.
+        case listed([Object], sources: [JSON]? = nil)
         /// The list is complete at this resourceVersion: what it did not contain is gone.
         case listEnded(resourceVersion: String)
         case event(WatchEvent<Object>)
@@ -257,7 +258,7 @@ struct Reflector<Object: Sendable>: Sendable {
                 resourceVersion = page.resourceVersion
                 deliver(.listStarted)
             }
-            deliver(.listed(page.items.map(prepare)))
+            deliver(.listed(page.items.map(prepare), sources: page.sources))
             undecodable += page.undecodable
             guard let next = page.continueToken, !next.isEmpty else { break }
             listOptions.continueToken = next

@@ -1,3 +1,5 @@
+import Foundation
+@testable import KubeClient
 import KubeCore
 @testable import KubeRuntime
 import Testing
@@ -198,6 +200,45 @@ struct IndexedStoreTests {
         typed.upsert(Pod("a", "p1", owner: "rs1", node: "n1"))
         #expect(typed.packedByteCount > 0)
         #expect(typed.get(namespace: "a", name: "p1") == Pod("a", "p1", owner: "rs1", node: "n1"))
+    }
+
+    @Test("a listed typed object is packed from the tree it was read from, less managedFields, and reads back as the object (golden 118)")
+    func packedFromTheListedTree() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("KubeTestServerCoreTests/Fixtures/kube-golden")
+        let recorded = try JSON.parse(Array(try Data(contentsOf: fixtures.appendingPathComponent("118-list-configmaps.json"))))
+        let body = try #require(recorded[path: ["response", "body"]])
+        let client = try KubeClient(configuration: ClientConfiguration(server: "https://127.0.0.1:1", source: "test"))
+        let list = try client.resource(ConfigMap.self).decodeList(body.serialized())
+        let sources = try #require(list.sources)
+        #expect(list.items.count == 3 && sources.count == 3)
+        #expect(sources.allSatisfy { $0[path: ["metadata", "managedFields"]] != nil && $0["kind"] == "ConfigMap" })
+
+        let fromSources = IndexedStore<ConfigMap>(access: .typed)
+        let fromObjects = IndexedStore<ConfigMap>(access: .typed)
+        fromSources.beginList()
+        #expect(fromSources.applyListed(list.items, prepared: true, sources: sources).count == 3)
+        fromObjects.beginList()
+        #expect(fromObjects.applyListed(list.items, prepared: true).count == 3)
+        for item in list.items {
+            #expect(fromSources.get(namespace: item.metadata.namespace, name: item.metadata.name ?? "") == item)
+        }
+        // What is held is what the object's own Codable writes: managedFields are not kept.
+        #expect(fromSources.packedByteCount == fromObjects.packedByteCount)
+
+        // The store packs the tree it is given, not the object written out again.
+        var edited = sources
+        edited[0][path: ["metadata", "labels", "from"]] = "source"
+        let store = IndexedStore<ConfigMap>(access: .typed)
+        store.beginList()
+        _ = store.applyListed(list.items, prepared: true, sources: edited)
+        #expect(store.get(namespace: "golden2-lists", name: "cm-a")?.metadata.labels?["from"] == "source")
+        // Sources that do not match the page are not used.
+        let mismatched = IndexedStore<ConfigMap>(access: .typed)
+        mismatched.beginList()
+        _ = mismatched.applyListed(list.items, prepared: true, sources: Array(edited.prefix(1)))
+        #expect(mismatched.get(namespace: "golden2-lists", name: "cm-a") == list.items[0])
     }
 
     @Test("a metadata-only cache keeps apiVersion, kind and metadata (managedFields still stripped), indexes and refs work")
