@@ -27,6 +27,41 @@ extension JSON {
     public static func parse(_ string: String) throws(JSONParseError) -> JSON {
         try parse(Array(string.utf8))
     }
+
+    /// Parses a document of Kubernetes objects without building their `metadata.managedFields`,
+    /// which are skipped (checked as JSON, not kept). For readers that drop them anyway, as every
+    /// informer cache does: managedFields are often half an object's bytes, and building them
+    /// only to free them was most of what parsing a list page cost.
+    public static func parse(_ bytes: some Collection<UInt8>, droppingManagedFieldsOf objects: ObjectsInDocument) throws(JSONParseError) -> JSON {
+        let array = bytes as? [UInt8] ?? Array(bytes)
+        let result: Result<JSON, JSONParseError> = array.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer)
+            do throws(JSONParseError) {
+                return .success(try parser.parseDocument(at: objects.place))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Where a document holds its Kubernetes objects.
+    public enum ObjectsInDocument: Sendable {
+        /// The document is one object (a get, a write's answer).
+        case document
+        /// A list: the objects are its `items`.
+        case listItems
+        /// A watch event: the object is its `object`.
+        case watchEvent
+
+        var place: JSONParser.Place {
+            switch self {
+            case .document: return .object
+            case .listItems: return .list
+            case .watchEvent: return .watchEvent
+            }
+        }
+    }
 }
 
 /// A recursive-descent parser over bytes. Strings without escapes are decoded straight from the
@@ -44,9 +79,26 @@ struct JSONParser {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    mutating func parseDocument() throws(JSONParseError) -> JSON {
+    /// Where a value sits relative to the Kubernetes objects of the document, for parses that
+    /// drop `metadata.managedFields`: only an object's own metadata is meant, never a field of
+    /// the same name deeper down (a pod template's metadata).
+    enum Place {
+        case other, list, items, watchEvent, object, metadata
+
+        @inline(__always)
+        func child(_ key: String) -> Place {
+            switch self {
+            case .list: return key == "items" ? .items : .other
+            case .watchEvent: return key == "object" ? .object : .other
+            case .object: return key == "metadata" ? .metadata : .other
+            case .other, .items, .metadata: return .other
+            }
+        }
+    }
+
+    mutating func parseDocument(at place: Place = .other) throws(JSONParseError) -> JSON {
         skipWhitespace()
-        let value = try parseValue(context: "looking for beginning of value")
+        let value = try parseValue(context: "looking for beginning of value", place: place)
         skipWhitespace()
         if index < bytes.count {
             throw invalid(bytes[index], "after top-level value")
@@ -83,12 +135,12 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue(context: String) throws(JSONParseError) -> JSON {
+    private mutating func parseValue(context: String, place: Place = .other) throws(JSONParseError) -> JSON {
         guard index < bytes.count else { throw endOfInput() }
         let byte = bytes[index]
         switch byte {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "{"): return try parseObject(place)
+        case UInt8(ascii: "["): return try parseArray(place)
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
@@ -120,7 +172,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseObject() throws(JSONParseError) -> JSON {
+    private mutating func parseObject(_ place: Place = .other) throws(JSONParseError) -> JSON {
         try enter()
         defer { depth -= 1 }
         index += 1  // {
@@ -144,8 +196,12 @@ struct JSONParser {
             guard bytes[index] == UInt8(ascii: ":") else { throw invalid(bytes[index], "after object key") }
             index += 1
             skipWhitespace()
-            let value = try parseValue(context: "looking for beginning of value")
-            members.append((key, value))
+            if place == .metadata, key == "managedFields" {
+                try skipValue(context: "looking for beginning of value")
+            } else {
+                let value = try parseValue(context: "looking for beginning of value", place: place == .other ? .other : place.child(key))
+                members.append((key, value))
+            }
             skipWhitespace()
             guard index < bytes.count else { throw endOfInput() }
             switch bytes[index] {
@@ -162,7 +218,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseArray() throws(JSONParseError) -> JSON {
+    private mutating func parseArray(_ place: Place = .other) throws(JSONParseError) -> JSON {
         try enter()
         defer { depth -= 1 }
         index += 1  // [
@@ -175,7 +231,7 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            array.append(try parseValue(context: "looking for beginning of value"))
+            array.append(try parseValue(context: "looking for beginning of value", place: place == .items ? .object : .other))
             skipWhitespace()
             guard index < bytes.count else { throw endOfInput() }
             switch bytes[index] {
@@ -186,6 +242,103 @@ struct JSONParser {
             default: throw invalid(bytes[index], "after array element")
             }
         }
+    }
+
+    /// Steps over one value, checking it as `parseValue` does (same errors) but building nothing.
+    private mutating func skipValue(context: String) throws(JSONParseError) {
+        guard index < bytes.count else { throw endOfInput() }
+        let byte = bytes[index]
+        switch byte {
+        case UInt8(ascii: "{"):
+            try enter()
+            defer { depth -= 1 }
+            index += 1
+            skipWhitespace()
+            guard index < bytes.count else { throw endOfInput() }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count else { throw endOfInput() }
+                guard bytes[index] == UInt8(ascii: "\"") else {
+                    throw invalid(bytes[index], "looking for beginning of object key string")
+                }
+                try skipString()
+                skipWhitespace()
+                guard index < bytes.count else { throw endOfInput() }
+                guard bytes[index] == UInt8(ascii: ":") else { throw invalid(bytes[index], "after object key") }
+                index += 1
+                skipWhitespace()
+                try skipValue(context: "looking for beginning of value")
+                skipWhitespace()
+                guard index < bytes.count else { throw endOfInput() }
+                switch bytes[index] {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "}"):
+                    index += 1
+                    return
+                default: throw invalid(bytes[index], "after object key:value pair")
+                }
+            }
+        case UInt8(ascii: "["):
+            try enter()
+            defer { depth -= 1 }
+            index += 1
+            skipWhitespace()
+            guard index < bytes.count else { throw endOfInput() }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                try skipValue(context: "looking for beginning of value")
+                skipWhitespace()
+                guard index < bytes.count else { throw endOfInput() }
+                switch bytes[index] {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "]"):
+                    index += 1
+                    return
+                default: throw invalid(bytes[index], "after array element")
+                }
+            }
+        case UInt8(ascii: "\""): try skipString()
+        default: _ = try parseValue(context: context)  // a literal or a number: nothing to build
+        }
+    }
+
+    /// Steps over a string, checking its escapes and control characters as `parseString` does.
+    private mutating func skipString() throws(JSONParseError) {
+        index += 1  // opening quote
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { throw endOfInput() }
+                let escaped = bytes[index]
+                index += 1
+                switch escaped {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    break
+                case UInt8(ascii: "u"): _ = try parseHex4()
+                default:
+                    index -= 1
+                    throw invalid(escaped, "in string escape code")
+                }
+            default:
+                if byte < 0x20 { throw invalid(byte, "in string literal") }
+                index += 1
+            }
+        }
+        throw endOfInput()
     }
 
     private mutating func parseString() throws(JSONParseError) -> String {

@@ -15,7 +15,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelops-bench", abstract: "ModelOps benchmarks (JSON output).",
         subcommands: [InformerBench.self, RolloutBench.self, SteadyBench.self, TrainingBench.self, ScheduleBench.self,
-                      FirstDeployBench.self, APIServerBench.self, ClientBench.self, CacheBench.self])
+                      FirstDeployBench.self, APIServerBench.self, ClientBench.self, CacheBench.self, DecodeBench.self])
 }
 
 /// The API test server: list latency for N custom objects over HTTPS (measured with curl, the

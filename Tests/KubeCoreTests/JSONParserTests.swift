@@ -30,6 +30,71 @@ import Testing
         }
     }
 
+    static func golden(_ name: String) throws -> JSON {
+        let file = try #require(goldenFiles.first { $0.lastPathComponent == name })
+        return try JSON.parse(Array(try Data(contentsOf: file)))
+    }
+
+    static func withoutManagedFields(_ object: JSON) -> JSON {
+        var object = object
+        object[path: ["metadata", "managedFields"]] = nil
+        return object
+    }
+
+    @Test func aListParsedForACacheLeavesOutItsItemsManagedFieldsAndNothingElse118() throws {
+        let body = try #require(try Self.golden("118-list-configmaps.json")[path: ["response", "body"]])
+        let text = body.serialized()
+        let full = try JSON.parse(text)
+        #expect(full["items"]?.arrayValue?.allSatisfy { $0[path: ["metadata", "managedFields"]] != nil } == true)
+        var expected = full
+        expected["items"] = .array((full["items"]?.arrayValue ?? []).map(Self.withoutManagedFields))
+        #expect(try JSON.parse(text, droppingManagedFieldsOf: .listItems) == expected)
+    }
+
+    @Test func aWatchEventParsedForACacheLeavesOutItsObjectsManagedFields127() throws {
+        let events = try #require(try Self.golden("127-watch-deployments.json")[path: ["response", "body"]]?.arrayValue)
+        #expect(events.contains { $0[path: ["object", "metadata", "managedFields"]] != nil })
+        for event in events {
+            let line = event.serialized()
+            var expected = try JSON.parse(line)
+            expected["object"] = Self.withoutManagedFields(expected["object"] ?? .null)
+            #expect(try JSON.parse(line, droppingManagedFieldsOf: .watchEvent) == expected)
+        }
+    }
+
+    @Test func onlyTheObjectsOwnMetadataLosesManagedFields() throws {
+        // A field of that name deeper down (a template's metadata, a spec field) is data.
+        let object: JSON = [
+            "metadata": ["name": "d", "managedFields": [["manager": "kubectl"]]],
+            "spec": ["template": ["metadata": ["managedFields": [1]]], "managedFields": "kept"],
+            "managedFields": "kept too",
+        ]
+        let parsed = try JSON.parse(object.serialized(), droppingManagedFieldsOf: .document)
+        #expect(parsed == Self.withoutManagedFields(object))
+        // In a list, the list's own metadata is not an object's.
+        let list: JSON = ["metadata": ["managedFields": "list"], "items": [object]]
+        let parsedList = try JSON.parse(list.serialized(), droppingManagedFieldsOf: .listItems)
+        #expect(parsedList == ["metadata": ["managedFields": "list"], "items": [Self.withoutManagedFields(object)]])
+    }
+
+    @Test func skippedManagedFieldsAreStillCheckedAsJSON() {
+        let broken = [
+            (#"{"metadata":{"managedFields":[{"a":tru}]}}"#, "invalid character '}' in literal true (expecting 'e')"),
+            (#"{"metadata":{"managedFields":["\q"]}}"#, "invalid character 'q' in string escape code"),
+            (#"{"metadata":{"managedFields":{"a" 1}}}"#, "invalid character '1' after object key"),
+            (#"{"metadata":{"managedFields":[1 2]}}"#, "invalid character '2' after array element"),
+            (#"{"metadata":{"managedFields":[{"#, "unexpected end of JSON input"),
+        ]
+        for (text, message) in broken {
+            var whole: JSONParseError?
+            var skipping: JSONParseError?
+            do { _ = try JSON.parse(text) } catch { whole = error }
+            do { _ = try JSON.parse(Array(text.utf8), droppingManagedFieldsOf: .document) } catch { skipping = error }
+            #expect(whole?.message == message, "\(text)")
+            #expect(skipping == whole, "\(text)")
+        }
+    }
+
     @Test func membersOfNestedObjectsStayWithTheirObject() throws {
         let json = try JSON.parse(#"{"a":{"b":{"c":1},"d":[{"e":2},{}],"f":{}},"g":{"h":"i"},"j":[]}"#)
         #expect(json == ["a": ["b": ["c": 1], "d": [["e": 2], [:]], "f": [:]], "g": ["h": "i"], "j": []])

@@ -10,7 +10,8 @@ public struct ResourceClient<Object: Sendable>: Sendable {
     /// nil: all namespaces (lists and watches) or a cluster-scoped kind.
     public let namespace: String?
     let decodeObject: @Sendable ([UInt8]) throws -> Object
-    let decodeList: @Sendable ([UInt8]) throws -> ObjectList<Object>
+    /// A list's body, parsed with or without its items' managedFields (`dropsManagedFields`).
+    let decodeListBody: @Sendable ([UInt8], _ dropsManagedFields: Bool) throws -> ObjectList<Object>
     let encodeObject: @Sendable (Object) throws -> [UInt8]
     let fromJSON: @Sendable (JSON) throws -> Object
     /// A watch line's ADDED, MODIFIED or DELETED event decoded straight from its bytes, in one
@@ -18,6 +19,15 @@ public struct ResourceClient<Object: Sendable>: Sendable {
     /// takes the general path through `JSON`. Without it every event of a typed kind was parsed
     /// into `JSON`, serialized again and decoded a second time.
     var decodeWatchEvent: (@Sendable (ArraySlice<UInt8>) -> WatchEvent<Object>?)? = nil
+    /// Lists and watches skip the objects' `metadata.managedFields` while parsing (they come
+    /// back without them): for a reader that drops them anyway, as an informer's cache does.
+    /// Gets and writes are not affected. True from the start for typed clients, whose
+    /// `ObjectMeta` has no place for them (their gets and writes skip them too).
+    public var dropsManagedFields = false
+
+    func decodeList(_ bytes: [UInt8]) throws -> ObjectList<Object> {
+        try decodeListBody(bytes, dropsManagedFields)
+    }
 
     // MARK: Reads
 
@@ -27,7 +37,7 @@ public struct ResourceClient<Object: Sendable>: Sendable {
 
     /// One page (`options.limit`/`continueToken`) or everything the server returns at once.
     public func list(_ options: ListOptions = ListOptions()) async throws(KubeError) -> ObjectList<Object> {
-        try decode(try await client.send("GET", resource.path(namespace: namespace), query: options.query(watch: false)).body, decodeList)
+        try decode(try await client.send("GET", resource.path(namespace: namespace), query: options.query(watch: false)).body) { try decodeList($0) }
     }
 
     /// Every page, following continue tokens; the result carries the first page's resourceVersion.
@@ -48,6 +58,12 @@ public struct ResourceClient<Object: Sendable>: Sendable {
                           undecodable: undecodable)
     }
 
+    /// A list answer's body as `list` reads it: for tools that have the bytes already (a
+    /// benchmark, a recorded exchange).
+    public func decodeList(body: [UInt8]) throws(KubeError) -> ObjectList<Object> {
+        try decode(body) { try decodeList($0) }
+    }
+
     /// Events as their lines arrive. The stream ends when the server ends the watch
     /// (timeoutSeconds) and throws `KubeError` for an ERROR event (410: relist) or a broken or
     /// silent connection. An object our type cannot represent arrives as `.undecodable` and the
@@ -58,6 +74,7 @@ public struct ResourceClient<Object: Sendable>: Sendable {
         let fromJSON = self.fromJSON
         let decodeWatchEvent = self.decodeWatchEvent
         let kind = resource.kind
+        let dropsManagedFields = self.dropsManagedFields
         return AsyncThrowingStream { continuation in
             let task = Task {
                 do {
@@ -65,11 +82,13 @@ public struct ResourceClient<Object: Sendable>: Sendable {
                     var splitter = LineSplitter()
                     for try await chunk in response.body {
                         for line in splitter.append(chunk) {
-                            continuation.yield(try decodeWatchEvent?(line) ?? WatchLineDecoder.decode(line, kind: kind, object: fromJSON))
+                            continuation.yield(try decodeWatchEvent?(line) ?? WatchLineDecoder.decode(line, kind: kind, object: fromJSON,
+                                                                                                     dropsManagedFields: dropsManagedFields))
                         }
                     }
                     if let last = splitter.finish() {
-                        continuation.yield(try decodeWatchEvent?(last) ?? WatchLineDecoder.decode(last, kind: kind, object: fromJSON))
+                        continuation.yield(try decodeWatchEvent?(last) ?? WatchLineDecoder.decode(last, kind: kind, object: fromJSON,
+                                                                                                 dropsManagedFields: dropsManagedFields))
                     }
                     continuation.finish()
                 } catch let error as TransportError {
@@ -182,17 +201,20 @@ extension KubeClient {
     /// item that does not decode is left out and named in `ObjectList.undecodable` instead of
     /// failing the whole list.
     public func resource<K: KubeResource>(_ type: K.Type, namespace: String? = nil) -> ResourceClient<K> {
-        ResourceClient(
+        var resource = ResourceClient(
             client: self, resource: ResourceInfo(K.self), namespace: K.namespaced ? namespace : nil,
             // One object (a get, or the answer to a write) is read the way list items are: parsed
             // into a tree, then read from it. Foundation's coders took a tenth of the operator's
             // CPU on 1,000 first versions, most of it in the answers to status writes.
-            decodeObject: { try JSON.parse($0).withTypeMeta(apiVersion: K.apiVersion, kind: K.kind).decodeTree(as: K.self) },
-            decodeList: { bytes in
+            // managedFields are skipped while parsing: `ObjectMeta` has no place for them.
+            decodeObject: {
+                try JSON.parse($0, droppingManagedFieldsOf: .document).withTypeMeta(apiVersion: K.apiVersion, kind: K.kind).decodeTree(as: K.self)
+            },
+            decodeListBody: { bytes, dropsManagedFields in
                 // Parsed once into a tree, each item then read from its subtree (`JSONTreeDecoder`):
                 // half the work of Foundation's coders on a list of typed objects, and a `JSON`
                 // field (a pod template) is taken whole instead of rebuilt by trial.
-                let list = try JSON.parse(bytes)
+                let list = try dropsManagedFields ? JSON.parse(bytes, droppingManagedFieldsOf: .listItems) : JSON.parse(bytes)
                 let elements = list["items"]?.arrayValue ?? []
                 var items: [K] = []
                 var sources: [JSON] = []
@@ -218,6 +240,8 @@ extension KubeClient {
             },
             encodeObject: { try JSON(treeEncoding: $0).serialized() },
             fromJSON: { try $0.withTypeMeta(apiVersion: K.apiVersion, kind: K.kind).decodeTree(as: K.self) })
+        resource.dropsManagedFields = true
+        return resource
     }
 
     /// Verbs on any resource, with objects as `JSON`. List items without apiVersion and kind get
@@ -226,8 +250,8 @@ extension KubeClient {
         ResourceClient(
             client: self, resource: resource, namespace: resource.namespaced ? namespace : nil,
             decodeObject: { try JSON.parse($0) },
-            decodeList: { bytes in
-                let list = try JSON.parse(bytes)
+            decodeListBody: { bytes, dropsManagedFields in
+                let list = try dropsManagedFields ? JSON.parse(bytes, droppingManagedFieldsOf: .listItems) : JSON.parse(bytes)
                 var items = list["items"]?.arrayValue ?? []
                 if let apiVersion = list["apiVersion"]?.stringValue, let listKind = list["kind"]?.stringValue {
                     let kind = listKind.hasSuffix("List") ? String(listKind.dropLast(4)) : listKind

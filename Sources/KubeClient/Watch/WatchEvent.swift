@@ -23,10 +23,11 @@ public enum WatchEvent<Object: Sendable>: Sendable {
 /// Decoding of watch lines: `{"type": "...", "object": {...}}`.
 enum WatchLineDecoder {
     static func decode<Object: Sendable>(_ line: ArraySlice<UInt8>, kind: String,
-                                         object decodeObject: (JSON) throws -> Object) throws(KubeError) -> WatchEvent<Object> {
+                                         object decodeObject: (JSON) throws -> Object,
+                                         dropsManagedFields: Bool = false) throws(KubeError) -> WatchEvent<Object> {
         let json: JSON
         do {
-            json = try JSON.parse(line)
+            json = try dropsManagedFields ? JSON.parse(line, droppingManagedFieldsOf: .watchEvent) : JSON.parse(line)
         } catch {
             throw KubeError.decoding("watch event is not JSON: \(error.message)")
         }

@@ -39,6 +39,10 @@ public final class Informer<Object: Sendable>: Sendable {
     private let running = Mutex(false)
 
     public init(_ resource: ResourceClient<Object>, options: InformerOptions = InformerOptions(), access: ObjectAccess<Object>) {
+        // The cache never keeps managedFields (typed metadata drops them, `ObjectAccess.json`
+        // strips them): its lists and watches skip them while parsing instead of building them.
+        var resource = resource
+        resource.dropsManagedFields = true
         self.resource = resource
         self.options = options
         store = IndexedStore(access: access)

@@ -36,6 +36,24 @@ import Testing
         #expect(list.items.allSatisfy { $0["apiVersion"] == "v1" && $0["kind"] == "ConfigMap" })
     }
 
+    @Test func aResourceThatDropsManagedFieldsListsWithoutThem118() throws {
+        let body = try Self.golden("118-list-configmaps.json").serialized()
+        var typed = Self.client.resource(ConfigMap.self)
+        #expect(typed.dropsManagedFields)  // typed metadata has no place for them
+        typed.dropsManagedFields = false
+        #expect(try typed.decodeList(body).sources?.allSatisfy { $0[path: ["metadata", "managedFields"]] != nil } == true)
+        typed.dropsManagedFields = true
+        let list = try typed.decodeList(body)
+        #expect(list.items.map(\.metadata.name) == ["cm-a", "cm-b", "kube-root-ca.crt"])
+        #expect(list.sources?.count == 3 && list.sources?.allSatisfy { $0[path: ["metadata", "managedFields"]] == nil } == true)
+        var dynamic = Self.client.dynamic(ResourceInfo(ConfigMap.self))
+        #expect(!dynamic.dropsManagedFields)
+        #expect(try dynamic.decodeList(body).items.allSatisfy { $0[path: ["metadata", "managedFields"]] != nil })
+        dynamic.dropsManagedFields = true
+        let items = try dynamic.decodeList(body).items
+        #expect(items.count == 3 && items.allSatisfy { $0[path: ["metadata", "managedFields"]] == nil && $0["data"] != nil })
+    }
+
     @Test func oneItemThatDoesNotDecodeIsLeftOutAndNamed() throws {
         var body = try Self.golden("118-list-configmaps.json")
         var items = body["items"]?.arrayValue ?? []
