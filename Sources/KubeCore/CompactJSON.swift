@@ -15,19 +15,28 @@ public struct CompactJSON: Sendable, Hashable {
     public let bytes: [UInt8]
 
     public init(_ value: JSON) {
-        bytes = Self.keys.withInterning { keys in
-            // Written into a buffer the table keeps between values, then copied once at its
-            // exact size: a packed value lives as long as the cache holding it, and a buffer
-            // grown by appending would keep up to half its allocation unused (a third of a
-            // cache's packed bytes, measured), besides the copies each growth makes.
-            var out: [UInt8] = []
-            swap(&out, &keys.scratch)
-            out.removeAll(keepingCapacity: true)
-            Self.write(value, into: &out, keys: &keys)
-            let exact = out.withUnsafeBufferPointer { Array($0) }
-            // A rare huge value (a large ConfigMap) does not pin its size for good.
-            if out.capacity <= KeyTable.scratchLimit { swap(&out, &keys.scratch) }
-            return exact
+        // Keys are looked up in the table as it was when the value started: the table is not
+        // held while a value is written (informers pack side by side, and waiting on one lock
+        // for every object was a tenth of what packing cost). A key it does not know yet is
+        // added then, under the lock.
+        var keys = KeyLookup(ids: Self.keys.ids, table: Self.keys)
+        // Written into a buffer, then copied once at its exact size: a packed value lives as
+        // long as the cache holding it, and a buffer grown by appending would keep up to half
+        // its allocation unused (a third of a cache's packed bytes, measured).
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        Self.write(value, into: &out, keys: &keys)
+        bytes = out.withUnsafeBufferPointer { Array($0) }
+    }
+
+    /// A value's key numbers: the table's as the value started, and what it adds meanwhile.
+    struct KeyLookup {
+        let ids: [String: UInt32]
+        let table: KeyTable
+
+        @inline(__always)
+        func id(for key: String) -> UInt32? {
+            ids[key] ?? table.intern(key)
         }
     }
 
@@ -53,7 +62,7 @@ public struct CompactJSON: Sendable, Hashable {
         case null = 0, `false`, `true`, int, double, string, array, object
     }
 
-    private static func write(_ value: JSON, into out: inout [UInt8], keys: inout KeyTable.State) {
+    private static func write(_ value: JSON, into out: inout [UInt8], keys: inout KeyLookup) {
         switch value {
         case .null: out.append(Tag.null.rawValue)
         case let .bool(b): out.append(b ? Tag.true.rawValue : Tag.false.rawValue)
@@ -182,8 +191,6 @@ public struct CompactJSON: Sendable, Hashable {
             var ids: [String: UInt32] = [:]
             var names: [String] = []
             let capacity: Int
-            /// The buffer values are written into before their exact-size copy (`init(_:)`).
-            var scratch: [UInt8] = []
 
             mutating func id(for key: String) -> UInt32? {
                 if let id = ids[key] { return id }
@@ -199,10 +206,12 @@ public struct CompactJSON: Sendable, Hashable {
 
         init(capacity: Int) { state = Mutex(State(capacity: capacity)) }
 
-        /// The largest scratch buffer kept between values.
-        static let scratchLimit = 1 << 16
+        /// The ids as they are now (shared storage: the lock is held only to take it). A key
+        /// added after this copies the table once, bounded by `capacity`.
+        var ids: [String: UInt32] { state.withLock { $0.ids } }
 
-        func withInterning<Result: Sendable>(_ body: (inout State) -> Result) -> Result { state.withLock { body(&$0) } }
+        /// The key's number, adding it if the table has room.
+        func intern(_ key: String) -> UInt32? { state.withLock { $0.id(for: key) } }
 
         /// A snapshot of the names (shared storage, no copy unless the table grows meanwhile).
         var names: [String] { state.withLock { $0.names } }
