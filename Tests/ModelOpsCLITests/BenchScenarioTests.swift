@@ -104,6 +104,29 @@ struct BenchScenarioTests {
         #expect((Self.number(schedule, "creationTimestampSkewSeconds", "max") ?? 99) <= 2)
     }
 
+    @Test("decode times one list page of every cached kind, bytes to cache, against Foundation's coders")
+    func decode() async throws {
+        let binary = try #require(Repository.executable("modelops-bench"), "modelops-bench not built next to the tests")
+        let result = try await Command.run(binary, ["decode", "--objects", String(Self.objects), "--rounds", "3", "--timeout", "120", "--json"])
+        #expect(result.status == 0, "\(result)")
+        let json = try JSON.parse(Array(result.stdout.utf8))
+        #expect(json["scenario"]?.stringValue == "decode")
+        let kinds = ["modeldeployments", "retrainpolicies", "trainingjobs", "deployments", "services", "jobs", "pods"]
+        #expect(Set(json["byKind"]?.objectValue?.keys.map { $0 } ?? []) == Set(kinds))
+        for kind in kinds {
+            #expect((Self.number(json, "byKind", kind, "objects") ?? 0) >= Double(Self.objects), "\(kind)")
+            #expect((Self.number(json, "byKind", kind, "bytesPerObject") ?? 0) > 500, "\(kind)")
+            var variants = ["parse", "parseDroppingManagedFields", "parseFoundation", "toCache", "toCacheParsingManagedFields"]
+            if ["modeldeployments", "retrainpolicies", "trainingjobs"].contains(kind) {
+                variants += ["toCacheWritingEachObjectAgain", "decodeFoundation"]
+            }
+            for variant in variants {
+                #expect((Self.number(json, "byKind", kind, "microsecondsPerObject", variant) ?? 0) > 0, "\(kind) \(variant)")
+            }
+            #expect(json["byKind"]?[kind]?["microsecondsPerObject"]?.objectValue?.count == variants.count, "\(kind)")
+        }
+    }
+
     @Test("firstdeploy runs modelops in its own process against a playground: 5 first versions Healthy, its requests counted by the server and its client, no writes at rest")
     func firstDeploy() async throws {
         let binary = try #require(Repository.executable("modelops-bench"), "modelops-bench not built next to the tests")
