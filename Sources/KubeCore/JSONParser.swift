@@ -135,13 +135,17 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue(context: String, place: Place = .other) throws(JSONParseError) -> JSON {
+    /// `build` false: the value is stepped over, checked as it would be parsed (same errors),
+    /// and nothing is built (`.null` is returned): for `metadata.managedFields` when dropped.
+    private mutating func parseValue(context: String, place: Place = .other, build: Bool = true) throws(JSONParseError) -> JSON {
         guard index < bytes.count else { throw endOfInput() }
         let byte = bytes[index]
         switch byte {
-        case UInt8(ascii: "{"): return try parseObject(place)
-        case UInt8(ascii: "["): return try parseArray(place)
-        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "{"): return try parseObject(place, build: build)
+        case UInt8(ascii: "["): return try parseArray(place, build: build)
+        case UInt8(ascii: "\""):
+            guard build else { try skipString(); return .null }
+            return .string(try parseString())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
@@ -172,7 +176,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseObject(_ place: Place = .other) throws(JSONParseError) -> JSON {
+    private mutating func parseObject(_ place: Place = .other, build: Bool = true) throws(JSONParseError) -> JSON {
         try enter()
         defer { depth -= 1 }
         index += 1  // {
@@ -180,7 +184,7 @@ struct JSONParser {
         guard index < bytes.count else { throw endOfInput() }
         if bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object([:])
+            return build ? .object([:]) : .null
         }
         let first = members.count
         // An error leaves members behind; the parser is not used again after one.
@@ -190,17 +194,18 @@ struct JSONParser {
             guard bytes[index] == UInt8(ascii: "\"") else {
                 throw invalid(bytes[index], "looking for beginning of object key string")
             }
-            let key = try parseString()
+            let key: String
+            if build { key = try parseString() } else { try skipString(); key = "" }
             skipWhitespace()
             guard index < bytes.count else { throw endOfInput() }
             guard bytes[index] == UInt8(ascii: ":") else { throw invalid(bytes[index], "after object key") }
             index += 1
             skipWhitespace()
-            if place == .metadata, key == "managedFields" {
-                try skipValue(context: "looking for beginning of value")
-            } else {
+            if build, !(place == .metadata && key == "managedFields") {
                 let value = try parseValue(context: "looking for beginning of value", place: place == .other ? .other : place.child(key))
                 members.append((key, value))
+            } else {
+                _ = try parseValue(context: "looking for beginning of value", build: false)
             }
             skipWhitespace()
             guard index < bytes.count else { throw endOfInput() }
@@ -208,6 +213,7 @@ struct JSONParser {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
+                guard build else { return .null }
                 var object = [String: JSON](minimumCapacity: members.count - first)
                 // In order, so that a repeated key keeps its last value (as Go's decoder does).
                 for i in first..<members.count { object[members[i].key] = members[i].value }
@@ -218,7 +224,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseArray(_ place: Place = .other) throws(JSONParseError) -> JSON {
+    private mutating func parseArray(_ place: Place = .other, build: Bool = true) throws(JSONParseError) -> JSON {
         try enter()
         defer { depth -= 1 }
         index += 1  // [
@@ -227,116 +233,43 @@ struct JSONParser {
         guard index < bytes.count else { throw endOfInput() }
         if bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return .array(array)
+            return build ? .array(array) : .null
         }
         while true {
             skipWhitespace()
-            array.append(try parseValue(context: "looking for beginning of value", place: place == .items ? .object : .other))
+            let element = try parseValue(context: "looking for beginning of value", place: place == .items ? .object : .other, build: build)
+            if build { array.append(element) }
             skipWhitespace()
             guard index < bytes.count else { throw endOfInput() }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "]"):
                 index += 1
-                return .array(array)
+                return build ? .array(array) : .null
             default: throw invalid(bytes[index], "after array element")
             }
         }
     }
 
-    /// Steps over one value, checking it as `parseValue` does (same errors) but building nothing.
-    private mutating func skipValue(context: String) throws(JSONParseError) {
-        guard index < bytes.count else { throw endOfInput() }
-        let byte = bytes[index]
-        switch byte {
-        case UInt8(ascii: "{"):
-            try enter()
-            defer { depth -= 1 }
-            index += 1
-            skipWhitespace()
-            guard index < bytes.count else { throw endOfInput() }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                guard index < bytes.count else { throw endOfInput() }
-                guard bytes[index] == UInt8(ascii: "\"") else {
-                    throw invalid(bytes[index], "looking for beginning of object key string")
-                }
-                try skipString()
-                skipWhitespace()
-                guard index < bytes.count else { throw endOfInput() }
-                guard bytes[index] == UInt8(ascii: ":") else { throw invalid(bytes[index], "after object key") }
-                index += 1
-                skipWhitespace()
-                try skipValue(context: "looking for beginning of value")
-                skipWhitespace()
-                guard index < bytes.count else { throw endOfInput() }
-                switch bytes[index] {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "}"):
-                    index += 1
-                    return
-                default: throw invalid(bytes[index], "after object key:value pair")
-                }
-            }
-        case UInt8(ascii: "["):
-            try enter()
-            defer { depth -= 1 }
-            index += 1
-            skipWhitespace()
-            guard index < bytes.count else { throw endOfInput() }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                try skipValue(context: "looking for beginning of value")
-                skipWhitespace()
-                guard index < bytes.count else { throw endOfInput() }
-                switch bytes[index] {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "]"):
-                    index += 1
-                    return
-                default: throw invalid(bytes[index], "after array element")
-                }
-            }
-        case UInt8(ascii: "\""): try skipString()
-        default: _ = try parseValue(context: context)  // a literal or a number: nothing to build
-        }
-    }
-
-    /// Steps over a string, checking its escapes and control characters as `parseString` does.
+    /// Steps over a string, checking it as `parseString` does. A string with an escape (a
+    /// managedFields key such as `k:{\"type\":\"Ready\"}`) is handed to `parseString`, which
+    /// checks escapes where it decodes them.
     private mutating func skipString() throws(JSONParseError) {
+        let start = index
         index += 1  // opening quote
         while index < bytes.count {
             let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
+            if byte == UInt8(ascii: "\"") {
                 index += 1
                 return
-            case UInt8(ascii: "\\"):
-                index += 1
-                guard index < bytes.count else { throw endOfInput() }
-                let escaped = bytes[index]
-                index += 1
-                switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    break
-                case UInt8(ascii: "u"): _ = try parseHex4()
-                default:
-                    index -= 1
-                    throw invalid(escaped, "in string escape code")
-                }
-            default:
-                if byte < 0x20 { throw invalid(byte, "in string literal") }
-                index += 1
             }
+            if byte == UInt8(ascii: "\\") {
+                index = start
+                _ = try parseString()
+                return
+            }
+            if byte < 0x20 { throw invalid(byte, "in string literal") }
+            index += 1
         }
         throw endOfInput()
     }
