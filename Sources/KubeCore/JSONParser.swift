@@ -202,7 +202,7 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             if build, !(place == .metadata && key == "managedFields") {
-                let value = try parseValue(context: "looking for beginning of value", place: place == .other ? .other : place.child(key))
+                let value = try parseValue(context: "looking for beginning of value", place: place.child(key))
                 members.append((key, value))
             } else {
                 _ = try parseValue(context: "looking for beginning of value", build: false)

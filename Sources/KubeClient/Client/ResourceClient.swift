@@ -25,10 +25,6 @@ public struct ResourceClient<Object: Sendable>: Sendable {
     /// `ObjectMeta` has no place for them (their gets and writes skip them too).
     public var dropsManagedFields = false
 
-    func decodeList(_ bytes: [UInt8]) throws -> ObjectList<Object> {
-        try decodeListBody(bytes, dropsManagedFields)
-    }
-
     // MARK: Reads
 
     public func get(_ name: String) async throws(KubeError) -> Object {
@@ -37,7 +33,7 @@ public struct ResourceClient<Object: Sendable>: Sendable {
 
     /// One page (`options.limit`/`continueToken`) or everything the server returns at once.
     public func list(_ options: ListOptions = ListOptions()) async throws(KubeError) -> ObjectList<Object> {
-        try decode(try await client.send("GET", resource.path(namespace: namespace), query: options.query(watch: false)).body) { try decodeList($0) }
+        try decodeList(body: try await client.send("GET", resource.path(namespace: namespace), query: options.query(watch: false)).body)
     }
 
     /// Every page, following continue tokens; the result carries the first page's resourceVersion.
@@ -61,7 +57,7 @@ public struct ResourceClient<Object: Sendable>: Sendable {
     /// A list answer's body as `list` reads it: for tools that have the bytes already (a
     /// benchmark, a recorded exchange).
     public func decodeList(body: [UInt8]) throws(KubeError) -> ObjectList<Object> {
-        try decode(body) { try decodeList($0) }
+        try decode(body) { try decodeListBody($0, dropsManagedFields) }
     }
 
     /// Events as their lines arrive. The stream ends when the server ends the watch

@@ -225,10 +225,11 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     public func applyListed(_ objects: [Object], prepared alreadyPrepared: Bool = false,
                             sources: [JSON]? = nil) -> [InformerEvent<Object>] {
         let prepared = alreadyPrepared ? objects : objects.map { access.prepare($0) }
-        let packSource = sources?.count == prepared.count ? access.packing?.packSource : nil
+        let sources = sources?.count == prepared.count ? sources : nil
+        let packSource = access.packing?.packSource
         let entries = prepared.indices.map { i in
             let object = prepared[i]
-            let packed = packSource.flatMap { pack in sources.flatMap { pack($0[i]) } }
+            let packed = sources.flatMap { packSource?($0[i]) }
             let entry = packed.map { Entry(stored: .packed($0), resourceVersion: access.resourceVersion(object)) } ?? entry(object)
             return (object: object, ref: access.ref(object), entry: entry)
         }

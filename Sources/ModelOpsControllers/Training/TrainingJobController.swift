@@ -162,21 +162,17 @@ public struct TrainingJobController: Sendable {
 
     /// Whether the TrainingJob is still there and not being deleted, asked of the API.
     func stillExists(_ job: TrainingJob) async throws -> Bool {
-        do {
-            let live = try await context.client.resource(TrainingJob.self, namespace: job.metadata.namespace).get(job.metadata.name ?? "")
-            return live.metadata.uid == job.metadata.uid && live.metadata.deletionTimestamp == nil
-        } catch {
-            if error.status?.code == 404 { return false }
-            throw error
-        }
+        let resource = context.client.resource(TrainingJob.self, namespace: job.metadata.namespace)
+        guard let live = try await Self.get(resource, job.metadata.name ?? "") else { return false }
+        return live.metadata.uid == job.metadata.uid && live.metadata.deletionTimestamp == nil
     }
 
-    static func get(_ resource: ResourceClient<JSON>, _ name: String) async throws -> JSON? {
+    /// The object, or nil when the API says it is not there.
+    static func get<Object>(_ resource: ResourceClient<Object>, _ name: String) async throws -> Object? {
         do {
             return try await resource.get(name)
-        } catch {
-            if error.status?.code == 404 { return nil }
-            throw error
+        } catch where error.isNotFound {
+            return nil
         }
     }
 

@@ -21,7 +21,7 @@ import Testing
     @Test func typedItemsOfABuiltInListGetApiVersionAndKind118() throws {
         let body = try Self.golden("118-list-configmaps.json")
         #expect(body["items"]?.arrayValue?.allSatisfy { $0["kind"] == nil && $0["apiVersion"] == nil } == true)
-        let list = try Self.client.resource(ConfigMap.self).decodeList(body.serialized())
+        let list = try Self.client.resource(ConfigMap.self).decodeList(body: body.serialized())
         #expect(list.items.map(\.metadata.name) == ["cm-a", "cm-b", "kube-root-ca.crt"])
         #expect(list.items.allSatisfy { $0.apiVersion == "v1" && $0.kind == "ConfigMap" })
         #expect(list.items.first?.data == ["key": "value-a"])
@@ -31,7 +31,7 @@ import Testing
 
     @Test func dynamicItemsOfABuiltInListGetTheListsType118() throws {
         let body = try Self.golden("118-list-configmaps.json")
-        let list = try Self.client.dynamic(ResourceInfo(ConfigMap.self)).decodeList(body.serialized())
+        let list = try Self.client.dynamic(ResourceInfo(ConfigMap.self)).decodeList(body: body.serialized())
         #expect(list.items.count == 3)
         #expect(list.items.allSatisfy { $0["apiVersion"] == "v1" && $0["kind"] == "ConfigMap" })
     }
@@ -41,16 +41,16 @@ import Testing
         var typed = Self.client.resource(ConfigMap.self)
         #expect(typed.dropsManagedFields)  // typed metadata has no place for them
         typed.dropsManagedFields = false
-        #expect(try typed.decodeList(body).sources?.allSatisfy { $0[path: ["metadata", "managedFields"]] != nil } == true)
+        #expect(try typed.decodeList(body: body).sources?.allSatisfy { $0[path: ["metadata", "managedFields"]] != nil } == true)
         typed.dropsManagedFields = true
-        let list = try typed.decodeList(body)
+        let list = try typed.decodeList(body: body)
         #expect(list.items.map(\.metadata.name) == ["cm-a", "cm-b", "kube-root-ca.crt"])
         #expect(list.sources?.count == 3 && list.sources?.allSatisfy { $0[path: ["metadata", "managedFields"]] == nil } == true)
         var dynamic = Self.client.dynamic(ResourceInfo(ConfigMap.self))
         #expect(!dynamic.dropsManagedFields)
-        #expect(try dynamic.decodeList(body).items.allSatisfy { $0[path: ["metadata", "managedFields"]] != nil })
+        #expect(try dynamic.decodeList(body: body).items.allSatisfy { $0[path: ["metadata", "managedFields"]] != nil })
         dynamic.dropsManagedFields = true
-        let items = try dynamic.decodeList(body).items
+        let items = try dynamic.decodeList(body: body).items
         #expect(items.count == 3 && items.allSatisfy { $0[path: ["metadata", "managedFields"]] == nil && $0["data"] != nil })
     }
 
@@ -59,7 +59,7 @@ import Testing
         var items = body["items"]?.arrayValue ?? []
         items[1]["data"] = ["key": 5]
         body["items"] = .array(items)
-        let list = try Self.client.resource(ConfigMap.self).decodeList(body.serialized())
+        let list = try Self.client.resource(ConfigMap.self).decodeList(body: body.serialized())
         #expect(list.items.map(\.metadata.name) == ["cm-a", "kube-root-ca.crt"])
         #expect(list.undecodable.map(\.key) == ["golden2-lists/cm-b"])
         #expect(list.undecodable.first?.resourceVersion == "1312")

@@ -212,7 +212,7 @@ struct IndexedStoreTests {
         let client = try KubeClient(configuration: ClientConfiguration(server: "https://127.0.0.1:1", source: "test"))
         var resource = client.resource(ConfigMap.self)
         resource.dropsManagedFields = false  // sources with managedFields: the store strips them
-        let list = try resource.decodeList(body.serialized())
+        let list = try resource.decodeList(body: body.serialized())
         let sources = try #require(list.sources)
         #expect(list.items.count == 3 && sources.count == 3)
         #expect(sources.allSatisfy { $0[path: ["metadata", "managedFields"]] != nil && $0["kind"] == "ConfigMap" })
