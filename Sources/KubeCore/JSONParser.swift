@@ -12,16 +12,7 @@ extension JSON {
     /// Parses one JSON document. Trailing whitespace is allowed, anything else after the value is
     /// an error.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSON {
-        let array = bytes as? [UInt8] ?? Array(bytes)
-        let result: Result<JSON, JSONParseError> = array.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(buffer)
-            do throws(JSONParseError) {
-                return .success(try parser.parseDocument())
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        try JSONParser.run(bytes) { parser throws(JSONParseError) in try parser.parseDocument() }
     }
 
     public static func parse(_ string: String) throws(JSONParseError) -> JSON {
@@ -33,16 +24,18 @@ extension JSON {
     /// informer cache does: managedFields are often half an object's bytes, and building them
     /// only to free them was most of what parsing a list page cost.
     public static func parse(_ bytes: some Collection<UInt8>, droppingManagedFieldsOf objects: ObjectsInDocument) throws(JSONParseError) -> JSON {
-        let array = bytes as? [UInt8] ?? Array(bytes)
-        let result: Result<JSON, JSONParseError> = array.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(buffer)
-            do throws(JSONParseError) {
-                return .success(try parser.parseDocument(at: objects.place))
-            } catch {
-                return .failure(error)
-            }
+        try JSONParser.run(bytes) { parser throws(JSONParseError) in try parser.parseDocument(at: objects.place) }
+    }
+
+    /// Parses one JSON document, or returns nil when an object in it repeats a key. `parse`
+    /// keeps the last value, as Go's decoder does; a reader standing in for a parser that
+    /// refuses repeated keys (YAML's) hands such a document to that parser instead.
+    public static func parseWithUniqueKeys(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSON? {
+        try JSONParser.run(bytes) { parser throws(JSONParseError) -> JSON? in
+            let document = try parser.parseDocument()
+            // `Optional.none`: `nil` alone would be `JSON.null` (JSON is nil-literal expressible).
+            return parser.repeatedKey ? Optional.none : document
         }
-        return try result.get()
     }
 
     /// Where a document holds its Kubernetes objects.
@@ -76,8 +69,25 @@ struct JSONParser {
     /// was resized and every key hashed again at each doubling (a tenth of the operator's CPU
     /// while it listed 27,000 objects).
     var members: [(key: String, value: JSON)] = []
+    /// Whether an object repeated a key (its last value was kept).
+    var repeatedKey = false
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// Runs `body` with a parser over `bytes`.
+    static func run<R>(_ bytes: some Collection<UInt8>,
+                       _ body: (inout JSONParser) throws(JSONParseError) -> R) throws(JSONParseError) -> R {
+        let array = bytes as? [UInt8] ?? Array(bytes)
+        let result: Result<R, JSONParseError> = array.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer)
+            do throws(JSONParseError) {
+                return .success(try body(&parser))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
 
     /// Where a value sits relative to the Kubernetes objects of the document, for parses that
     /// drop `metadata.managedFields`: only an object's own metadata is meant, never a field of
@@ -217,6 +227,7 @@ struct JSONParser {
                 var object = [String: JSON](minimumCapacity: members.count - first)
                 // In order, so that a repeated key keeps its last value (as Go's decoder does).
                 for i in first..<members.count { object[members[i].key] = members[i].value }
+                if object.count < members.count - first { repeatedKey = true }
                 members.removeSubrange(first...)
                 return .object(object)
             default: throw invalid(bytes[index], "after object key:value pair")

@@ -105,6 +105,13 @@ import Testing
         #expect(try JSON.parse(#"{"a":1,"b":2,"a":{"x":3}}"#) == ["a": ["x": 3], "b": 2])
     }
 
+    @Test func aRepeatedKeyAnywhereIsNilForTheUniqueKeysParse() throws {
+        #expect(try JSON.parseWithUniqueKeys(#"{"a":1,"b":2,"a":{"x":3}}"#.utf8) == Optional<JSON>.none)
+        #expect(try JSON.parseWithUniqueKeys(#"{"l":[{"k":1},{"m":{"k":1,"k":2}}]}"#.utf8) == Optional<JSON>.none)
+        #expect(try JSON.parseWithUniqueKeys(#"{"l":[{"k":1},{"k":2}],"m":{"k":3}}"#.utf8) == ["l": [["k": 1], ["k": 2]], "m": ["k": 3]])
+        #expect(throws: JSONParseError.self) { try JSON.parseWithUniqueKeys(#"{"a":"#.utf8) }
+    }
+
     @Test func integersStayIntegersToTheEndsOfInt64() throws {
         let cases: [(String, JSON)] = [
             ("0", .int(0)), ("-0", .int(0)), ("7", .int(7)), ("-42", .int(-42)),

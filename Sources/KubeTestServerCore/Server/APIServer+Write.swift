@@ -180,11 +180,25 @@ extension APIServer {
         }
     }
 
+    /// An apply body: YAML, of which JSON is a subset. Clients send JSON (kubectl, client-go's
+    /// `ApplyConfiguration`s, our operator; golden 043 records one), and a JSON object is read by
+    /// the JSON parser: the same tree as the YAML parser makes, at a fraction of the cost (the
+    /// YAML parser was 7 % of the server's CPU under a first-deploy burst). Anything the JSON
+    /// parser refuses, and an object that repeats a key (which the YAML parser refuses), goes to
+    /// the YAML parser, whose answers are the ones a client sees.
+    static func applyConfiguration(_ body: [UInt8]) throws(YAMLError) -> JSON {
+        if body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{"),
+           let json = try? JSON.parseWithUniqueKeys(body) {
+            return json
+        }
+        return try JSON.parseYAML(String(decoding: body, as: UTF8.self))
+    }
+
     func applyPatch(_ request: APIRequest, target: ResourceTarget, name: String, manager: String, force: Bool) throws -> APIResponse {
         let resource = target.resource
         var config: JSON
         do {
-            config = try JSON.parseYAML(String(decoding: request.body, as: UTF8.self))
+            config = try Self.applyConfiguration(request.body)
         } catch {
             throw APIError.badRequest("error decoding YAML: \(error.message)")
         }

@@ -155,10 +155,10 @@ public final class ObjectStore: Sendable {
         var key: ObjectKey
     }
 
-    let state: Mutex<State>
+    let state: SleepingLock<State>
 
     public init(historyLimit: Int = 1000) {
-        state = Mutex(State(historyLimit: historyLimit))
+        state = SleepingLock(State(historyLimit: historyLimit))
     }
 
     /// Runs `body` with exclusive access to the store: a transaction.
