@@ -227,6 +227,7 @@ struct FirstDeployBench: AsyncParsableCommand {
         try op.checkRunning()
         let countsAfter = try counts?.operatorRequests()
         let metricsAfter = launch.metricsPort.map(Self.restClientRequests)
+        let reconciles = launch.metricsPort.map { Self.counter("controller_runtime_reconcile_total", by: "controller", port: $0) }
         let cpuAfter = op.cpuSeconds ?? cpuSettled
         // VmHWM is kept from per-thread counters that the kernel folds in now and then, so it can
         // trail a VmRSS read earlier: the peak is the largest of what was seen.
@@ -269,6 +270,11 @@ struct FirstDeployBench: AsyncParsableCommand {
         if let metricsBefore, let metricsAtHealthy, let metricsSettled, let metricsAfter {
             // Counted by ModelOps' own client, by HTTP method.
             report["clientRequestsPerObject"] = Self.perObject(ServerRequestCounts.delta(metricsBefore, metricsAfter), n)
+            // Reconciles per ModelDeployment, by controller (every controller since the operator
+            // started: the ones at rest are its first reconciles of nothing).
+            if let reconciles {
+                report["reconcilesPerObject"] = .object(reconciles.mapValues { BenchReport.round(Double($0) / Double(n), 100) })
+            }
             report["clientWritesAfterHealthy"] = .int(Int64(Self.clientWrites(ServerRequestCounts.delta(metricsAtHealthy, metricsSettled))))
             let restWrites = Self.clientWrites(ServerRequestCounts.delta(metricsSettled, metricsAfter))
             report["clientWritesAtRest"] = .int(Int64(restWrites))
@@ -313,14 +319,19 @@ struct FirstDeployBench: AsyncParsableCommand {
 
     /// `rest_client_requests_total` of ModelOps' /metrics, summed by method.
     static func restClientRequests(port: Int) -> [String: Int] {
+        counter("rest_client_requests_total", by: "method", port: port)
+    }
+
+    /// A counter of ModelOps' /metrics, summed by the value of one of its labels.
+    static func counter(_ name: String, by label: String, port: Int) -> [String: Int] {
         guard let response = LoopbackHTTP.get(port: port, path: "/metrics"), response.status == 200 else { return [:] }
-        var byMethod: [String: Int] = [:]
-        for line in response.text.split(separator: "\n") where line.hasPrefix("rest_client_requests_total{") {
-            guard let start = line.range(of: "method=\""), let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
-            let method = line[start.upperBound...].prefix { $0 != "\"" }
-            byMethod[String(method), default: 0] += Int(value)
+        var sums: [String: Int] = [:]
+        for line in response.text.split(separator: "\n") where line.hasPrefix(name + "{") {
+            guard let start = line.range(of: label + "=\""), let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
+            let key = line[start.upperBound...].prefix { $0 != "\"" }
+            sums[String(key), default: 0] += Int(value)
         }
-        return byMethod
+        return sums
     }
 
     /// Writes among "verb resource" counts (create, update, patch, delete, deletecollection).

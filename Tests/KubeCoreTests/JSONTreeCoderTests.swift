@@ -38,6 +38,37 @@ struct JSONTreeCoderTests {
         #expect(throws: DecodingError.self) { _ = try JSON.parse(#"{"b":[],"c":{},"d":"3"}"#).decodeTree(as: Optionals.self) }
     }
 
+    struct Metadata: Codable, Equatable {
+        var labels: [String: String]?
+        var finalizers: [String]?
+        var created: KubeTime?
+        var nested: [[String: String]]?
+    }
+
+    /// Labels, annotations, finalizers and timestamps are read straight from the tree (no
+    /// keyed container per entry); what comes out, and what is refused, is Foundation's.
+    @Test func stringMapsListsAndTimesReadAsFoundationReadsThem() throws {
+        let good = #"{"labels":{"app":"fraud","modelops.io/version":"v2","":""},"finalizers":["a/b","c"],"created":"2026-12-07T10:00:00Z","nested":[{"k":"v"},{}]}"#
+        let tree = try JSON.parse(good).decodeTree(as: Metadata.self)
+        #expect(tree == (try JSONDecoder().decode(Metadata.self, from: Data(good.utf8))))
+        #expect(tree.labels?["modelops.io/version"] == "v2" && tree.finalizers == ["a/b", "c"] && tree.nested?.count == 2)
+        #expect(tree.created == KubeTime(rfc3339: "2026-12-07T10:00:00Z"))
+        for bad in [#"{"labels":{"a":1}}"#, #"{"labels":["a"]}"#, #"{"finalizers":["a",2]}"#, #"{"finalizers":"a"}"#,
+                    #"{"created":"yesterday"}"#, #"{"created":5}"#, #"{"nested":[{"k":null}]}"#] {
+            let foundation = #expect(throws: DecodingError.self) { _ = try JSONDecoder().decode(Metadata.self, from: Data(bad.utf8)) }
+            let ours = #expect(throws: DecodingError.self) { _ = try JSON.parse(bad).decodeTree(as: Metadata.self) }
+            #expect(ours.map(Self.codingPath) == foundation.map(Self.codingPath), "\(bad)")
+        }
+    }
+
+    static func codingPath(_ error: DecodingError) -> [String] {
+        switch error {
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .keyNotFound(_, context), let .dataCorrupted(context):
+            return context.codingPath.map { $0.intValue.map { "\($0)" } ?? $0.stringValue }
+        @unknown default: return []
+        }
+    }
+
     @Test func writesWhatFoundationWrites() throws {
         let holder = Holder()
         #expect(try JSON(treeEncoding: holder) == JSON(encoding: holder))
