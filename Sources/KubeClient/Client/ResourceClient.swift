@@ -114,6 +114,19 @@ public struct ResourceClient<Object: Sendable>: Sendable {
         try await put(object, name: name, subresource: "status", options: options)
     }
 
+    /// A status write whose answer is read for its metadata only (the resourceVersion it made),
+    /// for a writer that keeps no copy of what it wrote, as `StatusWriter`: reading the whole
+    /// typed object back was 4 % of the operator's CPU on a burst of 1,000 first versions. The
+    /// answer is still parsed whole, so a body that is not JSON is still a decoding error.
+    public func updateStatusMetadata(_ object: Object, name: String, options: WriteOptions = WriteOptions()) async throws(KubeError) -> ObjectMeta {
+        let body = try encode(object)
+        let answer = try await client.send("PUT", resource.path(namespace: namespace, name: name, subresource: "status"),
+                                           query: options.query(), body: body, contentType: "application/json").body
+        return try decode(answer) { bytes in
+            try (JSON.parse(bytes, droppingManagedFieldsOf: .document)["metadata"] ?? .null).decodeTree(as: ObjectMeta.self)
+        }
+    }
+
     public func patch(_ name: String, _ patch: Patch, options: WriteOptions = WriteOptions()) async throws(KubeError) -> Object {
         try await sendPatch(name, patch, subresource: nil, options: options)
     }

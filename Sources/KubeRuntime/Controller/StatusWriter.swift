@@ -47,8 +47,8 @@ public final class StatusWriter<Object: KubeResource>: Sendable {
         var updated = object
         updated[keyPath: keyPath] = status
         do {
-            let stored = try await resource.updateStatus(updated, name: object.metadata.name ?? "")
-            wrote(object, to: stored.metadata.resourceVersion)
+            let stored = try await resource.updateStatusMetadata(updated, name: object.metadata.name ?? "")
+            wrote(object, to: stored.resourceVersion)
             return .written
         } catch {
             guard error.code == 409 else { throw error }

@@ -110,6 +110,21 @@ struct ClientVerbTests {
         let updated = try await widgets.patchStatus("w0", .merge(Array(#"{"status":{"phase":"Ready"}}"#.utf8)))
         #expect(updated[path: ["status", "phase"]] == "Ready")
         #expect(updated[path: ["metadata", "generation"]] == 1)
+        // A status write read back for its metadata only: the resourceVersion it made, and a
+        // refused write still a typed error with the server's reason.
+        var w1 = try await widgets.get("w1")
+        w1["status"] = ["phase": "Serving"]
+        let meta = try await widgets.updateStatusMetadata(w1, name: "w1")
+        let stored = try await widgets.get("w1")
+        #expect(meta.name == "w1" && meta.resourceVersion == stored[path: ["metadata", "resourceVersion"]]?.stringValue)
+        #expect(meta.resourceVersion != w1[path: ["metadata", "resourceVersion"]]?.stringValue)
+        #expect(stored[path: ["status", "phase"]] == "Serving")
+        await #expect(throws: KubeError.self) { _ = try await widgets.updateStatusMetadata(w1, name: "w1") }
+        do {
+            _ = try await widgets.updateStatusMetadata(w1, name: "w1")
+        } catch {
+            #expect(error.code == 409 && error.reason == "Conflict")
+        }
         let page = try await widgets.list(ListOptions(limit: 3))
         #expect(page.items.count == 3 && page.continueToken != nil && page.remainingItemCount == 4)
         let all = try await widgets.listAll(pageSize: 2)
