@@ -14,11 +14,10 @@ public struct ResourceClient<Object: Sendable>: Sendable {
     let decodeListBody: @Sendable ([UInt8], _ dropsManagedFields: Bool) throws -> ObjectList<Object>
     let encodeObject: @Sendable (Object) throws -> [UInt8]
     let fromJSON: @Sendable (JSON) throws -> Object
-    /// A watch line's ADDED, MODIFIED or DELETED event decoded straight from its bytes, in one
-    /// pass; nil for anything else (ERROR, BOOKMARK, an object that does not decode), which then
-    /// takes the general path through `JSON`. Without it every event of a typed kind was parsed
-    /// into `JSON`, serialized again and decoded a second time.
-    var decodeWatchEvent: (@Sendable (ArraySlice<UInt8>) -> WatchEvent<Object>?)? = nil
+    /// Typed kinds: the tree a watched object is read from, as `fromJSON` reads it (with the
+    /// kind's apiVersion and kind where the event leaves them out). `watchWithSources` hands it
+    /// over beside the object. nil for dynamic kinds, whose object is the tree.
+    var watchSource: (@Sendable (JSON) -> JSON)? = nil
     /// Lists and watches skip the objects' `metadata.managedFields` while parsing (they come
     /// back without them): for a reader that drops them anyway, as an informer's cache does.
     /// Gets and writes are not affected. True from the start for typed clients, whose
@@ -65,26 +64,39 @@ public struct ResourceClient<Object: Sendable>: Sendable {
     /// silent connection. An object our type cannot represent arrives as `.undecodable` and the
     /// watch goes on. Cancelling the consuming task aborts the transfer.
     public func watch(_ options: ListOptions = ListOptions()) -> AsyncThrowingStream<WatchEvent<Object>, any Error> {
+        events(options) { $0.event }
+    }
+
+    /// `watch`, each event with the tree its object was read from (typed kinds): a cache that
+    /// packs trees packs that one instead of writing the typed object out again.
+    public func watchWithSources(_ options: ListOptions = ListOptions()) -> AsyncThrowingStream<SourcedWatchEvent<Object>, any Error> {
+        events(options) { $0 }
+    }
+
+    private func events<Element: Sendable>(_ options: ListOptions,
+                                           _ element: @escaping @Sendable (SourcedWatchEvent<Object>) -> Element) -> AsyncThrowingStream<Element, any Error> {
         let client = self.client
         let path = resource.path(namespace: namespace)
         let fromJSON = self.fromJSON
-        let decodeWatchEvent = self.decodeWatchEvent
+        let watchSource = self.watchSource
         let kind = resource.kind
         let dropsManagedFields = self.dropsManagedFields
         return AsyncThrowingStream { continuation in
             let task = Task {
+                func decode(_ line: ArraySlice<UInt8>) throws(KubeError) -> Element {
+                    element(try WatchLineDecoder.decode(line, kind: kind, object: fromJSON, source: watchSource,
+                                                        dropsManagedFields: dropsManagedFields))
+                }
                 do {
                     let response = try await client.stream(path, query: options.query(watch: true))
                     var splitter = LineSplitter()
                     for try await chunk in response.body {
                         for line in splitter.append(chunk) {
-                            continuation.yield(try decodeWatchEvent?(line) ?? WatchLineDecoder.decode(line, kind: kind, object: fromJSON,
-                                                                                                     dropsManagedFields: dropsManagedFields))
+                            continuation.yield(try decode(line))
                         }
                     }
                     if let last = splitter.finish() {
-                        continuation.yield(try decodeWatchEvent?(last) ?? WatchLineDecoder.decode(last, kind: kind, object: fromJSON,
-                                                                                                 dropsManagedFields: dropsManagedFields))
+                        continuation.yield(try decode(last))
                     }
                     continuation.finish()
                 } catch let error as TransportError {
@@ -249,6 +261,7 @@ extension KubeClient {
             },
             encodeObject: { try JSON(treeEncoding: $0).serialized() },
             fromJSON: { try $0.withTypeMeta(apiVersion: K.apiVersion, kind: K.kind).decodeTree(as: K.self) })
+        resource.watchSource = { $0.withTypeMeta(apiVersion: K.apiVersion, kind: K.kind) }
         resource.dropsManagedFields = true
         return resource
     }

@@ -20,11 +20,25 @@ public enum WatchEvent<Object: Sendable>: Sendable {
     }
 }
 
+/// A watch event with the tree its object was read from: nil for bookmarks, objects that did
+/// not decode, and clients that keep no trees (`ResourceClient.watchWithSources`).
+public struct SourcedWatchEvent<Object: Sendable>: Sendable {
+    public var event: WatchEvent<Object>
+    public var source: JSON?
+
+    public init(_ event: WatchEvent<Object>, source: JSON? = nil) {
+        self.event = event
+        self.source = source
+    }
+}
+
 /// Decoding of watch lines: `{"type": "...", "object": {...}}`.
 enum WatchLineDecoder {
+    /// `source`: what the object's tree is kept as beside it (typed kinds: with type meta).
     static func decode<Object: Sendable>(_ line: ArraySlice<UInt8>, kind: String,
                                          object decodeObject: (JSON) throws -> Object,
-                                         dropsManagedFields: Bool = false) throws(KubeError) -> WatchEvent<Object> {
+                                         source: ((JSON) -> JSON)? = nil,
+                                         dropsManagedFields: Bool = false) throws(KubeError) -> SourcedWatchEvent<Object> {
         let json: JSON
         do {
             json = try dropsManagedFields ? JSON.parse(line, droppingManagedFieldsOf: .watchEvent) : JSON.parse(line)
@@ -40,7 +54,7 @@ enum WatchLineDecoder {
         if type == "BOOKMARK" {
             let rv = object[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
             let end = object[path: ["metadata", "annotations", "k8s.io/initial-events-end"]]?.stringValue == "true"
-            return .bookmark(resourceVersion: rv, initialEventsEnd: end)
+            return SourcedWatchEvent(.bookmark(resourceVersion: rv, initialEventsEnd: end))
         }
         guard ["ADDED", "MODIFIED", "DELETED"].contains(type) else {
             throw KubeError.decoding("unknown watch event type \"\(type)\"")
@@ -50,14 +64,15 @@ enum WatchLineDecoder {
             decoded = try decodeObject(object)
         } catch {
             let identity = ObjectIdentity(json: object)
-            return .undecodable(UndecodableObject(
+            return SourcedWatchEvent(.undecodable(UndecodableObject(
                 kind: kind, namespace: identity.metadata?.namespace ?? "", name: identity.metadata?.name ?? "",
-                resourceVersion: identity.metadata?.resourceVersion ?? "", reason: UndecodableObject.reason(error)))
+                resourceVersion: identity.metadata?.resourceVersion ?? "", reason: UndecodableObject.reason(error))))
         }
+        let tree = source?(object)
         switch type {
-        case "ADDED": return .added(decoded)
-        case "MODIFIED": return .modified(decoded)
-        default: return .deleted(decoded)
+        case "ADDED": return SourcedWatchEvent(.added(decoded), source: tree)
+        case "MODIFIED": return SourcedWatchEvent(.modified(decoded), source: tree)
+        default: return SourcedWatchEvent(.deleted(decoded), source: tree)
         }
     }
 }

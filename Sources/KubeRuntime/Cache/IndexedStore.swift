@@ -65,8 +65,11 @@ public final class IndexedStore<Object: Sendable>: Sendable {
 
     // MARK: Packing
 
-    private func entry(_ object: Object) -> Entry {
-        let stored: Stored = access.packing.flatMap { $0.pack(object) }.map { .packed($0) } ?? .value(object)
+    /// The entry for `object`: packed from `source` where the access packs trees, else packed
+    /// from the object, else the object as it is.
+    private func entry(_ object: Object, source: JSON? = nil) -> Entry {
+        let fromSource = source.flatMap { source in access.packing?.packSource?(source) }
+        let stored: Stored = (fromSource ?? access.packing.flatMap { $0.pack(object) }).map { .packed($0) } ?? .value(object)
         return Entry(stored: stored, resourceVersion: access.resourceVersion(object))
     }
 
@@ -179,12 +182,14 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     // MARK: Writes (the informer's; public for tests and hand-fed caches)
 
     /// Adds or replaces an object; returns the event it amounts to, nil when the stored object
-    /// already has this resourceVersion (a duplicate delivery).
+    /// already has this resourceVersion (a duplicate delivery). `source`: the tree the object
+    /// was read from (a watch event's, `ResourceClient.watchWithSources`), packed in its place
+    /// when the access packs trees, as `applyListed` does with a list page's.
     @discardableResult
-    public func upsert(_ object: Object) -> InformerEvent<Object>? {
+    public func upsert(_ object: Object, source: JSON? = nil) -> InformerEvent<Object>? {
         let object = access.prepare(object)
         let ref = access.ref(object)
-        let entry = entry(object)
+        let entry = entry(object, source: source)
         return state.withLock { state in
             if let old = state.objects[ref], !entry.resourceVersion.isEmpty, old.resourceVersion == entry.resourceVersion { return nil }
             guard let old = put(object, entry, ref, in: &state) else { return .added(object) }
@@ -226,12 +231,9 @@ public final class IndexedStore<Object: Sendable>: Sendable {
                             sources: [JSON]? = nil) -> [InformerEvent<Object>] {
         let prepared = alreadyPrepared ? objects : objects.map { access.prepare($0) }
         let sources = sources?.count == prepared.count ? sources : nil
-        let packSource = access.packing?.packSource
         let entries = prepared.indices.map { i in
             let object = prepared[i]
-            let packed = sources.flatMap { packSource?($0[i]) }
-            let entry = packed.map { Entry(stored: .packed($0), resourceVersion: access.resourceVersion(object)) } ?? entry(object)
-            return (object: object, ref: access.ref(object), entry: entry)
+            return (object: object, ref: access.ref(object), entry: entry(object, source: sources?[i]))
         }
         return state.withLock { state in
             var events: [InformerEvent<Object>] = []

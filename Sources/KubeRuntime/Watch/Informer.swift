@@ -166,11 +166,11 @@ public final class Informer<Object: Sendable>: Sendable {
             case .listEnded:
                 events = store.endList()
                 listed = true
-            case let .event(.added(object)), let .event(.modified(object)):
-                events = store.upsert(object).map { [$0] } ?? []
-            case let .event(.deleted(object)):
+            case let .event(.added(object), source), let .event(.modified(object), source):
+                events = store.upsert(object, source: source).map { [$0] } ?? []
+            case let .event(.deleted(object), _):
                 events = store.remove(object).map { [$0] } ?? []
-            case .event(.bookmark), .event(.undecodable):
+            case .event(.bookmark, _), .event(.undecodable, _):
                 events = []
             }
             for event in events {

@@ -35,7 +35,8 @@ struct Reflector<Object: Sendable>: Sendable {
         case listed([Object], sources: [JSON]? = nil)
         /// The list is complete at this resourceVersion: what it did not contain is gone.
         case listEnded(resourceVersion: String)
-        case event(WatchEvent<Object>)
+        /// `source`: the tree the event's object was read from (`ResourceClient.watchWithSources`).
+        case event(WatchEvent<Object>, source: JSON? = nil)
     }
 
     let resource: ResourceClient<Object>
@@ -134,7 +135,8 @@ struct Reflector<Object: Sendable>: Sendable {
                                        resourceVersion: progress.resourceVersion, timeoutSeconds: watchTimeout())
         watchOptions.allowWatchBookmarks = true
         stats { $0.watches += 1 }
-        for try await event in resource.watch(watchOptions) {
+        for try await sourced in resource.watchWithSources(watchOptions) {
+            let event = sourced.event
             switch event {
             case let .bookmark(rv, _):
                 progress.bookmark(rv)
@@ -145,7 +147,7 @@ struct Reflector<Object: Sendable>: Sendable {
                 stats { [progress] in $0.resourceVersion = progress.resourceVersion }
             case let .added(object), let .modified(object), let .deleted(object):
                 progress.delivered(resourceVersionOf(object))
-                deliver(.event(event))
+                deliver(.event(event, source: sourced.source))
                 stats { [progress] in $0.events += 1; $0.resourceVersion = progress.resourceVersion }
             }
         }
@@ -182,21 +184,25 @@ struct Reflector<Object: Sendable>: Sendable {
         watchOptions.sendInitialEvents = true
         watchOptions.resourceVersionMatch = "NotOlderThan"
         var page: [Object] = []
+        // The trees of the page's objects while every one came with its tree.
+        var sources: [JSON]? = []
         var undecodable: [UndecodableObject] = []
         var started = false
         do {
-            for try await event in resource.watch(watchOptions) {
+            for try await sourced in resource.watchWithSources(watchOptions) {
                 if !started {
                     started = true
                     deliver(.listStarted)
                 }
-                switch event {
+                switch sourced.event {
                 case let .added(object), let .modified(object):
                     // Only ADDED comes before the end; a MODIFIED would replace an earlier copy in the store.
                     page.append(prepare(object))
+                    if let source = sourced.source { sources?.append(source) } else { sources = nil }
                     if page.count >= (options.pageSize > 0 ? options.pageSize : 500) {
-                        deliver(.listed(page))
+                        deliver(.listed(page, sources: sources))
                         page = []
+                        sources = []
                     }
                 case .deleted:
                     break
@@ -204,7 +210,7 @@ struct Reflector<Object: Sendable>: Sendable {
                     undecodable.append(object)
                 case let .bookmark(resourceVersion, initialEventsEnd):
                     if initialEventsEnd {
-                        if !page.isEmpty { deliver(.listed(page)) }
+                        if !page.isEmpty { deliver(.listed(page, sources: sources)) }
                         return .listed((resourceVersion, undecodable))
                     }
                 }

@@ -73,8 +73,11 @@ import Testing
         let got = try configMaps.decodeObject(bare.serialized())
         #expect(got.apiVersion == "v1" && got.kind == "ConfigMap" && got.data == ["k": "v"])
         let watched = try WatchLineDecoder.decode(JSON.object(["type": "ADDED", "object": bare]).serialized()[...],
-                                                  kind: "ConfigMap", object: configMaps.fromJSON)
-        #expect(watched.object?.kind == "ConfigMap")
+                                                  kind: "ConfigMap", object: configMaps.fromJSON, source: configMaps.watchSource)
+        #expect(watched.event.object?.kind == "ConfigMap")
+        // The tree kept beside it reads back as the same object: type meta filled the same way.
+        #expect(watched.source?["kind"] == "ConfigMap" && watched.source?["apiVersion"] == "v1")
+        #expect(try watched.source?.decodeTree(as: ConfigMap.self) == watched.event.object)
         // A kind the object states is kept, even a wrong one: only absence is filled.
         var stated = bare
         stated["kind"] = "Other"
@@ -86,7 +89,10 @@ import Testing
         let line: JSON = ["type": "MODIFIED", "object": [
             "kind": "ConfigMap", "apiVersion": "v1",
             "metadata": ["name": "odd", "namespace": "ns", "resourceVersion": "42"], "data": ["k": ["nested": true]]]]
-        let event = try WatchLineDecoder.decode(line.serialized()[...], kind: "ConfigMap", object: configMaps.fromJSON)
+        let sourced = try WatchLineDecoder.decode(line.serialized()[...], kind: "ConfigMap", object: configMaps.fromJSON,
+                                                  source: configMaps.watchSource)
+        #expect(sourced.source == nil, "no tree is kept for an object that did not decode")
+        let event = sourced.event
         guard case let .undecodable(object) = event else {
             Issue.record("expected an undecodable event, got \(event)")
             return

@@ -243,6 +243,51 @@ struct IndexedStoreTests {
         #expect(mismatched.get(namespace: "golden2-lists", name: "cm-a") == list.items[0])
     }
 
+    /// A typed Deployment with its spec and status as trees, for golden 127's watch events.
+    struct WatchedDeployment: KubeResource, Equatable {
+        static let group = "apps"
+        static let version = "v1"
+        static let kind = "Deployment"
+        static let plural = "deployments"
+        static let namespaced = true
+        var apiVersion = "apps/v1"
+        var kind = "Deployment"
+        var metadata: ObjectMeta
+        var spec: JSON?
+        var status: JSON?
+    }
+
+    @Test("a watched typed object is packed from the tree of its event, and reads back as the object (golden 127)")
+    func packedFromTheWatchedTree() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("KubeTestServerCoreTests/Fixtures/kube-golden")
+        let recorded = try JSON.parse(Array(try Data(contentsOf: fixtures.appendingPathComponent("127-watch-deployments.json"))))
+        let trees = (recorded[path: ["response", "body"]]?.arrayValue ?? [])
+            .filter { ["ADDED", "MODIFIED"].contains($0["type"]?.stringValue ?? "") }
+            .compactMap { $0["object"] }
+        #expect(trees.count >= 3, "the recording creates, changes and has the controller write status")
+        let fromSources = IndexedStore<WatchedDeployment>(access: .typed)
+        let fromObjects = IndexedStore<WatchedDeployment>(access: .typed)
+        for tree in trees {
+            let object = try tree.decodeTree(as: WatchedDeployment.self)
+            #expect((fromSources.upsert(object, source: tree) != nil) == (fromObjects.upsert(object) != nil))
+            #expect(fromSources.get(namespace: "golden2-watch", name: "watched") == object)
+            // The same bytes as the object written out again: managedFields are not kept.
+            #expect(fromSources.packedByteCount == fromObjects.packedByteCount)
+        }
+        // The store packs the tree it is given, not the object written out again.
+        var edited = trees[0]
+        edited[path: ["metadata", "labels", "from"]] = "source"
+        let store = IndexedStore<WatchedDeployment>(access: .typed)
+        store.upsert(try trees[0].decodeTree(as: WatchedDeployment.self), source: edited)
+        #expect(store.get(namespace: "golden2-watch", name: "watched")?.metadata.labels?["from"] == "source")
+        // A cache that keeps trees as they are (dynamic kinds) has no use for a source.
+        let dynamic = IndexedStore<JSON>(access: .json)
+        dynamic.upsert(trees[0], source: edited)
+        #expect(dynamic.get(namespace: "golden2-watch", name: "watched")?[path: ["metadata", "labels", "from"]] == nil)
+    }
+
     @Test("a metadata-only cache keeps apiVersion, kind and metadata (managedFields still stripped), indexes and refs work")
     func metadataOnly() throws {
         let store = IndexedStore<JSON>(access: .metadataOnly)
