@@ -202,12 +202,17 @@ struct IndexedStoreTests {
         #expect(typed.get(namespace: "a", name: "p1") == Pod("a", "p1", owner: "rs1", node: "n1"))
     }
 
-    @Test("a listed typed object is packed from the tree it was read from, less managedFields, and reads back as the object (golden 118)")
-    func packedFromTheListedTree() throws {
+    /// A recorded exchange (Fixtures/kube-golden/NAME.json of the test server's tests).
+    static func golden(_ name: String) throws -> JSON {
         let fixtures = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("KubeTestServerCoreTests/Fixtures/kube-golden")
-        let recorded = try JSON.parse(Array(try Data(contentsOf: fixtures.appendingPathComponent("118-list-configmaps.json"))))
+        return try JSON.parse(Array(try Data(contentsOf: fixtures.appendingPathComponent(name + ".json"))))
+    }
+
+    @Test("a listed typed object is packed from the tree it was read from, less managedFields, and reads back as the object (golden 118)")
+    func packedFromTheListedTree() throws {
+        let recorded = try Self.golden("118-list-configmaps")
         let body = try #require(recorded[path: ["response", "body"]])
         let client = try KubeClient(configuration: ClientConfiguration(server: "https://127.0.0.1:1", source: "test"))
         var resource = client.resource(ConfigMap.self)
@@ -243,34 +248,17 @@ struct IndexedStoreTests {
         #expect(mismatched.get(namespace: "golden2-lists", name: "cm-a") == list.items[0])
     }
 
-    /// A typed Deployment with its spec and status as trees, for golden 127's watch events.
-    struct WatchedDeployment: KubeResource, Equatable {
-        static let group = "apps"
-        static let version = "v1"
-        static let kind = "Deployment"
-        static let plural = "deployments"
-        static let namespaced = true
-        var apiVersion = "apps/v1"
-        var kind = "Deployment"
-        var metadata: ObjectMeta
-        var spec: JSON?
-        var status: JSON?
-    }
-
     @Test("a watched typed object is packed from the tree of its event, and reads back as the object (golden 127)")
     func packedFromTheWatchedTree() throws {
-        let fixtures = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("KubeTestServerCoreTests/Fixtures/kube-golden")
-        let recorded = try JSON.parse(Array(try Data(contentsOf: fixtures.appendingPathComponent("127-watch-deployments.json"))))
+        let recorded = try Self.golden("127-watch-deployments")
         let trees = (recorded[path: ["response", "body"]]?.arrayValue ?? [])
             .filter { ["ADDED", "MODIFIED"].contains($0["type"]?.stringValue ?? "") }
             .compactMap { $0["object"] }
         #expect(trees.count >= 3, "the recording creates, changes and has the controller write status")
-        let fromSources = IndexedStore<WatchedDeployment>(access: .typed)
-        let fromObjects = IndexedStore<WatchedDeployment>(access: .typed)
+        let fromSources = IndexedStore<TreeDeployment>(access: .typed)
+        let fromObjects = IndexedStore<TreeDeployment>(access: .typed)
         for tree in trees {
-            let object = try tree.decodeTree(as: WatchedDeployment.self)
+            let object = try tree.decodeTree(as: TreeDeployment.self)
             #expect((fromSources.upsert(object, source: tree) != nil) == (fromObjects.upsert(object) != nil))
             #expect(fromSources.get(namespace: "golden2-watch", name: "watched") == object)
             // The same bytes as the object written out again: managedFields are not kept.
@@ -279,8 +267,8 @@ struct IndexedStoreTests {
         // The store packs the tree it is given, not the object written out again.
         var edited = trees[0]
         edited[path: ["metadata", "labels", "from"]] = "source"
-        let store = IndexedStore<WatchedDeployment>(access: .typed)
-        store.upsert(try trees[0].decodeTree(as: WatchedDeployment.self), source: edited)
+        let store = IndexedStore<TreeDeployment>(access: .typed)
+        store.upsert(try trees[0].decodeTree(as: TreeDeployment.self), source: edited)
         #expect(store.get(namespace: "golden2-watch", name: "watched")?.metadata.labels?["from"] == "source")
         // A cache that keeps trees as they are (dynamic kinds) has no use for a source.
         let dynamic = IndexedStore<JSON>(access: .json)

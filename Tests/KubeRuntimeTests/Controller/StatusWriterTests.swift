@@ -10,19 +10,7 @@ import TestSupport
 /// subresource of Deployments.
 @Suite("StatusWriter")
 struct StatusWriterTests {
-    /// A Deployment with its status as JSON: enough for a status subresource.
-    struct Deployment: KubeResource {
-        static let group = "apps"
-        static let version = "v1"
-        static let kind = "Deployment"
-        static let plural = "deployments"
-        static let namespaced = true
-        var apiVersion = "apps/v1"
-        var kind = "Deployment"
-        var metadata: ObjectMeta
-        var spec: JSON?
-        var status: JSON?
-    }
+    typealias Deployment = TreeDeployment
 
     static let spec: JSON = [
         "replicas": 1,
