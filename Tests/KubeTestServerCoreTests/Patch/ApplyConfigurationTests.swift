@@ -33,6 +33,27 @@ struct ApplyConfigurationTests {
         }
     }
 
+    /// Where JSON and YAML read the same text differently, the YAML parser answers: a `\u`
+    /// escape of a lone surrogate (JSON makes U+FFFD of it) and bytes that are not UTF-8.
+    @Test func whatTheParsersReadDifferentlyGetsTheYAMLAnswer() throws {
+        let bodies: [[UInt8]] = [
+            Array(#"{"a": "\ud800"}"#.utf8), Array(#"{"a": "x\uDC00y"}"#.utf8),
+            Array(#"{"a": ""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8),
+            Array(#"{"a": "\u00e9 \uD83D\uDE00"}"#.utf8),
+        ]
+        for body in bodies {
+            #expect(!APIServer.readsAlikeAsJSONAndYAML(body))
+            let yaml = Result { () throws(YAMLError) -> JSON in try JSON.parseYAML(String(decoding: body, as: UTF8.self)) }
+            let ours = Result { () throws(YAMLError) -> JSON in try APIServer.applyConfiguration(body) }
+            switch (yaml, ours) {
+            case let (.success(a), .success(b)): #expect(a == b)
+            case let (.failure(a), .failure(b)): #expect(a.message == b.message)
+            default: Issue.record("the YAML parser and the apply path disagree on \(body)")
+            }
+        }
+        #expect(APIServer.readsAlikeAsJSONAndYAML(Array(#"{"a": "\u00e9 é \n"}"#.utf8)))
+    }
+
     @Test func yamlAndBrokenJSONGoToTheYAMLParser() throws {
         let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n"
         #expect(try APIServer.applyConfiguration(Array(yaml.utf8)) == JSON.parseYAML(yaml))
