@@ -131,10 +131,7 @@ public struct ResourceClient<Object: Sendable>: Sendable {
     /// typed object back was 4 % of the operator's CPU on a burst of 1,000 first versions. The
     /// answer is still parsed whole, so a body that is not JSON is still a decoding error.
     public func updateStatusMetadata(_ object: Object, name: String, options: WriteOptions = WriteOptions()) async throws(KubeError) -> ObjectMeta {
-        let body = try encode(object)
-        let answer = try await client.send("PUT", resource.path(namespace: namespace, name: name, subresource: "status"),
-                                           query: options.query(), body: body, contentType: "application/json").body
-        return try decode(answer) { bytes in
+        try await put(object, name: name, subresource: "status", options: options) { bytes in
             try (JSON.parse(bytes, droppingManagedFieldsOf: .document)["metadata"] ?? .null).decodeTree(as: ObjectMeta.self)
         }
     }
@@ -173,9 +170,15 @@ public struct ResourceClient<Object: Sendable>: Sendable {
     // MARK: Helpers
 
     private func put(_ object: Object, name: String, subresource: String?, options: WriteOptions) async throws(KubeError) -> Object {
+        try await put(object, name: name, subresource: subresource, options: options, answer: decodeObject)
+    }
+
+    /// A PUT whose answer is read by `answer`.
+    private func put<T>(_ object: Object, name: String, subresource: String?, options: WriteOptions,
+                        answer: ([UInt8]) throws -> T) async throws(KubeError) -> T {
         let body = try encode(object)
         return try decode(try await client.send("PUT", resource.path(namespace: namespace, name: name, subresource: subresource),
-                                                query: options.query(), body: body, contentType: "application/json").body, decodeObject)
+                                                query: options.query(), body: body, contentType: "application/json").body, answer)
     }
 
     private func sendPatch(_ name: String, _ patch: Patch, subresource: String?, options: WriteOptions) async throws(KubeError) -> Object {
