@@ -117,32 +117,31 @@ extension APIServer {
         if let requested = request.query["resourceVersion"], let rv = Int64(requested), rv > 0, start == nil {
             try await waitForResourceVersion(rv)
         }
-        let (snapshot, currentRV, compacted) = store.withState { state in
-            (state.all(resource.storageKey), state.resourceVersion, state.compactedRevision)
+        let (current, past, keys, currentRV, compacted) = store.withState { state in
+            (state.all(resource.storageKey), start.flatMap { state.objects(resource.storageKey, before: $0.resourceVersion) },
+             state.keysInListOrder(resource.storageKey), state.resourceVersion, state.compactedRevision)
         }
         if let start, start.resourceVersion < compacted {
             throw APIError.gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
         }
-        var matching = snapshot.filter { filter.matches($0.value) }.sorted { $0.key < $1.key }
-        if let start {
-            matching = matching.filter { $0.key.tokenKey > start.startAfter }
+        // A continued list reads the objects as they were at its first page (etcd serves every
+        // page at that revision); when the history no longer reaches back that far, the current
+        // objects stand in for them.
+        let page = if let past {
+            ListPage(keys: past.keys.sorted(), objects: past, filter: filter, startAfter: start?.startAfter, limit: limit)
+        } else {
+            ListPage(keys: keys, objects: current, filter: filter, startAfter: start?.startAfter, limit: limit)
         }
-        let listRV = start?.resourceVersion ?? currentRV
-        var listMeta: JSON = ["resourceVersion": .string(String(listRV))]
-        var page = matching[...]
-        if let limit, matching.count > limit {
-            page = matching.prefix(limit)
-            let last = page.last!.key
-            listMeta["continue"] = .string(ContinueToken(resourceVersion: listRV, startAfter: last.tokenKey).encoded)
-            let selectorsUsed = !filter.labels.requirements.isEmpty || !filter.fields.requirements.isEmpty
-            if !selectorsUsed {
-                listMeta["remainingItemCount"] = .int(Int64(matching.count - limit))
-            }
+        let responseRV = start?.resourceVersion ?? currentRV
+        var listMeta: JSON = ["resourceVersion": .string(String(responseRV))]
+        if let key = page.continueKey {
+            listMeta["continue"] = .string(ContinueToken(resourceVersion: responseRV, startAfter: key).encoded)
+            if let remaining = page.remaining { listMeta["remainingItemCount"] = .int(Int64(remaining)) }
         }
         switch try outputFormat(request) {
         case let .table(include):
             let table = TableBuilder(resource: resource, now: configuration.now())
-                .table(objects: page.map { present($0.value.object, as: resource) }, listMeta: listMeta, includeObject: include)
+                .table(objects: page.items.map { present($0.object, as: resource) }, listMeta: listMeta, includeObject: include)
             return .json(200, table)
         case .json:
             // A custom resource list (unstructured on the real server) always carries `continue`,
@@ -151,7 +150,7 @@ extension APIServer {
             // Assemble the list from each object's stored bytes: no re-encoding of thousands of
             // objects. Members in the real server's order for built-in lists (118).
             var body: [UInt8] = []
-            body.reserveCapacity(page.reduce(128) { $0 + $1.value.bytes.count + 1 })
+            body.reserveCapacity(page.items.reduce(128) { $0 + $1.bytes.count + 1 })
             body.append(contentsOf: "{\"kind\":".utf8)
             JSON.string(resource.listKind).write(into: &body)
             body.append(contentsOf: ",\"apiVersion\":".utf8)
@@ -160,7 +159,7 @@ extension APIServer {
             listMeta.write(into: &body)
             body.append(contentsOf: ",\"items\":[".utf8)
             var first = true
-            for (_, stored) in page {
+            for stored in page.items {
                 if !first { body.append(UInt8(ascii: ",")) }
                 first = false
                 appendListItem(stored, as: resource, to: &body)

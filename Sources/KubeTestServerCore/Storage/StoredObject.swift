@@ -59,7 +59,7 @@ public final class StoredObject: Sendable {
 }
 
 /// Where an object lives: its namespace ("" for cluster-scoped kinds) and name. Sorted the way
-/// etcd sorts keys, namespace first.
+/// etcd sorts keys: by the bytes of `namespace/name`, the key under the resource's prefix.
 public struct ObjectKey: Hashable, Sendable, Comparable {
     public var namespace: String
     public var name: String
@@ -69,10 +69,35 @@ public struct ObjectKey: Hashable, Sendable, Comparable {
         self.name = name
     }
 
+    /// etcd's order. A namespace is compared with the `/` that follows it in the key, so `team-a`
+    /// lists before `team` (`-` is 0x2D, `/` 0x2F), where comparing the names alone would not.
     public static func < (a: ObjectKey, b: ObjectKey) -> Bool {
-        a.namespace == b.namespace ? a.name < b.name : a.namespace < b.namespace
+        if a.namespace == b.namespace { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
+        return namespacePrecedes(a.namespace, b.namespace)
     }
 
-    /// The key as the continue token encodes it (`/namespace/name` or `/name`).
-    var tokenKey: String { namespace.isEmpty ? "/\(name)" : "/\(namespace)/\(name)" }
+    /// Whether `namespace/…` sorts before `other/…`.
+    static func namespacePrecedes(_ namespace: String, _ other: String) -> Bool {
+        let slash = UInt8(ascii: "/")
+        var mine = namespace.utf8.makeIterator()
+        var theirs = other.utf8.makeIterator()
+        while true {
+            switch (mine.next(), theirs.next()) {
+            case let (x?, y?): if x != y { return x < y }
+            case let (nil, y?): return slash <= y
+            case let (x?, nil): return x < slash
+            case (nil, nil): return false
+            }
+        }
+    }
+
+    /// The key under the resource's prefix as etcd holds it: `namespace/name`, or `name` for a
+    /// cluster-scoped kind.
+    var storageBytes: [UInt8] { namespace.isEmpty ? Array(name.utf8) : Array("\(namespace)/\(name)".utf8) }
+
+    /// The key as a continue token names it: after the list's own prefix, so `/name` in a list
+    /// of one namespace (golden 054) and `/namespace/name` in a list across namespaces.
+    func continueKey(inNamespaceList: Bool) -> String {
+        inNamespaceList || namespace.isEmpty ? "/\(name)" : "/\(namespace)/\(name)"
+    }
 }
