@@ -34,6 +34,33 @@ public struct Condition: Sendable, Hashable, Codable {
         self.message = message
     }
 
+    /// Read straight from a tree when every field is what it should be (`TreeFields`): conditions
+    /// are in every status, and through Codable they were a twentieth of what an operator spent
+    /// syncing 90,000 objects. Anything else takes the Codable path, which names the error.
+    public init(from decoder: any Decoder) throws {
+        if let fields = TreeFields(decoder), let condition = try? Self(fields) {
+            self = condition
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(String.self, forKey: .type)
+        status = try container.decode(Status.self, forKey: .status)
+        observedGeneration = try container.decodeIfPresent(Int64.self, forKey: .observedGeneration)
+        lastTransitionTime = try container.decode(KubeTime.self, forKey: .lastTransitionTime)
+        reason = try container.decode(String.self, forKey: .reason)
+        message = try container.decode(String.self, forKey: .message)
+    }
+
+    init(_ fields: TreeFields) throws(TreeFields.Unreadable) {
+        type = try fields.requiredString("type")
+        guard let status = try fields.raw("status", as: Status.self) else { throw TreeFields.Unreadable() }
+        self.status = status
+        observedGeneration = try fields.int64("observedGeneration")
+        lastTransitionTime = try fields.requiredTime("lastTransitionTime")
+        reason = try fields.requiredString("reason")
+        message = try fields.requiredString("message")
+    }
+
     /// `conditions` with `condition` put in place of the one of its type (or appended), keeping
     /// the old `lastTransitionTime` when the status did not change.
     public static func setting(_ condition: Condition, in conditions: [Condition]) -> [Condition] {

@@ -46,6 +46,50 @@ public struct ObjectMeta: Sendable, Hashable, Codable {
         self.finalizers = finalizers
     }
 
+    /// Read straight from a tree when every field is what it should be (`TreeFields`), as every
+    /// object read from a cache starts with its metadata; anything else takes the Codable path,
+    /// which names the error.
+    public init(from decoder: any Decoder) throws {
+        if let fields = TreeFields(decoder), let meta = try? Self(fields) {
+            self = meta
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        generateName = try container.decodeIfPresent(String.self, forKey: .generateName)
+        namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
+        uid = try container.decodeIfPresent(String.self, forKey: .uid)
+        resourceVersion = try container.decodeIfPresent(String.self, forKey: .resourceVersion)
+        generation = try container.decodeIfPresent(Int64.self, forKey: .generation)
+        creationTimestamp = try container.decodeIfPresent(KubeTime.self, forKey: .creationTimestamp)
+        deletionTimestamp = try container.decodeIfPresent(KubeTime.self, forKey: .deletionTimestamp)
+        deletionGracePeriodSeconds = try container.decodeIfPresent(Int64.self, forKey: .deletionGracePeriodSeconds)
+        labels = try container.decodeIfPresent([String: String].self, forKey: .labels)
+        annotations = try container.decodeIfPresent([String: String].self, forKey: .annotations)
+        ownerReferences = try container.decodeIfPresent([OwnerReference].self, forKey: .ownerReferences)
+        finalizers = try container.decodeIfPresent([String].self, forKey: .finalizers)
+    }
+
+    init(_ fields: TreeFields) throws(TreeFields.Unreadable) {
+        name = try fields.string("name")
+        generateName = try fields.string("generateName")
+        namespace = try fields.string("namespace")
+        uid = try fields.string("uid")
+        resourceVersion = try fields.string("resourceVersion")
+        generation = try fields.int64("generation")
+        creationTimestamp = try fields.time("creationTimestamp")
+        deletionTimestamp = try fields.time("deletionTimestamp")
+        deletionGracePeriodSeconds = try fields.int64("deletionGracePeriodSeconds")
+        labels = try fields.stringMap("labels")
+        annotations = try fields.stringMap("annotations")
+        ownerReferences = try fields.objects("ownerReferences") { (reference: TreeFields) throws(TreeFields.Unreadable) in
+            OwnerReference(apiVersion: try reference.requiredString("apiVersion"), kind: try reference.requiredString("kind"),
+                           name: try reference.requiredString("name"), uid: try reference.requiredString("uid"),
+                           controller: try reference.bool("controller"), blockOwnerDeletion: try reference.bool("blockOwnerDeletion"))
+        }
+        finalizers = try fields.strings("finalizers")
+    }
+
     /// The owner reference with `controller: true`, if any.
     public var controllerReference: OwnerReference? {
         ownerReferences?.first { $0.controller == true }
