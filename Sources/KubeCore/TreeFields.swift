@@ -85,15 +85,10 @@ public struct TreeFields {
     }
 
     public func strings(_ key: String) throws(Unreadable) -> [String]? {
-        guard let value = present(key) else { return nil }
-        guard case let .array(elements) = value else { throw Unreadable() }
-        var result: [String] = []
-        result.reserveCapacity(elements.count)
-        for element in elements {
+        try array(key) { (element: JSON) throws(Unreadable) -> String in
             guard case let .string(text) = element else { throw Unreadable() }
-            result.append(text)
+            return text
         }
-        return result
     }
 
     public func stringMap(_ key: String) throws(Unreadable) -> [String: String]? {
@@ -118,14 +113,18 @@ public struct TreeFields {
     /// An array of objects, each read by `element` (which throws `Unreadable` for anything it
     /// does not read exactly as Codable would).
     public func objects<Element>(_ key: String, _ element: (TreeFields) throws(Unreadable) -> Element) throws(Unreadable) -> [Element]? {
+        try array(key) { (item: JSON) throws(Unreadable) -> Element in
+            guard case let .object(members) = item else { throw Unreadable() }
+            return try element(TreeFields(members: members))
+        }
+    }
+
+    private func array<Element>(_ key: String, _ read: (JSON) throws(Unreadable) -> Element) throws(Unreadable) -> [Element]? {
         guard let value = present(key) else { return nil }
         guard case let .array(elements) = value else { throw Unreadable() }
         var result: [Element] = []
         result.reserveCapacity(elements.count)
-        for item in elements {
-            guard case let .object(members) = item else { throw Unreadable() }
-            result.append(try element(TreeFields(members: members)))
-        }
+        for element in elements { result.append(try read(element)) }
         return result
     }
 }
