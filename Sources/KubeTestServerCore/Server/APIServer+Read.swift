@@ -117,8 +117,8 @@ extension APIServer {
         if let requested = request.query["resourceVersion"], let rv = Int64(requested), rv > 0, start == nil {
             try await waitForResourceVersion(rv)
         }
-        let (current, past, keys, currentRV, compacted) = store.withState { state in
-            (state.all(resource.storageKey), start.flatMap { state.objects(resource.storageKey, before: $0.resourceVersion) },
+        let (current, later, keys, currentRV, compacted) = store.withState { state in
+            (state.all(resource.storageKey), start.flatMap { state.events(resource.storageKey, after: $0.resourceVersion) } ?? [],
              state.keysInListOrder(resource.storageKey), state.resourceVersion, state.compactedRevision)
         }
         if let start, start.resourceVersion < compacted {
@@ -127,11 +127,8 @@ extension APIServer {
         // A continued list reads the objects as they were at its first page (etcd serves every
         // page at that revision); when the history no longer reaches back that far, the current
         // objects stand in for them.
-        let page = if let past {
-            ListPage(keys: past.keys.sorted(), objects: past, filter: filter, startAfter: start?.startAfter, limit: limit)
-        } else {
-            ListPage(keys: keys, objects: current, filter: filter, startAfter: start?.startAfter, limit: limit)
-        }
+        let (objects, orderedKeys) = ListPage.undoing(later, objects: current, keys: keys)
+        let page = ListPage(keys: orderedKeys, objects: objects, filter: filter, startAfter: start?.startAfter, limit: limit)
         let responseRV = start?.resourceVersion ?? currentRV
         var listMeta: JSON = ["resourceVersion": .string(String(responseRV))]
         if let key = page.continueKey {
@@ -213,8 +210,22 @@ struct ContinueToken {
               var start = json["start"]?.stringValue else {
             throw APIError.badRequest("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
         }
+        // As the real server decodes it: a missing leading "/" is added, and a key that is not a
+        // clean path (an empty, "." or ".." element) is refused, so a token cannot reach
+        // outside the list's own prefix.
+        let recorded = start
+        if !start.hasPrefix("/") { start = "/" + start }
+        guard Self.isCleanPath(start) else {
+            throw APIError.badRequest("invalid continue token: continue key is not valid: \(recorded)")
+        }
         if start.hasSuffix("\u{0}") { start.removeLast() }
         // The key sorts strictly after the last item returned.
         return ContinueToken(resourceVersion: rv, startAfter: start)
+    }
+
+    /// Whether Go's `path.Clean` leaves `path` (which starts with "/") as it is.
+    static func isCleanPath(_ path: String) -> Bool {
+        guard path != "/" else { return true }
+        return !path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
     }
 }

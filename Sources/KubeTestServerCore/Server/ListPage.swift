@@ -1,7 +1,7 @@
 /// One page of a list: which objects it holds and what its metadata says about the rest, chosen
-/// from keys already in etcd's order. A page costs the objects it returns plus two binary
-/// searches, not a sort of the whole resource, so a 30,000-object list read in pages of 500
-/// stays linear.
+/// from keys already in etcd's order. An unselected page costs the objects it returns plus two
+/// binary searches, not a sort of the whole resource, so a 30,000-object list read in pages of
+/// 500 stays linear; a selected page also passes over the keys its selector skips.
 struct ListPage {
     var items: [StoredObject]
     /// The continue key of the last item when more matching objects follow.
@@ -36,23 +36,53 @@ struct ListPage {
             index += 1
         }
         self.items = items
-        if selected {
-            let more = keys[index..<range.upperBound].contains { objects[$0].map(filter.matches) ?? false }
-            continueKey = more ? keys[index - 1].continueKey(inNamespaceList: filter.namespace != nil) : nil
-            remaining = nil
-        } else {
-            // Without a selector every key in the range matches.
-            let rest = range.upperBound - index
-            continueKey = rest > 0 ? keys[index - 1].continueKey(inNamespaceList: filter.namespace != nil) : nil
-            remaining = rest > 0 ? rest : nil
-        }
+        // A full page has a continue token when any key follows it, matching or not: etcd and the
+        // watch cache stop at the limit without looking ahead, so a selected list may end with
+        // an empty page. Only an unselected list counts what is left.
+        let rest = range.upperBound - index
+        continueKey = items.count == limit && rest > 0 ? keys[index - 1].continueKey(inNamespaceList: filter.namespace != nil) : nil
+        remaining = continueKey != nil && !selected ? rest : nil
     }
 
     /// The etcd key under the resource's prefix that a continue key names: the list's namespace
     /// joined back on in a namespace's list, the leading `/` dropped otherwise.
+    /// `objects` and their `keys` (in `ObjectKey` order) as they were before `events` (oldest
+    /// first): each event undone, newest first. The order is the current one less the keys that
+    /// came later, merged with the keys that went, so a page read while objects are written
+    /// costs a pass over the keys rather than a sort.
+    static func undoing(_ events: [WatchEvent], objects: [ObjectKey: StoredObject], keys: [ObjectKey])
+        -> (objects: [ObjectKey: StoredObject], keys: [ObjectKey]) {
+        guard !events.isEmpty else { return (objects, keys) }
+        var past = objects
+        var changed = Set<ObjectKey>()
+        for event in events.reversed() {
+            let key = ObjectKey(namespace: event.object.namespace, name: event.object.name)
+            past[key] = event.kind == .added ? nil : event.previous
+            changed.insert(key)
+        }
+        let came = changed.filter { past[$0] == nil && objects[$0] != nil }
+        let went = changed.filter { past[$0] != nil && objects[$0] == nil }.sorted()
+        let kept = came.isEmpty ? keys : keys.filter { !came.contains($0) }
+        guard !went.isEmpty else { return (past, kept) }
+        var merged: [ObjectKey] = []
+        merged.reserveCapacity(kept.count + went.count)
+        var index = kept.startIndex
+        for key in went {
+            while index < kept.endIndex, kept[index] < key {
+                merged.append(kept[index])
+                index += 1
+            }
+            merged.append(key)
+        }
+        merged.append(contentsOf: kept[index...])
+        return (past, merged)
+    }
+
+    /// A key without its leading `/` is read as if it had one, as the real server reads it.
     static func storageBytes(ofContinueKey key: String, namespace: String?) -> [UInt8] {
+        let key = key.hasPrefix("/") ? key : "/" + key
         if let namespace { return Array((namespace + key).utf8) }
-        return Array(key.utf8.dropFirst(key.hasPrefix("/") ? 1 : 0))
+        return Array(key.utf8.dropFirst())
     }
 }
 

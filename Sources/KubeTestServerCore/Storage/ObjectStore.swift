@@ -69,21 +69,14 @@ public final class ObjectStore: Sendable {
             return keys
         }
 
-        /// The objects of `storageKey` as they were at resourceVersion `rv`, when they differ from
-        /// the current ones: the current ones with every later event of the resource undone, as
-        /// the consistent snapshot a continued list reads (etcd serves every page at the first
-        /// page's revision). Nil when no event of the resource came after `rv`, and when the
-        /// history no longer holds every later event (evicted, or forgotten by a restart).
-        public func objects(_ storageKey: String, before rv: Int64) -> [ObjectKey: StoredObject]? {
-            guard rv < resourceVersion, rv >= max(historyFloor[storageKey] ?? 0, watchFloor) else { return nil }
-            let later = history[storageKey]?.events(after: rv) ?? []
-            guard !later.isEmpty else { return nil }
-            var past = objects[storageKey] ?? [:]
-            for event in later.reversed() {
-                let key = ObjectKey(namespace: event.object.namespace, name: event.object.name)
-                past[key] = event.kind == .added ? nil : event.previous
-            }
-            return past
+        /// The events of `storageKey` after resourceVersion `rv`, oldest first: what a continued
+        /// list undoes to read the objects as they were at its first page (etcd serves every
+        /// page at that revision). Nil when the history no longer holds every one of them
+        /// (evicted, or forgotten by a restart).
+        public func events(_ storageKey: String, after rv: Int64) -> [WatchEvent]? {
+            guard rv >= max(historyFloor[storageKey] ?? 0, watchFloor) else { return nil }
+            guard rv < resourceVersion else { return [] }
+            return history[storageKey]?.events(after: rv) ?? []
         }
 
         /// The objects of `storageKey` whose ownerReferences name `uid`.
