@@ -58,21 +58,6 @@ public struct TreeFields {
         }
     }
 
-    public func int32(_ key: String) throws(Unreadable) -> Int32? {
-        guard let wide = try int64(key) else { return nil }
-        guard let narrow = Int32(exactly: wide) else { throw Unreadable() }
-        return narrow
-    }
-
-    public func double(_ key: String) throws(Unreadable) -> Double? {
-        guard let value = present(key) else { return nil }
-        switch value {
-        case let .int(i): return Double(i)
-        case let .double(d): return d
-        default: throw Unreadable()
-        }
-    }
-
     public func time(_ key: String) throws(Unreadable) -> KubeTime? {
         guard let value = present(key) else { return nil }
         guard case let .string(text) = value, let time = KubeTime(rfc3339: text) else { throw Unreadable() }

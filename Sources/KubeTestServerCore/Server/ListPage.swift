@@ -4,7 +4,7 @@
 /// 500 stays linear; a selected page also passes over the keys its selector skips.
 struct ListPage {
     var items: [StoredObject]
-    /// The continue key of the last item when more matching objects follow.
+    /// The continue key of the last item when the page is full and keys follow it.
     var continueKey: String?
     /// How many objects follow the page, when the list has no selector (the real server leaves
     /// `remainingItemCount` out of selected lists).
@@ -44,8 +44,6 @@ struct ListPage {
         remaining = continueKey != nil && !selected ? rest : nil
     }
 
-    /// The etcd key under the resource's prefix that a continue key names: the list's namespace
-    /// joined back on in a namespace's list, the leading `/` dropped otherwise.
     /// `objects` and their `keys` (in `ObjectKey` order) as they were before `events` (oldest
     /// first): each event undone, newest first. The order is the current one less the keys that
     /// came later, merged with the keys that went, so a page read while objects are written
@@ -78,9 +76,10 @@ struct ListPage {
         return (past, merged)
     }
 
-    /// A key without its leading `/` is read as if it had one, as the real server reads it.
+    /// The etcd key under the resource's prefix that a continue key (which starts with `/`,
+    /// `ContinueToken.decode`) names: the list's namespace joined back on in a namespace's list,
+    /// the leading `/` dropped otherwise.
     static func storageBytes(ofContinueKey key: String, namespace: String?) -> [UInt8] {
-        let key = key.hasPrefix("/") ? key : "/" + key
         if let namespace { return Array((namespace + key).utf8) }
         return Array(key.utf8.dropFirst())
     }
