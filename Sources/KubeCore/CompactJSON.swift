@@ -7,7 +7,9 @@ import Synchronization
 /// longer than 15 bytes (`creationTimestamp`, every uid): a trimmed Pod is about 10 KB as a tree.
 /// Packed it is one allocation a fraction of its JSON text: object keys are numbers into a table
 /// shared by every packed value (Kubernetes objects repeat the same few hundred keys), numbers are
-/// varints, strings are length-prefixed UTF-8. Unpacking gives back the same tree, `int` and
+/// varints, strings are length-prefixed UTF-8, except uids and times, packed in binary
+/// (`PackedString`), and the values of a few keys that repeat across objects (`valueKeys`),
+/// numbers into a second shared table. Unpacking gives back the same tree, `int` and
 /// `double` kept apart, and its keys share their storage with the table, so unpacked trees do not
 /// copy key strings either.
 public struct CompactJSON: Sendable, Hashable {
@@ -20,16 +22,17 @@ public struct CompactJSON: Sendable, Hashable {
         // for every object was a tenth of what packing cost). A key it does not know yet is
         // added then, under the lock.
         var keys = KeyLookup(ids: Self.keys.ids, table: Self.keys)
+        var values = KeyLookup(ids: Self.values.ids, table: Self.values)
         // Written into a buffer, then copied once at its exact size: a packed value lives as
         // long as the cache holding it, and a buffer grown by appending would keep up to half
         // its allocation unused (a third of a cache's packed bytes, measured).
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        Self.write(value, into: &out, keys: &keys)
+        Self.write(value, into: &out, keys: &keys, values: &values)
         bytes = out.withUnsafeBufferPointer { Array($0) }
     }
 
-    /// A value's key numbers: the table's as the value started, and what it adds meanwhile.
+    /// A value's key (or shared string) numbers: the table's as the value started, and what it adds meanwhile.
     struct KeyLookup {
         let ids: [String: UInt32]
         let table: KeyTable
@@ -47,8 +50,9 @@ public struct CompactJSON: Sendable, Hashable {
     /// The value, unpacked.
     public var json: JSON {
         let names = Self.keys.names
+        let values = Self.values.names
         return bytes.withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer, names: names)
+            var reader = Reader(bytes: buffer, names: names, values: values)
             return reader.value()
         }
     }
@@ -60,9 +64,15 @@ public struct CompactJSON: Sendable, Hashable {
 
     private enum Tag: UInt8 {
         case null = 0, `false`, `true`, int, double, string, array, object
+        /// A string that is a uid (`PackedString.uuid`): its 16 bytes.
+        case uuid
+        /// A string that is a time (`PackedString.time`): its seconds, zigzag varint.
+        case time
+        /// A string in the shared value table (`values`): its number.
+        case shared
     }
 
-    private static func write(_ value: JSON, into out: inout [UInt8], keys: inout KeyLookup) {
+    private static func write(_ value: JSON, into out: inout [UInt8], keys: inout KeyLookup, values: inout KeyLookup) {
         switch value {
         case .null: out.append(Tag.null.rawValue)
         case let .bool(b): out.append(b ? Tag.true.rawValue : Tag.false.rawValue)
@@ -74,32 +84,50 @@ public struct CompactJSON: Sendable, Hashable {
             var bits = d.bitPattern.littleEndian
             withUnsafeBytes(of: &bits) { out.append(contentsOf: $0) }
         case let .string(s):
-            out.append(Tag.string.rawValue)
             writeString(s, into: &out)
         case let .array(elements):
             out.append(Tag.array.rawValue)
             writeVarint(UInt64(elements.count), into: &out)
-            for element in elements { write(element, into: &out, keys: &keys) }
+            for element in elements { write(element, into: &out, keys: &keys, values: &values) }
         case let .object(members):
             out.append(Tag.object.rawValue)
             writeVarint(UInt64(members.count), into: &out)
             for (key, member) in members {
                 // A key is its table number times two, or (when the table is full) its length
                 // times two plus one, followed by its bytes.
-                if let id = keys.id(for: key) {
+                let id = keys.id(for: key)
+                if let id {
                     writeVarint(UInt64(id) << 1, into: &out)
                 } else {
                     let utf8 = key.utf8
                     writeVarint(UInt64(utf8.count) << 1 | 1, into: &out)
                     out.append(contentsOf: utf8)
                 }
-                write(member, into: &out, keys: &keys)
+                // The string values of a few keys repeat across objects (a namespace, an owner's
+                // kind, a condition's type and reason): written once in the shared table.
+                if let id, id < UInt32(valueKeys.count), case let .string(text) = member, let shared = values.id(for: text) {
+                    out.append(Tag.shared.rawValue)
+                    writeVarint(UInt64(shared), into: &out)
+                } else {
+                    write(member, into: &out, keys: &keys, values: &values)
+                }
             }
         }
     }
 
     private static func writeString(_ s: String, into out: inout [UInt8]) {
         let utf8 = s.utf8
+        if utf8.count == 36, let uuid = PackedString.uuid(s) {
+            out.append(Tag.uuid.rawValue)
+            out.append(contentsOf: uuid)
+            return
+        }
+        if utf8.count == 20, let seconds = PackedString.time(s) {
+            out.append(Tag.time.rawValue)
+            writeVarint(UInt64(bitPattern: (seconds << 1) ^ (seconds >> 63)), into: &out)
+            return
+        }
+        out.append(Tag.string.rawValue)
         writeVarint(UInt64(utf8.count), into: &out)
         out.append(contentsOf: utf8)
     }
@@ -116,11 +144,13 @@ public struct CompactJSON: Sendable, Hashable {
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         let names: [String]
+        let values: [String]
         var index = 0
 
-        init(bytes: UnsafeBufferPointer<UInt8>, names: [String]) {
+        init(bytes: UnsafeBufferPointer<UInt8>, names: [String], values: [String]) {
             self.bytes = bytes
             self.names = names
+            self.values = values
         }
 
         mutating func varint() -> UInt64 {
@@ -133,6 +163,11 @@ public struct CompactJSON: Sendable, Hashable {
                 if byte < 0x80 { return result }
                 shift += 7
             }
+        }
+
+        mutating func zigzag() -> Int64 {
+            let zigzag = varint()
+            return Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
         }
 
         mutating func string(count: Int) -> String {
@@ -149,8 +184,7 @@ public struct CompactJSON: Sendable, Hashable {
             case .false: return .bool(false)
             case .true: return .bool(true)
             case .int:
-                let zigzag = varint()
-                return .int(Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1))
+                return .int(zigzag())
             case .double:
                 var bits: UInt64 = 0
                 for shift in stride(from: 0, to: 64, by: 8) {
@@ -160,6 +194,13 @@ public struct CompactJSON: Sendable, Hashable {
                 return .double(Double(bitPattern: bits))
             case .string:
                 return .string(string(count: Int(varint())))
+            case .uuid:
+                defer { index += 16 }
+                return .string(PackedString.uuidText(UnsafeBufferPointer(rebasing: bytes[index..<index + 16])))
+            case .time:
+                return .string(PackedString.timeText(zigzag()))
+            case .shared:
+                return .string(values[Int(varint())])
             case .array:
                 let count = Int(varint())
                 var elements: [JSON] = []
@@ -184,17 +225,33 @@ public struct CompactJSON: Sendable, Hashable {
     /// The table every packed value's keys are numbers into. It only grows, so a number once
     /// given stays valid for the life of the process; it is bounded, because some keys are data
     /// (labels, ConfigMap keys): past `capacity` keys are written out in full instead.
-    static let keys = KeyTable(capacity: 16_384)
+    static let keys = KeyTable(capacity: 16_384, seed: valueKeys)
+
+    /// The keys whose string values go to the shared value table: values that repeat across
+    /// objects of every kind. They are the first numbers of the key table, so a key is one of
+    /// them when its number is below their count.
+    static let valueKeys = [
+        "namespace", "apiVersion", "kind", "type", "status", "reason", "phase", "image", "imagePullPolicy", "protocol",
+        "restartPolicy", "terminationMessagePath", "terminationMessagePolicy", "dnsPolicy", "schedulerName",
+        "serviceAccountName", "app.kubernetes.io/managed-by", "app.kubernetes.io/name", "app.kubernetes.io/part-of",
+        "app.kubernetes.io/component",
+    ]
+
+    /// The shared string values (`valueKeys`). Bounded like the key table, and to short values:
+    /// these keys can hold data too (a ConfigMap's `status` key); past the bound values are
+    /// written in full.
+    static let values = KeyTable(capacity: 8_192, maxLength: 64)
 
     final class KeyTable: Sendable {
         struct State {
             var ids: [String: UInt32] = [:]
             var names: [String] = []
             let capacity: Int
+            let maxLength: Int
 
             mutating func id(for key: String) -> UInt32? {
                 if let id = ids[key] { return id }
-                guard names.count < capacity, key.utf8.count <= 256 else { return nil }
+                guard names.count < capacity, key.utf8.count <= maxLength else { return nil }
                 let id = UInt32(names.count)
                 ids[key] = id
                 names.append(key)
@@ -204,7 +261,12 @@ public struct CompactJSON: Sendable, Hashable {
 
         private let state: Mutex<State>
 
-        init(capacity: Int) { state = Mutex(State(capacity: capacity)) }
+        /// `seed`: names given the first numbers, in order.
+        init(capacity: Int, maxLength: Int = 256, seed: [String] = []) {
+            var initial = State(capacity: capacity, maxLength: maxLength)
+            for name in seed { _ = initial.id(for: name) }
+            state = Mutex(initial)
+        }
 
         /// The ids as they are now (shared storage: the lock is held only to take it). A key
         /// added after this copies the table once, bounded by `capacity`.

@@ -19,7 +19,9 @@ import ModelOpsControllers
 /// object) and the same parsing managedFields; for typed kinds also each object written out
 /// again by its Codable to be packed (the path before `ObjectList.sources`), and Foundation's
 /// `JSONDecoder` reading the page as typed objects (what a Codable operator does, without a
-/// cache). Medians of the rounds, in microseconds per object.
+/// cache), and reading each packed object back as a reconciler's cache read does
+/// (`readFromCache`: unpacked into a tree, then decoded from it). Medians of the rounds, in
+/// microseconds per object.
 struct DecodeBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode", abstract: "One list page per kind, bytes to cache: CPU per object, against Foundation's coders.")
@@ -57,6 +59,8 @@ struct DecodeBench: AsyncParsableCommand {
                 var informerResource = resource
                 informerResource.dropsManagedFields = true
                 let count = try resource.decodeList(body: bytes).items.count
+                // The page's objects as the cache holds them, to time reading them back.
+                let packed = (try informerResource.decodeList(body: bytes).sources ?? []).compactMap { ObjectPacking<K>.codable.packSource?($0) }
                 return (K.plural, count, bytes.count, [
                     Variant(name: "parse") { _ = try JSON.parse(bytes) },
                     Variant(name: "parseDroppingManagedFields") { _ = try JSON.parse(bytes, droppingManagedFieldsOf: .listItems) },
@@ -80,6 +84,7 @@ struct DecodeBench: AsyncParsableCommand {
                         _ = store.applyListed(list.items, prepared: true)
                     },
                     Variant(name: "decodeFoundation") { _ = try JSONDecoder().decode(Page<K>.self, from: Data(bytes)) },
+                    Variant(name: "readFromCache") { for object in packed { _ = ObjectPacking<K>.codable.unpack(object) } },
                 ])
             }
             func dynamic(_ info: ResourceInfo, _ access: ObjectAccess<JSON>) async throws -> (String, Int, Int, [Variant]) {

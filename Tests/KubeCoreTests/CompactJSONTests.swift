@@ -1,4 +1,5 @@
-import KubeCore
+import Foundation
+@testable import KubeCore
 import Testing
 
 @Suite("CompactJSON")
@@ -106,5 +107,56 @@ struct CompactJSONTests {
         let value = JSON.object(members)
         #expect(CompactJSON(value).json == value)
         #expect(CompactJSON.internedKeyCount <= 16_384)
+    }
+
+    /// uids and API times are packed in binary only when their text comes back byte for byte:
+    /// everything else with their lengths stays a string.
+    @Test func uidsAndTimesPackSmallerAndComeBackExactly() {
+        let uid = "6f2b1c3e-1d2a-4c1b-9a8e-3b5f0c7d2e1a"
+        let times = ["2026-12-07T10:00:00Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "0000-01-01T00:00:00Z",
+                     "9999-12-31T23:59:59Z", "2024-02-29T12:30:45Z", "2000-02-29T00:00:00Z", "1900-03-01T01:02:03Z"]
+        func size(_ text: String) -> Int { CompactJSON(["v": .string(text)]).byteCount }
+        #expect(size(uid) + 19 <= size(uid.uppercased()), "\(size(uid)) against \(size(uid.uppercased()))")
+        for time in times {
+            #expect(CompactJSON(["v": .string(time)]).json == ["v": .string(time)], "\(time)")
+            #expect(size(time) + 12 <= size("x" + time.dropFirst()), "\(time)")
+        }
+        // Same lengths, not the canonical form: strings, unchanged.
+        let strings = [uid.uppercased(), "6f2b1c3e-1d2a-4c1b-9a8e-3b5f0c7d2e1g", "6f2b1c3e11d2a-4c1b-9a8e-3b5f0c7d2e1a",
+                       "2026-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-12-07T24:00:00Z",
+                       "2026-12-07T10:60:00Z", "2026-12-07T10:00:60Z", "2026-12-07 10:00:00Z", "2026-12-07T10:00:00z",
+                       "2026-12-07T10:00:0.Z", "-026-12-07T10:00:00Z", "2026-00-07T10:00:00Z", "2026-12-00T10:00:00Z",
+                       "2026-12-07T10:00:00.123456Z", "2026-12-07T10:00:00+01:00", String(repeating: "9", count: 20)]
+        for text in strings {
+            #expect(CompactJSON(["v": .string(text)]).json == ["v": .string(text)], "\(text)")
+            #expect(size(text) == size(String(repeating: "x", count: text.utf8.count)), "\(text)")
+        }
+        // Every second of a few random days, and random uids.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let days = Int.random(in: -719_528...2_932_896, using: &generator)
+            let (year, month, day) = CivilDate.date(days: days)
+            let second = Int.random(in: 0..<86_400, using: &generator)
+            let text = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, second / 3600, second / 60 % 60, second % 60)
+            #expect(CompactJSON(.string(text)).json == .string(text), "\(text)")
+            let random = UUID().uuidString.lowercased()
+            #expect(CompactJSON(.string(random)).json == .string(random))
+        }
+    }
+
+    /// The values of a few keys (a namespace, an owner's kind, a condition's type) are written
+    /// once in a shared table; long ones, and the same strings under other keys, are written in full.
+    @Test func repeatedValuesAreSharedAndComeBack() {
+        let object: JSON = ["metadata": ["namespace": "team-fraud-detection", "name": "team-fraud-detection",
+                                         "ownerReferences": [["apiVersion": "modelops.io/v1alpha1", "kind": "ModelDeployment"]]],
+                            "status": ["conditions": [["type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"]]],
+                            "kind": .string(String(repeating: "K", count: 100)), "type": 7, "reason": ["nested": "object"]]
+        let packed = CompactJSON(object)
+        #expect(packed.json == object)
+        // The namespace is shared, the same text as a name is not.
+        let asNamespace = CompactJSON(["namespace": "team-fraud-detection"]).byteCount
+        let asName = CompactJSON(["name": "team-fraud-detection"]).byteCount
+        #expect(asNamespace + 15 <= asName, "\(asNamespace) against \(asName)")
+        #expect(CompactJSON(["namespace": "team-fraud-detection"]) == CompactJSON(["namespace": "team-fraud-detection"]))
     }
 }
