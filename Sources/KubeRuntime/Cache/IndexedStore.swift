@@ -39,6 +39,17 @@ public final class IndexedStore<Object: Sendable>: Sendable {
         /// The refs of the list in progress (`beginList` … `endList`).
         var listing: Set<ObjectRef>?
 
+        /// `ref` with its namespace's storage shared with the refs already held (the namespace
+        /// index's key): a namespace longer than 15 bytes is a heap string, and every object
+        /// read from the server brings its own copy of it.
+        func sharingNamespace(_ ref: ObjectRef) -> ObjectRef {
+            guard let namespace = ref.namespace, let refs = indexes[IndexedStore.namespaceIndex],
+                  let index = refs.index(forKey: namespace) else { return ref }
+            var shared = ref
+            shared.namespace = refs.keys[index]
+            return shared
+        }
+
         mutating func index(_ object: Object, _ ref: ObjectRef, add: Bool) {
             for (name, function) in functions {
                 for value in function(object) {
@@ -192,6 +203,7 @@ public final class IndexedStore<Object: Sendable>: Sendable {
         let entry = entry(object, source: source)
         return state.withLock { state in
             if let old = state.objects[ref], !entry.resourceVersion.isEmpty, old.resourceVersion == entry.resourceVersion { return nil }
+            let ref = state.sharingNamespace(ref)
             guard let old = put(object, entry, ref, in: &state) else { return .added(object) }
             return .updated(old: old, new: object)
         }
@@ -239,6 +251,7 @@ public final class IndexedStore<Object: Sendable>: Sendable {
             var events: [InformerEvent<Object>] = []
             events.reserveCapacity(entries.count)
             for (object, ref, entry) in entries {
+                let ref = state.sharingNamespace(ref)
                 state.listing?.insert(ref)
                 if let old = state.objects[ref], old.resourceVersion == entry.resourceVersion { continue }
                 if let old = put(object, entry, ref, in: &state) {

@@ -72,6 +72,29 @@ struct IndexedStoreTests {
         #expect(store.byIndex("name-length", "2").count == 3)
     }
 
+    /// A namespace longer than 15 bytes is a heap string, and each object read from the server
+    /// brings its own: the store keeps one per namespace for all the refs it holds.
+    @Test("refs of one namespace share one copy of its name, through lists and watch events")
+    func refsShareTheirNamespace() {
+        func storage(_ ref: ObjectRef) -> UnsafeRawPointer? {
+            var namespace = ref.namespace ?? ""
+            return namespace.withUTF8 { UnsafeRawPointer($0.baseAddress) }
+        }
+        // Each name made anew, as each decoded object has its own.
+        func namespace(_ suffix: String) -> String { ["team-fraud-detection", suffix].joined(separator: "-") }
+        let store = IndexedStore<Pod>(access: .typed)
+        store.beginList()
+        _ = store.applyListed((0..<3).map { Pod(namespace("a"), "listed-\($0)") })
+        _ = store.endList()
+        store.upsert(Pod(namespace("a"), "watched"))
+        store.upsert(Pod(namespace("b"), "other"))
+        let refs = store.refs.filter { $0.namespace == namespace("a") }
+        #expect(refs.count == 4)
+        #expect(Set(refs.map(storage)).count == 1)
+        #expect(Set(store.refs.map(storage)).count == 2)
+        #expect(store.list(namespace: namespace("a")).count == 4 && store.get(namespace: namespace("a"), name: "watched") != nil)
+    }
+
     @Test("duplicate deliveries (same resourceVersion) are not changes; removing the unknown is nothing")
     func duplicates() {
         let store = IndexedStore<Pod>(access: .typed)
