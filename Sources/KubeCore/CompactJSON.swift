@@ -37,9 +37,16 @@ public struct CompactJSON: Sendable, Hashable {
         let ids: [String: UInt32]
         let table: KeyTable
 
+        /// Only ASCII text has a number: Swift compares strings by canonical equivalence, so a
+        /// lookup of a Kelvin sign (U+212A) would find "K", and the text would come back with
+        /// other bytes. The lock is taken only for text the table could still add.
         @inline(__always)
-        func id(for key: String) -> UInt32? {
-            ids[key] ?? table.intern(key)
+        func id(for text: String) -> UInt32? {
+            let utf8 = text.utf8
+            guard utf8.count <= table.maxLength, utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            if let id = ids[text] { return id }
+            guard ids.count < table.capacity else { return nil }
+            return table.intern(text)
         }
     }
 
@@ -224,7 +231,8 @@ public struct CompactJSON: Sendable, Hashable {
 
     /// The table every packed value's keys are numbers into. It only grows, so a number once
     /// given stays valid for the life of the process; it is bounded, because some keys are data
-    /// (labels, ConfigMap keys): past `capacity` keys are written out in full instead.
+    /// (labels, ConfigMap keys): past `capacity` keys are written out in full instead, as are
+    /// keys that are not ASCII (`KeyLookup`).
     static let keys = KeyTable(capacity: 16_384, seed: valueKeys)
 
     /// The keys whose string values go to the shared value table: values that repeat across
@@ -237,9 +245,10 @@ public struct CompactJSON: Sendable, Hashable {
         "app.kubernetes.io/component",
     ]
 
-    /// The shared string values (`valueKeys`). Bounded like the key table, and to short values:
-    /// these keys can hold data too (a ConfigMap's `status` key); past the bound values are
-    /// written in full.
+    /// The shared string values (`valueKeys`), ASCII only. Bounded like the key table, and to
+    /// short values: a value stays in it for the life of the process, and these keys can hold
+    /// values that change (an image tag with each new version) or data (a ConfigMap's `status`
+    /// key; the operator caches no ConfigMaps or Secrets). Past the bound values are written in full.
     static let values = KeyTable(capacity: 8_192, maxLength: 64)
 
     final class KeyTable: Sendable {
@@ -247,11 +256,10 @@ public struct CompactJSON: Sendable, Hashable {
             var ids: [String: UInt32] = [:]
             var names: [String] = []
             let capacity: Int
-            let maxLength: Int
 
             mutating func id(for key: String) -> UInt32? {
                 if let id = ids[key] { return id }
-                guard names.count < capacity, key.utf8.count <= maxLength else { return nil }
+                guard names.count < capacity else { return nil }
                 let id = UInt32(names.count)
                 ids[key] = id
                 names.append(key)
@@ -260,10 +268,15 @@ public struct CompactJSON: Sendable, Hashable {
         }
 
         private let state: Mutex<State>
+        /// Names it holds at most, and their longest (in UTF-8 bytes); `KeyLookup` checks both.
+        let capacity: Int
+        let maxLength: Int
 
         /// `seed`: names given the first numbers, in order.
         init(capacity: Int, maxLength: Int = 256, seed: [String] = []) {
-            var initial = State(capacity: capacity, maxLength: maxLength)
+            self.capacity = capacity
+            self.maxLength = maxLength
+            var initial = State(capacity: capacity)
             for name in seed { _ = initial.id(for: name) }
             state = Mutex(initial)
         }

@@ -131,7 +131,8 @@ struct CompactJSONTests {
             #expect(CompactJSON(["v": .string(text)]).json == ["v": .string(text)], "\(text)")
             #expect(size(text) == size(String(repeating: "x", count: text.utf8.count)), "\(text)")
         }
-        // Every second of a few random days, and random uids.
+        // 2,000 random times from year 0000 to 9999 and random uids: packed in binary (a tag and
+        // at most 7 bytes; a tag and 16), and back exactly.
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
             let days = Int.random(in: -719_528...2_932_896, using: &generator)
@@ -139,8 +140,10 @@ struct CompactJSONTests {
             let second = Int.random(in: 0..<86_400, using: &generator)
             let text = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, second / 3600, second / 60 % 60, second % 60)
             #expect(CompactJSON(.string(text)).json == .string(text), "\(text)")
+            #expect(CompactJSON(.string(text)).byteCount <= 8, "\(text)")
             let random = UUID().uuidString.lowercased()
             #expect(CompactJSON(.string(random)).json == .string(random))
+            #expect(CompactJSON(.string(random)).byteCount == 17)
         }
     }
 
@@ -158,5 +161,47 @@ struct CompactJSONTests {
         let asName = CompactJSON(["name": "team-fraud-detection"]).byteCount
         #expect(asNamespace + 15 <= asName, "\(asNamespace) against \(asName)")
         #expect(CompactJSON(["namespace": "team-fraud-detection"]) == CompactJSON(["namespace": "team-fraud-detection"]))
+        // Up to 64 bytes; ASCII only.
+        let short = String(repeating: "k", count: 64), long = String(repeating: "k", count: 65)
+        #expect(CompactJSON(["kind": .string(short)]).byteCount + 60 < CompactJSON(["name": .string(short)]).byteCount)
+        #expect(CompactJSON(["kind": .string(long)]).byteCount == CompactJSON(["name": .string(long)]).byteCount)
+        #expect(CompactJSON(["reason": "naïve"]).byteCount == CompactJSON(["name": "naïve"]).byteCount)
+    }
+
+    /// Swift's `String ==` is canonical equivalence: "K" equals a Kelvin sign (U+212A), "é"
+    /// equals "e" and a combining accent. A table lookup by such a string must not give back
+    /// another's bytes, for a shared value or for a key.
+    @Test func equivalentTextComesBackWithItsOwnBytes() {
+        let pairs = [("K", "\u{212A}"), ("\u{E9}", "e\u{301}"), ("Available", "Av\u{61}ilable")]
+        for (first, second) in pairs {
+            for text in [first, second, first] {
+                for key in ["reason", "status", "name"] {
+                    let back = CompactJSON(.object([key: .string(text)])).json
+                    #expect(back.objectValue?[key]?.stringValue.map { Array($0.utf8) } == Array(text.utf8), "\(key): \(Array(text.unicodeScalars))")
+                }
+                let asKey = CompactJSON(.object([text: 1])).json
+                #expect(asKey.objectValue?.keys.map { Array($0.utf8) } == [Array(text.utf8)], "key \(Array(text.unicodeScalars))")
+            }
+        }
+    }
+
+    /// Packers add shared values side by side; each comes back as it went in.
+    @Test func sharedValuesAddedSideBySideComeBack() async {
+        func value(_ task: Int, _ i: Int) -> JSON {
+            ["kind": .string("SideBySideKind\(task)x\(i % 50)"), "status": ["phase": .string("Phase\(i % 13)"), "reason": .string("R\(task)\(i)")]]
+        }
+        let packed = await withTaskGroup(of: (Int, [CompactJSON]).self) { group in
+            for task in 0..<8 {
+                group.addTask { (task, (0..<300).map { CompactJSON(value(task, $0)) }) }
+            }
+            var all: [Int: [CompactJSON]] = [:]
+            for await (task, values) in group { all[task] = values }
+            return all
+        }
+        for task in 0..<8 {
+            for (i, packedValue) in (packed[task] ?? []).enumerated() {
+                #expect(packedValue.json == value(task, i), "task \(task) value \(i)")
+            }
+        }
     }
 }

@@ -73,7 +73,7 @@ struct IndexedStoreTests {
     }
 
     /// A namespace longer than 15 bytes is a heap string, and each object read from the server
-    /// brings its own: the store keeps one per namespace for all the refs it holds.
+    /// brings its own: the refs the store adds share the namespace index's copy.
     @Test("refs of one namespace share one copy of its name, through lists and watch events")
     func refsShareTheirNamespace() {
         func storage(_ ref: ObjectRef) -> UnsafeRawPointer? {
