@@ -118,7 +118,7 @@ struct BenchScenarioTests {
             #expect((Self.number(json, "byKind", kind, "bytesPerObject") ?? 0) > 500, "\(kind)")
             var variants = ["parse", "parseDroppingManagedFields", "parseFoundation", "toCache", "toCacheParsingManagedFields"]
             if ["modeldeployments", "retrainpolicies", "trainingjobs"].contains(kind) {
-                variants += ["toCacheWritingEachObjectAgain", "decodeFoundation"]
+                variants += ["toCacheWritingEachObjectAgain", "decodeFoundation", "readFromCache"]
             }
             for variant in variants {
                 #expect((Self.number(json, "byKind", kind, "microsecondsPerObject", variant) ?? 0) > 0, "\(kind) \(variant)")
