@@ -19,7 +19,7 @@ struct RetrainPass {
         policy = observation.policy
         spec = policy.spec
         now = observation.now
-        schedule = try? CronSchedule(spec.schedule, timeZone: spec.timeZone ?? "UTC")
+        schedule = try? CronSchedule.parsed(spec.schedule, timeZone: spec.timeZone ?? "UTC")
         plan = RetrainPolicyPlan(status: policy.status ?? RetrainPolicyStatus())
         active = observation.jobs.filter(Self.isActive).sorted { $0.metadata.name ?? "" < $1.metadata.name ?? "" }
     }

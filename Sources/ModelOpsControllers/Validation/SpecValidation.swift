@@ -55,7 +55,7 @@ public enum SpecValidation {
             problems.append(SpecProblem(field: "spec.timeZone", message: "unknown time zone \"\(zone)\""))
         } else {
             do {
-                _ = try CronSchedule(spec.schedule, timeZone: zone)
+                _ = try CronSchedule.parsed(spec.schedule, timeZone: zone)
             } catch {
                 problems.append(SpecProblem(field: "spec.schedule", message: error.message))
             }

@@ -24,6 +24,7 @@ struct ControllerTests {
         let terminal = Mutex<Set<String>>([])
         let task = Mutex<Task<Void, Never>?>(nil)
         let metrics = RuntimeMetrics()
+        let logs = LogCapture()
 
         init(workers: Int = 4, faults: ((TestAPIServer) -> Void)? = nil) async throws {
             var options = TestAPIServer.Options()
@@ -52,7 +53,7 @@ struct ControllerTests {
             controller = Controller(name: "mirror", for: parents, workers: workers,
                                     rateLimits: QueueRateLimits(baseDelay: .milliseconds(5), maxDelay: .seconds(1), qps: 0, burst: 1),
                                     queueObserver: metrics.queueObserver(name: "mirror"),
-                                    observer: metrics.controllerObserver(name: "mirror")) { key, _ in
+                                    observer: metrics.controllerObserver(name: "mirror"), logger: logs.logger()) { key, _ in
                 guard let harness = box.withLock({ $0 }) else { return .done }
                 return try await harness.reconcile(key, parents: parents, children: children, configMaps: cms)
             }
@@ -192,6 +193,12 @@ struct ControllerTests {
         }
         #expect(h.controller.queue.numRequeues(key) == 0, "not requeued with backoff")
         #expect(h.reconciles.withLock { $0[key] } == 1)
+        // Said once, with the key and the reconcile's id in its metadata.
+        let said = h.logs.all.filter { $0.message.contains("terminal error") }
+        #expect(said.count == 1)
+        let metadata = said.first?.metadata ?? [:]
+        #expect(["controller", "namespace", "name"].map { metadata[$0]?.description } == ["mirror", "default", "p0"])
+        #expect(said.first?.metadata["reconcileID"]?.description.count == 36)
         // The spec is fixed: the update's event brings one more pass, which converges.
         h.terminal.withLock { $0 = [] }
         try await h.createParents(1, version: "2")

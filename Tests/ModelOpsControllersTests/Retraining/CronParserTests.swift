@@ -109,6 +109,30 @@ struct CronParserTests {
         }
     }
 
+    @Test("a remembered schedule is what parsing gives, accepted or refused, and equivalent text is not taken for ASCII")
+    func remembered() throws {
+        for _ in 0..<2 {
+            for (expression, zone) in [("0 2 * * *", "UTC"), ("*/15 9-17 * * MON-FRI", "Asia/Kolkata"), ("@daily", "Europe/London")] {
+                #expect(try CronSchedule.parsed(expression, timeZone: zone) == CronSchedule(expression, timeZone: zone))
+                #expect(try CronSchedule.parsed(expression, timeZone: zone).expression == expression)
+            }
+            for (expression, zone, message) in Self.invalid {
+                #expect(throws: CronError.self) { try CronSchedule.parsed(expression, timeZone: zone) }
+                do {
+                    _ = try CronSchedule.parsed(expression, timeZone: zone)
+                } catch {
+                    #expect(error.message == message)
+                }
+            }
+        }
+        // "Asia/Kolkata" is remembered now; with a Kelvin sign (canonically equal) it is another name.
+        let kelvin = "Asia/\u{212A}olkata"
+        let direct = Result { () throws(CronError) in try CronSchedule("*/15 9-17 * * MON-FRI", timeZone: kelvin) }
+        let viaMemory = Result { () throws(CronError) in try CronSchedule.parsed("*/15 9-17 * * MON-FRI", timeZone: kelvin) }
+        #expect(viaMemory.map { Array($0.timeZoneIdentifier.utf8) } == direct.map { Array($0.timeZoneIdentifier.utf8) })
+        #expect((try? viaMemory.get())?.timeZoneIdentifier.utf8.count == 14, "Foundation takes it, and it keeps its own bytes")
+    }
+
     @Test("field errors say which field")
     func fieldIsNamed() {
         do {
