@@ -21,14 +21,14 @@ public struct CompactJSON: Sendable, Hashable {
         // held while a value is written (informers pack side by side, and waiting on one lock
         // for every object was a tenth of what packing cost). A key it does not know yet is
         // added then, under the lock.
-        var keys = KeyLookup(ids: Self.keys.ids, table: Self.keys)
-        var values = KeyLookup(ids: Self.values.ids, table: Self.values)
+        let keys = KeyLookup(ids: Self.keys.ids, table: Self.keys)
+        let values = KeyLookup(ids: Self.values.ids, table: Self.values)
         // Written into a buffer, then copied once at its exact size: a packed value lives as
         // long as the cache holding it, and a buffer grown by appending would keep up to half
         // its allocation unused (a third of a cache's packed bytes, measured).
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        Self.write(value, into: &out, keys: &keys, values: &values)
+        Self.write(value, into: &out, keys: keys, values: values)
         bytes = out.withUnsafeBufferPointer { Array($0) }
     }
 
@@ -43,7 +43,11 @@ public struct CompactJSON: Sendable, Hashable {
         @inline(__always)
         func id(for text: String) -> UInt32? {
             let utf8 = text.utf8
-            guard utf8.count <= table.maxLength, utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            // ASCII exactly when its UTF-16 count is its UTF-8 count (any other scalar takes more
+            // bytes than code units), and for a string the runtime knows to be ASCII that count is
+            // at hand: scanning the bytes of every key of every object was most of what packing
+            // spent outside the writing itself.
+            guard utf8.count <= table.maxLength, utf8.count == text.utf16.count else { return nil }
             if let id = ids[text] { return id }
             guard ids.count < table.capacity else { return nil }
             return table.intern(text)
@@ -79,7 +83,7 @@ public struct CompactJSON: Sendable, Hashable {
         case shared
     }
 
-    private static func write(_ value: JSON, into out: inout [UInt8], keys: inout KeyLookup, values: inout KeyLookup) {
+    private static func write(_ value: JSON, into out: inout [UInt8], keys: borrowing KeyLookup, values: borrowing KeyLookup) {
         switch value {
         case .null: out.append(Tag.null.rawValue)
         case let .bool(b): out.append(b ? Tag.true.rawValue : Tag.false.rawValue)
@@ -95,7 +99,7 @@ public struct CompactJSON: Sendable, Hashable {
         case let .array(elements):
             out.append(Tag.array.rawValue)
             writeVarint(UInt64(elements.count), into: &out)
-            for element in elements { write(element, into: &out, keys: &keys, values: &values) }
+            for element in elements { write(element, into: &out, keys: keys, values: values) }
         case let .object(members):
             out.append(Tag.object.rawValue)
             writeVarint(UInt64(members.count), into: &out)
@@ -116,7 +120,7 @@ public struct CompactJSON: Sendable, Hashable {
                     out.append(Tag.shared.rawValue)
                     writeVarint(UInt64(shared), into: &out)
                 } else {
-                    write(member, into: &out, keys: &keys, values: &values)
+                    write(member, into: &out, keys: keys, values: values)
                 }
             }
         }
