@@ -55,7 +55,12 @@ public struct ServingNames: Sendable, Hashable {
 
     /// Lower-case alphanumerics and dashes, alphanumeric at both ends, at most `limit` long.
     static func slug(_ value: String, limit: Int) -> String {
-        if value.utf8.allSatisfy({ $0 < 0x80 }) { return asciiSlug(value, limit: limit) }
+        value.utf8.count == value.utf16.count ? asciiSlug(value, limit: limit) : characterSlug(value, limit: limit)
+    }
+
+    /// `slug` on Characters, for text that is not all ASCII: lower-casing and grapheme clusters
+    /// can turn it into ASCII or merge scalars, and names must not change.
+    static func characterSlug(_ value: String, limit: Int) -> String {
         var out: [Character] = []
         for c in value.lowercased() {
             let ok = c.isASCII && (c.isLetter || c.isNumber)
@@ -67,9 +72,8 @@ public struct ServingNames: Sendable, Hashable {
         return out.isEmpty ? "v" : String(out)
     }
 
-    /// `slug` of ASCII text, on bytes. Other text keeps the Character path: lower-casing and
-    /// grapheme clusters can turn it into ASCII or merge scalars, and names must not change.
-    private static func asciiSlug(_ value: String, limit: Int) -> String {
+    /// `slug` of ASCII text, on bytes: what `characterSlug` gives, without a Character per byte.
+    static func asciiSlug(_ value: String, limit: Int) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(min(value.utf8.count, limit))
         for var byte in value.utf8 {

@@ -5,22 +5,27 @@ import Testing
 struct JSONSerializerTests {
     @Test("writes what the earlier serializer wrote, byte for byte: sorted keys, Go's escapes, every Int64")
     func sameBytesAsBefore() {
-        var random = SplitMix(seed: 0x5eed)
+        // A fixed linear congruential sequence: a failure names the same trees every run.
+        var state: UInt64 = 0x5eed
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
         let strings = ["", "plain", "quote\"back\\slash", "<tag>&amp;", "tab\tnew\nline\rcr", "\u{0}\u{1f}\u{7f}",
                        "line\u{2028}para\u{2029}", "\u{e2}\u{80}", "é", "e\u{301}", "\u{212A}", "日本語", "😀 emoji",
                        "a/b", "\u{2027}\u{202a}", String(repeating: "x", count: 300)]
         let ints: [Int64] = [0, 1, -1, 9, 10, -10, 42, 1_000_000, Int64.max, Int64.min, Int64.min + 1, -999_999_999_999]
         func value(_ depth: Int) -> JSON {
-            switch random.next() % (depth > 3 ? 5 : 7) {
+            switch next() % (depth > 3 ? 5 : 7) {
             case 0: return .null
-            case 1: return .bool(random.next() % 2 == 0)
-            case 2: return .int(random.next() % 3 == 0 ? ints[Int(random.next() % UInt64(ints.count))] : Int64(bitPattern: random.next()))
-            case 3: return .double([0.5, -2.25, 1e21, 3.0, 1e-7][Int(random.next() % 5)])
-            case 4: return .string(strings[Int(random.next() % UInt64(strings.count))])
-            case 5: return .array((0..<Int(random.next() % 4)).map { _ in value(depth + 1) })
+            case 1: return .bool(next() % 2 == 0)
+            case 2: return .int(next() % 3 == 0 ? ints[Int(next() % UInt64(ints.count))] : Int64(bitPattern: next()))
+            case 3: return .double([0.5, -2.25, 1e21, 3.0, 1e-7][Int(next() % 5)])
+            case 4: return .string(strings[Int(next() % UInt64(strings.count))])
+            case 5: return .array((0..<Int(next() % 4)).map { _ in value(depth + 1) })
             default:
                 var members: [String: JSON] = [:]
-                for _ in 0..<Int(random.next() % 6) { members[strings[Int(random.next() % UInt64(strings.count))]] = value(depth + 1) }
+                for _ in 0..<Int(next() % 6) { members[strings[Int(next() % UInt64(strings.count))]] = value(depth + 1) }
                 return .object(members)
             }
         }
@@ -85,18 +90,5 @@ struct JSONSerializerTests {
             i += 1
         }
         out.append(UInt8(ascii: "\""))
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure names the same trees every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

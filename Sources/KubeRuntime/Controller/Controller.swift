@@ -182,14 +182,6 @@ public struct ReconcileContext: Sendable {
     public var reconcileID: String
     var baseLogger: Logger
 
-    public init(controller: String, attempt: Int, key: ObjectRef, reconcileID: String, baseLogger: Logger) {
-        self.controller = controller
-        self.attempt = attempt
-        self.key = key
-        self.reconcileID = reconcileID
-        self.baseLogger = baseLogger
-    }
-
     /// Made when something logs, not for every reconcile: setting metadata on swift-log's
     /// `StreamLogHandler` formats all of it again, and three keys set per reconcile were 1.5 %
     /// of the operator's CPU over 10,000 objects, for reconciles that mostly log nothing.
