@@ -38,6 +38,9 @@ public final class IndexedStore<Object: Sendable>: Sendable {
         var synced = false
         /// The refs of the list in progress (`beginList` … `endList`).
         var listing: Set<ObjectRef>?
+        /// Told of every object stored and (with nil) every ref removed, under the store's lock
+        /// (`observeWrites`).
+        var observers: [@Sendable (ObjectRef, Object?) -> Void] = []
 
         /// `ref` with its namespace's storage shared with the refs already held (the namespace
         /// index's key): a namespace longer than 15 bytes is a heap string, and every object
@@ -102,6 +105,7 @@ public final class IndexedStore<Object: Sendable>: Sendable {
         let old = state.objects.updateValue(entry, forKey: ref).map { unpack($0.stored) }
         if let old { state.index(old, ref, add: false) }
         state.index(object, ref, add: true)
+        for observer in state.observers { observer(ref, object) }
         return old
     }
 
@@ -109,6 +113,7 @@ public final class IndexedStore<Object: Sendable>: Sendable {
         guard let old = state.objects.removeValue(forKey: ref) else { return nil }
         let object = unpack(old.stored)
         state.index(object, ref, add: false)
+        for observer in state.observers { observer(ref, nil) }
         return object
     }
 
@@ -127,6 +132,16 @@ public final class IndexedStore<Object: Sendable>: Sendable {
     }
 
     public var indexNames: [String] { state.withLock { Array($0.functions.keys) } }
+
+    /// Calls `observer` with every object stored from now on and with nil for every ref removed,
+    /// under the store's lock, so that what it keeps is never behind the store; the objects
+    /// already stored are handed to it first. It must be quick and must not call the store.
+    public func observeWrites(_ observer: @escaping @Sendable (ObjectRef, Object?) -> Void) {
+        state.withLock { state in
+            state.observers.append(observer)
+            for (ref, entry) in state.objects { observer(ref, unpack(entry.stored)) }
+        }
+    }
 
     /// The objects whose index `name` yields `value` (empty for an unknown index).
     public func byIndex(_ name: String, _ value: String) -> [Object] {

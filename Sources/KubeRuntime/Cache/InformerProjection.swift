@@ -1,25 +1,24 @@
 import Synchronization
 
-/// One small value derived from each object of an informer's cache, kept up to date by a
-/// handler as the informer delivers changes, for a reader that needs that value from many
-/// objects on every reconcile: reading it from the store unpacks and decodes each object
-/// whole. Objects whose value is nil take no space.
+/// One small value derived from each object of an informer's cache, for a reader that needs
+/// that value from many objects on every reconcile: reading it from the store unpacks and
+/// decodes each object whole. Objects whose value is nil take no space.
 ///
-/// The handler is added when the projection is made and sees the cache replayed (as every late
-/// handler does), so a projection made after the informer started still covers every object.
-/// Handlers run in the order they were added: a controller that is told of an object's change
-/// by a handler added after this one reads the projection as of that change or later.
+/// Kept as the store is written, under the store's lock (`IndexedStore.observeWrites`), and
+/// made from what the store already holds: the projection is never behind the cache, so a
+/// reader that saw an object in the store (or a handler told of its change) finds its value.
 public final class InformerProjection<Object: Sendable, Value: Sendable>: Sendable {
     private let values = Mutex<[ObjectRef: Value]>([:])
 
-    public init(_ informer: Informer<Object>, _ project: @escaping @Sendable (Object) -> Value?) {
-        let access = informer.store.access
-        informer.addHandler(InformerHandler { [self] event in
-            let ref = access.ref(event.object)
-            let value: Value?
-            if case .deleted = event { value = nil } else { value = project(event.object) }
+    public convenience init(_ informer: Informer<Object>, _ project: @escaping @Sendable (Object) -> Value?) {
+        self.init(informer.store, project)
+    }
+
+    public init(_ store: IndexedStore<Object>, _ project: @escaping @Sendable (Object) -> Value?) {
+        store.observeWrites { [self] ref, object in
+            let value = object.flatMap(project)
             values.withLock { $0[ref] = value }
-        })
+        }
     }
 
     /// The value of the object at `ref`; nil when the cache has no such object or its value is nil.

@@ -44,8 +44,8 @@ public final class RetrainPolicyController: Sendable {
         self.configMaps = configMaps
         self.deployments = deployments
         deployments.store.addIndex(ModelDeploymentController.fromPolicyIndex, ModelDeploymentController.fromPolicyKeys)
-        // Added before `make` adds the handler that queues policies for ModelDeployment
-        // changes: a pass queued by a rollback reads the rollback.
+        // Kept with the store, under its lock: a pass never reads rejections older than the
+        // ModelDeployments it sees.
         rejections = InformerProjection(deployments) { deployment in
             let versions = deployment.status?.rejectedVersions?.map(\.version) ?? []
             return versions.isEmpty ? nil : Set(versions)

@@ -7,7 +7,7 @@ import TestSupport
 
 @Suite("Informer projection")
 struct InformerProjectionTests {
-    @Test("follows creates, updates and deletes through a real watch; nil values take no space; a late projection sees the cache")
+    @Test("follows creates, updates and deletes through a real watch and every store write at once; nil values take no space; a late projection sees the cache")
     func followsTheCache() async throws {
         let fixture = try await InformerFixture.start()
         try await fixture.create("alpha", "plain")
@@ -43,6 +43,15 @@ struct InformerProjectionTests {
 
         let late = InformerProjection(informer, project)
         #expect(late[plain] == "three" && late.count == 1)
+
+        // Written with the store, not after it: a store write is in the projection when it returns.
+        var edited = try #require(informer.store.get(plain))
+        edited.data = ["value": "four"]
+        edited.metadata.resourceVersion = "999999"
+        informer.store.upsert(edited)
+        #expect(early[plain] == "four" && late[plain] == "four")
+        informer.store.remove(edited)
+        #expect(early[plain] == nil && late.count == 0)
 
         task.cancel()
         await task.value
