@@ -43,11 +43,9 @@ public struct CompactJSON: Sendable, Hashable {
         @inline(__always)
         func id(for text: String) -> UInt32? {
             let utf8 = text.utf8
-            // ASCII exactly when its UTF-16 count is its UTF-8 count (any other scalar takes more
-            // bytes than code units), and for a string the runtime knows to be ASCII that count is
-            // at hand: scanning the bytes of every key of every object was most of what packing
-            // spent outside the writing itself.
-            guard utf8.count <= table.maxLength, utf8.count == text.utf16.count else { return nil }
+            // `isASCII` without a scan: scanning the bytes of every key of every object was most
+            // of what packing spent outside the writing itself.
+            guard utf8.count <= table.maxLength, text.isASCII else { return nil }
             if let id = ids[text] { return id }
             guard ids.count < table.capacity else { return nil }
             return table.intern(text)

@@ -55,7 +55,7 @@ public struct ServingNames: Sendable, Hashable {
 
     /// Lower-case alphanumerics and dashes, alphanumeric at both ends, at most `limit` long.
     static func slug(_ value: String, limit: Int) -> String {
-        value.utf8.count == value.utf16.count ? asciiSlug(value, limit: limit) : characterSlug(value, limit: limit)
+        value.isASCII ? asciiSlug(value, limit: limit) : characterSlug(value, limit: limit)
     }
 
     /// `slug` on Characters, for text that is not all ASCII: lower-casing and grapheme clusters

@@ -1,4 +1,5 @@
 import Foundation
+import KubeCore
 import Synchronization
 
 /// A cron schedule evaluated on the wall clock of an IANA time zone: the engine behind
@@ -68,7 +69,7 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
     private struct MemoKey: Hashable {
         var expression: String
         var timeZone: String
-        var isASCII: Bool { expression.utf8.allSatisfy { $0 < 0x80 } && timeZone.utf8.allSatisfy { $0 < 0x80 } }
+        var isASCII: Bool { expression.isASCII && timeZone.isASCII }
     }
 
     private static let memo = Mutex<[MemoKey: Result<CronSchedule, CronError>]>([:])

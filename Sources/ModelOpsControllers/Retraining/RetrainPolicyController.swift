@@ -15,8 +15,8 @@ public final class RetrainPolicyController: Sendable {
     let jobs: Informer<TrainingJob>
     let configMaps: Informer<ConfigMap>
     let deployments: Informer<ModelDeployment>
-    /// Each ModelDeployment's rolled-back versions (`status.rejectedVersions`), kept as the
-    /// informer delivers them: every pass reads them for each ModelDeployment the policy feeds,
+    /// Each ModelDeployment's rolled-back versions (`status.rejectedVersions`), kept with the
+    /// cache as it is written: every pass reads them for each ModelDeployment the policy feeds,
     /// and decoding those whole for it was 4.5 % of the operator's CPU over 10,000 policies.
     let rejections: InformerProjection<ModelDeployment, Set<String>>
     let memory = Mutex(Memory())
